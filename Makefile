@@ -1,0 +1,62 @@
+# Colloque — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
+
+.PHONY: run test test-sqlite test-postgres check lint format demo migrate vendor messages bench-pages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python main.py migrate
+	$(BIN)/python main.py demo --if-empty
+	$(BIN)/python main.py serve
+
+migrate: $(STAMP)
+	$(BIN)/python main.py migrate
+
+demo: $(STAMP)
+	$(BIN)/python main.py migrate
+	$(BIN)/python main.py demo
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest
+
+# The database tests again, on PostgreSQL, in their own process (they skip when no server answers).
+test-postgres: $(STAMP)
+	COLLOQUE_TEST_BACKEND=postgres TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not browser and not sqlite_only"
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: lint test
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F events/locales/babel.cfg -k N_ -k gettext -k ngettext:1,2 \
+		--no-location --sort-output --omit-header -o events/locales/messages.pot \
+		--ignore-dirs=".venv data tests bench node_modules migrations" .
+	$(BIN)/pybabel update -i events/locales/messages.pot -d events/locales \
+		--ignore-obsolete --no-wrap
+
+vendor:
+	cd static/vendor && npm ci --no-audit --no-fund && node copy.mjs
+
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,83 @@
+"""Who is calling: the organiser's signed session, API bearer tokens, and CSRF tokens for forms.
+
+These helpers are what routes use to establish identity; the rules themselves stay in services.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from events.accounts import services
+from events.accounts.models import Role, User
+from events.errors import CsrfFailed, Forbidden, Unauthenticated
+
+SESSION_USER = "uid"
+SESSION_EPOCH = "epoch"
+SESSION_CSRF = "csrf"
+CSRF_FIELD = "csrf_token"
+ORGANISER_ROLES = (Role.OWNER, Role.MANAGER)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(SESSION_CSRF)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session[SESSION_CSRF] = token
+    return token
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, once its CSRF token matches the session's."""
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    expected = request.session.get(SESSION_CSRF)
+    if not isinstance(sent, str) or not isinstance(expected, str):
+        raise CsrfFailed()
+    if not secrets.compare_digest(sent.encode(), expected.encode()):
+        raise CsrfFailed()
+    return form
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def start_session(request: Request, user: User) -> None:
+    """A fresh session at sign-in: nothing from before survives, the CSRF token changes too."""
+    locale = request.session.get("locale")
+    request.session.clear()
+    request.session[SESSION_USER] = user.id
+    request.session[SESSION_EPOCH] = user.session_epoch
+    request.session[SESSION_CSRF] = secrets.token_urlsafe(32)
+    if locale:
+        request.session["locale"] = locale
+
+
+async def session_user(request: Request) -> User | None:
+    return await services.user_for_session(
+        request.session.get(SESSION_USER), request.session.get(SESSION_EPOCH)
+    )
+
+
+async def organiser(request: Request) -> User:
+    """The signed-in organiser (owner or manager), for dashboard pages."""
+    user = await session_user(request)
+    if user is None:
+        raise Unauthenticated()
+    if user.role not in ORGANISER_ROLES:
+        raise Forbidden()
+    return user
+
+
+async def api_organiser(request: Request) -> User:
+    """The organiser behind `Authorization: Bearer <token>`."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated()
+    user = await services.user_for_token(token.strip())
+    if user.role not in ORGANISER_ROLES:
+        raise Forbidden()
+    return user

@@ -1,0 +1,84 @@
+"""Organisations, their people, API tokens and the throttle counters.
+
+A user belongs to one organisation with one role:
+- `owner`: everything, including the organisation's settings;
+- `manager`: events, sales, attendees;
+- `door`: only the scanners of the organisation's events.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    DOOR = "door"
+
+
+class Organisation(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    slug = fields.CharField(max_length=80, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "organisation"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="users", on_delete=fields.RESTRICT
+    )
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=200, default="")
+    password_hash = fields.CharField(max_length=255)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.MANAGER)
+    # Raised at logout: every session cookie signed with an older value stops working.
+    session_epoch = fields.IntField(default=0)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "user"
+
+
+class ApiToken(Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    user_id: int
+
+    class Meta:
+        table = "api_token"
+
+
+class ThrottleHit(Model):
+    """One counted attempt (a failed login, an invalid scan) in a throttling window.
+
+    Kept in the database so that every app process sees the same counts.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    scope = fields.CharField(max_length=32)
+    key = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "throttle_hit"
+        indexes = (("scope", "key", "created_at"),)

@@ -1,0 +1,41 @@
+"""Writing the audit trail, always inside the transaction of the change it records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events import clock
+from events.accounts.models import User
+from events.audit.models import AuditEntry
+
+
+async def record(
+    user: User | None,
+    organisation_id: int,
+    action: str,
+    obj_type: str,
+    obj_id: object,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    changed_before, changed_after = _changes(before, after)
+    return await AuditEntry.create(
+        organisation_id=organisation_id,
+        user_id=user.id if user else None,
+        action=action,
+        object_type=obj_type,
+        object_id=str(obj_id),
+        before=changed_before,
+        after=changed_after,
+        created_at=clock.now(),
+    )
+
+
+def _changes(
+    before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Keep only the fields that changed, so the trail reads as a diff."""
+    if before is None or after is None:
+        return before, after
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}

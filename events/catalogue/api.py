@@ -1,0 +1,80 @@
+"""The events part of the JSON API: the organiser's events and the public catalogue."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from events.accounts.auth import api_organiser
+from events.catalogue import services
+from events.catalogue.models import Event
+from events.catalogue.schemas import EventInput, EventList, EventOut, EventPatch, event_out
+from events.web.api import answer, documented, json_body
+from settings import settings
+
+
+def _out(event: Event) -> dict[str, object]:
+    return event_out(event, settings.base_url)
+
+
+@documented("List the organisation's events (every status)", response=EventList)
+async def list_events(request: Request) -> Response:
+    user = await api_organiser(request)
+    return answer({"events": [_out(e) for e in await services.organiser_events(user)]})
+
+
+@documented("Create a draft event", body=EventInput, response=EventOut, status=201)
+async def create_event(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await services.create_event(user, await json_body(request))
+    return answer(_out(event), status_code=201)
+
+
+@documented("One of the organisation's events", response=EventOut)
+async def get_event(request: Request) -> Response:
+    user = await api_organiser(request)
+    return answer(_out(await services.organiser_event(user, request.path_params["slug"])))
+
+
+@documented("Change some fields of an event", body=EventPatch, response=EventOut)
+async def patch_event(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await services.organiser_event(user, request.path_params["slug"])
+    return answer(_out(await services.update_event(user, event, await json_body(request))))
+
+
+@documented("Publish a draft event", response=EventOut)
+async def publish_event(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await services.organiser_event(user, request.path_params["slug"])
+    return answer(_out(await services.publish_event(user, event)))
+
+
+@documented("Cancel an event", response=EventOut)
+async def cancel_event(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await services.organiser_event(user, request.path_params["slug"])
+    return answer(_out(await services.cancel_event(user, event)))
+
+
+@documented("Published events that have not ended, soonest first", response=EventList, auth=False)
+async def public_events(request: Request) -> Response:
+    return answer({"events": [_out(e) for e in await services.public_events()]})
+
+
+@documented("A published event", response=EventOut, auth=False)
+async def public_event(request: Request) -> Response:
+    return answer(_out(await services.public_event(request.path_params["slug"])))
+
+
+routes = [
+    Route("/events", list_events, methods=["GET"], name="api_events"),
+    Route("/events", create_event, methods=["POST"], name="api_event_create"),
+    Route("/events/{slug}", get_event, methods=["GET"], name="api_event"),
+    Route("/events/{slug}", patch_event, methods=["PATCH"], name="api_event_patch"),
+    Route("/events/{slug}/publish", publish_event, methods=["POST"], name="api_event_publish"),
+    Route("/events/{slug}/cancel", cancel_event, methods=["POST"], name="api_event_cancel"),
+    Route("/public/events", public_events, methods=["GET"], name="api_public_events"),
+    Route("/public/events/{slug}", public_event, methods=["GET"], name="api_public_event"),
+]

@@ -1,0 +1,138 @@
+"""The wire shapes of events: what the API and the organiser's form accept, and what they return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.core import get_global
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from events.catalogue.models import Event
+from events.errors import N_
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_COUNTRIES = frozenset(code for code in get_global("territory_currencies") if len(code) == 2)
+_CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "JPY", "SEK", "NOK", "DKK", "PLN"})
+_ZONES = frozenset(available_timezones())
+
+
+class EventInput(BaseModel):
+    """Every field an organiser can set on an event. Times without an offset are local to `timezone`."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200)
+    slug: str | None = Field(default=None, max_length=80, pattern=SLUG_PATTERN)
+    description: str = Field(default="", max_length=20000)
+    venue: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=300)
+    city: str = Field(default="", max_length=120)
+    country: str = Field(default="", max_length=2)
+    timezone: str = "Europe/Paris"
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None = Field(default=None, ge=1, le=1_000_000)
+    currency: str = "EUR"
+
+    @field_validator("description", "venue", "address", "city", "country", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if value and value.upper() not in _COUNTRIES:
+            raise ValueError(N_("Use a two-letter country code such as FR."))
+        return value.upper()
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        if value not in _ZONES:
+            raise ValueError(N_("Use a time zone such as Europe/Paris."))
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if value.upper() not in _CURRENCIES:
+            raise ValueError(N_("Use a currency code such as EUR."))
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _localise_and_order(self) -> EventInput:
+        try:
+            zone = ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("Europe/Paris")
+        if self.starts_at.tzinfo is None:
+            self.starts_at = self.starts_at.replace(tzinfo=zone)
+        if self.ends_at.tzinfo is None:
+            self.ends_at = self.ends_at.replace(tzinfo=zone)
+        if self.ends_at <= self.starts_at:
+            raise ValueError(N_("The end must come after the start."))
+        return self
+
+
+class EventPatch(BaseModel):
+    """A partial change: only the fields sent are touched."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    slug: str | None = None
+    description: str | None = None
+    venue: str | None = None
+    address: str | None = None
+    city: str | None = None
+    country: str | None = None
+    timezone: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    capacity: int | None = None
+    currency: str | None = None
+
+
+class EventOut(BaseModel):
+    slug: str
+    title: str
+    description: str
+    venue: str
+    address: str
+    city: str
+    country: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    currency: str
+    status: str
+    url: str
+    ical_url: str
+
+
+class EventList(BaseModel):
+    events: list[EventOut]
+
+
+EDITABLE_FIELDS = tuple(EventInput.model_fields)
+
+
+def event_values(event: Event) -> dict[str, Any]:
+    """The editable values of an event, as an `EventInput` would hold them."""
+    return {name: getattr(event, name) for name in EDITABLE_FIELDS}
+
+
+def event_out(event: Event, base_url: str) -> dict[str, Any]:
+    zone = ZoneInfo(event.timezone)
+    return {
+        **event_values(event),
+        "starts_at": event.starts_at.astimezone(zone).isoformat(),
+        "ends_at": event.ends_at.astimezone(zone).isoformat(),
+        "status": str(event.status),
+        "url": f"{base_url}/events/{event.slug}",
+        "ical_url": f"{base_url}/events/{event.slug}.ics",
+    }

@@ -1,0 +1,140 @@
+"""Events: creating, changing, publishing, cancelling, and what the public may see.
+
+Every organiser query starts from the caller's organisation: another organisation's event is simply
+not found.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from events import clock
+from events.accounts.models import User
+from events.accounts.services import slugify
+from events.audit import services as audit
+from events.catalogue.models import Event, EventStatus
+from events.catalogue.schemas import EventInput, EventPatch, event_values
+from events.errors import N_, EventNotEditable, Invalid, InvalidTransition, NotFound
+from events.i18n import gettext
+from events.validation import validate
+
+_TRANSITIONS = {
+    EventStatus.PUBLISHED: {EventStatus.DRAFT},
+    EventStatus.CANCELLED: {EventStatus.DRAFT, EventStatus.PUBLISHED},
+}
+
+
+async def organiser_events(user: User) -> list[Event]:
+    return await Event.filter(organisation_id=user.organisation_id).order_by("-starts_at")
+
+
+async def organiser_event(user: User, slug: str) -> Event:
+    event = await Event.get_or_none(slug=slug, organisation_id=user.organisation_id)
+    if event is None:
+        raise NotFound()
+    return event
+
+
+async def public_events() -> list[Event]:
+    """Published events that have not ended, soonest first."""
+    return await Event.filter(status=EventStatus.PUBLISHED, ends_at__gt=clock.now()).order_by(
+        "starts_at"
+    )
+
+
+async def public_event(slug: str) -> Event:
+    """A published or cancelled event; drafts do not exist for the public."""
+    event = await Event.get_or_none(slug=slug).exclude(status=EventStatus.DRAFT)
+    if event is None:
+        raise NotFound()
+    return event
+
+
+async def _unique_slug(wanted: str | None, title: str, exclude_id: int | None = None) -> str:
+    taken = Event.all()
+    if exclude_id is not None:
+        taken = taken.exclude(id=exclude_id)
+    if wanted:
+        if await taken.filter(slug=wanted).exists():
+            raise Invalid({"slug": gettext(N_("This address is already used by another event."))})
+        return wanted
+    base = slugify(title)
+    slug, n = base, 1
+    while await taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+async def create_event(user: User, data: object) -> Event:
+    values = validate(EventInput, data)
+    async with in_transaction():
+        fields: dict[str, Any] = values.model_dump()
+        fields["slug"] = await _unique_slug(values.slug, values.title)
+        event = await Event.create(organisation_id=user.organisation_id, **fields)
+        await audit.record(
+            user, user.organisation_id, "event.created", "event", event.id, after=_snapshot(event)
+        )
+    return event
+
+
+async def update_event(user: User, event: Event, data: dict[str, Any]) -> Event:
+    if event.status == EventStatus.CANCELLED:
+        raise EventNotEditable()
+    changes = validate(EventPatch, data).model_dump(exclude_unset=True)
+    merged = {**event_values(event), **changes}
+    values = validate(EventInput, merged)
+    async with in_transaction():
+        before = _snapshot(event)
+        fields = values.model_dump()
+        fields["slug"] = await _unique_slug(values.slug, values.title, exclude_id=event.id)
+        for name, value in fields.items():
+            setattr(event, name, value)
+        await event.save()
+        await audit.record(
+            user,
+            user.organisation_id,
+            "event.updated",
+            "event",
+            event.id,
+            before=before,
+            after=_snapshot(event),
+        )
+    return event
+
+
+async def change_status(user: User, event: Event, target: EventStatus) -> Event:
+    if event.status not in _TRANSITIONS[target]:
+        raise InvalidTransition()
+    async with in_transaction():
+        before = _snapshot(event)
+        event.status = target
+        await event.save(update_fields=["status", "updated_at"])
+        await audit.record(
+            user,
+            user.organisation_id,
+            f"event.{target}",
+            "event",
+            event.id,
+            before=before,
+            after=_snapshot(event),
+        )
+    return event
+
+
+async def publish_event(user: User, event: Event) -> Event:
+    return await change_status(user, event, EventStatus.PUBLISHED)
+
+
+async def cancel_event(user: User, event: Event) -> Event:
+    return await change_status(user, event, EventStatus.CANCELLED)
+
+
+def _snapshot(event: Event) -> dict[str, Any]:
+    values = event_values(event)
+    values["starts_at"] = event.starts_at.isoformat()
+    values["ends_at"] = event.ends_at.isoformat()
+    values["status"] = str(event.status)
+    return values

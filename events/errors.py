@@ -1,0 +1,109 @@
+"""The one error family of Colloque.
+
+Services raise these; one handler in `main.py` renders them as an HTML page or as the JSON error of the
+API contract (`{"error": {"code", "message", "details"}}`). Routes never catch and re-map them.
+
+    DomainError                      status  code
+    ├── Invalid                      422     invalid            (details: field -> message)
+    ├── Unauthenticated              401     unauthenticated
+    │   └── InvalidCredentials       401     invalid_credentials
+    ├── Forbidden                    403     forbidden
+    │   └── CsrfFailed               403     csrf_failed
+    ├── NotFound                     404     not_found
+    ├── Conflict                     409     conflict
+    │   ├── EventNotEditable         409     event_not_editable
+    │   └── InvalidTransition        409     invalid_transition
+    └── Throttled                    429     throttled          (retry_after seconds)
+
+Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated later, where the reader's language is known."""
+    return message
+
+
+class DomainError(Exception):
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "error"
+    default_message: ClassVar[str] = N_("The request could not be completed.")
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        details: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
+        self.message = message or self.default_message
+        self.details = details or {}
+        self.params = params
+        super().__init__(self.message)
+
+
+class Invalid(DomainError):
+    status = 422
+    code = "invalid"
+    default_message = N_("Some fields are not valid.")
+
+    def __init__(self, details: dict[str, str], message: str | None = None) -> None:
+        super().__init__(message, details=details)
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+    default_message = N_("Please sign in.")
+
+
+class InvalidCredentials(Unauthenticated):
+    code = "invalid_credentials"
+    default_message = N_("Wrong e-mail or password.")
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    default_message = N_("You are not allowed to do this.")
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf_failed"
+    default_message = N_("This form has expired. Please go back, reload the page and try again.")
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    default_message = N_("This page does not exist.")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    default_message = N_("This conflicts with the current state.")
+
+
+class EventNotEditable(Conflict):
+    code = "event_not_editable"
+    default_message = N_("A cancelled event can no longer be changed.")
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+    default_message = N_("This change is not possible in the current state of the event.")
+
+
+class Throttled(DomainError):
+    status = 429
+    code = "throttled"
+    default_message = N_("Too many attempts. Please wait {minutes} minutes and try again.")
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(minutes=max(1, (retry_after + 59) // 60))
+        self.retry_after = retry_after

@@ -1,0 +1,126 @@
+"""French and English: the reader's language, message catalogues and locale-aware formatting.
+
+The catalogues are the `.po` files under `events/locales/`, compiled in memory at start-up, so no
+generated `.mo` file lives in the repository. The current language is a context variable set once per
+request (or per e-mail, per PDF), which lets services and templates share one gettext.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import Translations
+
+LOCALES = ("fr", "en")
+LOCALE_DIR = Path(__file__).parent / "locales"
+
+_current: ContextVar[str] = ContextVar("locale", default="fr")
+
+
+def _load(locale: str) -> Translations:
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+_translations = {locale: _load(locale) for locale in LOCALES}
+
+
+def get_locale() -> str:
+    return _current.get()
+
+
+def set_locale(locale: str) -> None:
+    _current.set(locale if locale in LOCALES else LOCALES[0])
+
+
+@contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    """Render something (an e-mail, a PDF) in another reader's language."""
+    token = _current.set(locale if locale in LOCALES else LOCALES[0])
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str, **params: object) -> str:
+    text = _translations[_current.get()].ugettext(message)
+    return text.format(**params) if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+    text = _translations[_current.get()].ungettext(singular, plural, n)
+    return text.format(n=n, **params)
+
+
+_ = gettext
+
+
+def negotiate(accept_language: str | None, default: str) -> str:
+    """Pick fr or en from an Accept-Language header, by quality."""
+    if not accept_language:
+        return default
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower()[:2]))
+    for negative_quality, _position, language in sorted(ranked):
+        if language in LOCALES and negative_quality < 0:
+            return language
+    return default
+
+
+def language_name(locale: str) -> str:
+    return Locale.parse(locale).get_display_name(locale).capitalize()
+
+
+def _zone(timezone: str | None) -> ZoneInfo:
+    return ZoneInfo(timezone or "Europe/Paris")
+
+
+def format_when(value: datetime, timezone: str | None = None, fmt: str = "long") -> str:
+    """A date and time in the reader's language, shown in the event's time zone."""
+    local = value.astimezone(_zone(timezone))
+    if fmt == "long":
+        day = format_date(local, format="full", locale=get_locale())
+        return f"{day}, {format_time(local, format='short', locale=get_locale())}"
+    return format_datetime(local, format=fmt, locale=get_locale())
+
+
+def format_day(value: datetime, timezone: str | None = None) -> str:
+    return format_date(value.astimezone(_zone(timezone)), format="full", locale=get_locale())
+
+
+def format_hour(value: datetime, timezone: str | None = None) -> str:
+    return format_time(value.astimezone(_zone(timezone)), format="short", locale=get_locale())
+
+
+def format_money(cents: int, currency: str) -> str:
+    return format_currency(Decimal(cents) / 100, currency, locale=get_locale())
+
+
+def format_number(value: int | Decimal) -> str:
+    return format_decimal(value, locale=get_locale())

@@ -1,0 +1,76 @@
+"""Turning untrusted input (JSON bodies, HTML forms) into typed values, or an `Invalid` error.
+
+pydantic does the parsing; its error types are mapped to our own sentences so that field errors read
+well in French and in English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from events.errors import N_, Invalid
+from events.i18n import gettext
+
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES: dict[str, str] = {
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This field is required."),
+    "string_too_long": N_("This text is too long (at most {max_length} characters)."),
+    "string_type": N_("Enter some text."),
+    "int_parsing": N_("Enter a whole number."),
+    "int_type": N_("Enter a whole number."),
+    "int_from_float": N_("Enter a whole number."),
+    "greater_than_equal": N_("Enter a number of at least {ge}."),
+    "greater_than": N_("Enter a number above {gt}."),
+    "less_than_equal": N_("Enter a number of at most {le}."),
+    "decimal_parsing": N_("Enter an amount such as 120.00."),
+    "decimal_max_places": N_("Use at most two decimal places."),
+    "datetime_parsing": N_("Enter a date and time."),
+    "datetime_from_date_parsing": N_("Enter a date and time."),
+    "datetime_type": N_("Enter a date and time."),
+    "bool_parsing": N_("Choose yes or no."),
+    "bool_type": N_("Choose yes or no."),
+    "string_pattern_mismatch": N_("Use only lower-case letters, digits and hyphens."),
+    "extra_forbidden": N_("This field is not expected."),
+    "model_type": N_("Send a JSON object."),
+    "list_type": N_("Send a list."),
+    "literal_error": N_("Choose one of the offered values."),
+    "enum": N_("Choose one of the offered values."),
+}
+_FALLBACK = N_("This value is not valid.")
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    if error["type"] == "value_error":
+        cause = error.get("ctx", {}).get("error")
+        return gettext(str(cause)) if cause is not None else gettext(_FALLBACK)
+    template = _MESSAGES.get(error["type"], _FALLBACK)
+    context = {key: value for key, value in error.get("ctx", {}).items() if key != "error"}
+    try:
+        return gettext(template, **context)
+    except (KeyError, IndexError):
+        return gettext(_FALLBACK)
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or "__root__"
+        errors.setdefault(field, _message(error))
+    return errors
+
+
+def validate(model: type[M], data: object) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(field_errors(exc)) from None
+
+
+def blank_to_none(form: Mapping[str, Any]) -> dict[str, Any]:
+    """HTML forms send empty strings for untouched optional fields."""
+    return {key: (None if value == "" else value) for key, value in form.items()}

@@ -1,0 +1,140 @@
+"""JSON plumbing shared by the API routes: reading bodies, answering, and describing endpoints.
+
+Each API endpoint carries its OpenAPI description through `@documented`, so the schema served at
+`/api/v1/openapi.json` is built from the routes that really exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
+
+from events.errors import N_, Invalid
+from events.i18n import gettext
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Invalid({"__root__": gettext(N_("Send a valid JSON document."))}) from None
+    if not isinstance(body, dict):
+        raise Invalid({"__root__": gettext(N_("Send a JSON object."))})
+    return body
+
+
+def answer(data: Any, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status_code)
+
+
+def documented(
+    summary: str,
+    *,
+    body: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    auth: bool = True,
+) -> Callable[[F], F]:
+    def mark(endpoint: F) -> F:
+        endpoint.__openapi__ = {  # type: ignore[attr-defined]
+            "summary": summary,
+            "body": body,
+            "response": response,
+            "status": status,
+            "auth": auth,
+        }
+        return endpoint
+
+    return mark
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "object"},
+            },
+            "required": ["code", "message", "details"],
+        }
+    },
+}
+
+
+def _walk(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, Route]]:
+    found: list[tuple[str, Route]] = []
+    for route in routes:
+        if isinstance(route, Mount):
+            found += _walk(list(route.routes), prefix + route.path)
+        elif isinstance(route, Route) and hasattr(route.endpoint, "__openapi__"):
+            found.append((prefix + route.path, route))
+    return found
+
+
+def _ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(schema.pop("$defs", {}))
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _operation(route: Route, method: str, components: dict[str, Any]) -> dict[str, Any]:
+    doc = route.endpoint.__openapi__  # type: ignore[attr-defined]
+    responses: dict[str, Any] = {
+        str(doc["status"]): {
+            "description": "OK",
+            "content": {
+                "application/json": {"schema": _ref(doc["response"], components)}
+                if doc["response"]
+                else {"schema": {"type": "object"}}
+            },
+        },
+        "default": {
+            "description": "Error",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        },
+    }
+    operation: dict[str, Any] = {
+        "summary": doc["summary"],
+        "operationId": f"{route.name}_{method}",
+        "responses": responses,
+    }
+    if doc["body"] is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(doc["body"], components)}},
+        }
+    if doc["auth"]:
+        operation["security"] = [{"bearer": []}]
+    return operation
+
+
+def openapi_document(routes: list[BaseRoute], server: str) -> dict[str, Any]:
+    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, Any] = {}
+    for path, route in _walk(routes):
+        for method in sorted(route.methods or {"GET"}):
+            if method == "HEAD":
+                continue
+            paths.setdefault(path, {})[method.lower()] = _operation(route, method.lower(), components)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Colloque API", "version": "1"},
+        "servers": [{"url": server}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

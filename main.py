@@ -1,0 +1,250 @@
+"""Builds the Colloque web application and holds its command line.
+
+    python main.py serve | migrate | create-organiser | demo | worker
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise import Tortoise
+from tortoise.contrib.starlette import RegisterTortoise
+
+from events import i18n
+from events.accounts import routes as accounts_routes
+from events.catalogue import api as catalogue_api
+from events.catalogue import routes as catalogue_routes
+from events.dashboard import routes as dashboard_routes
+from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
+from events.web.api import openapi_document
+from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
+from events.web.templating import render
+from settings import ROOT, Settings, settings, tortoise_config
+
+logger = logging.getLogger("colloque")
+
+
+async def healthz(request: Request) -> Response:
+    try:
+        await Tortoise.get_connection("default").execute_query("SELECT 1")
+    except Exception:  # any database failure is reported, not raised
+        logger.exception("health check: database unreachable")
+        return JSONResponse({"status": "error", "database": "error"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document(API_ROUTES, f"{settings.base_url}/api/v1"))
+
+
+API_ROUTES: list[BaseRoute] = [
+    *accounts_routes.api_routes,
+    *catalogue_api.routes,
+    Route("/openapi.json", openapi, name="openapi"),
+]
+
+
+def _routes() -> list[BaseRoute]:
+    return [
+        Route("/healthz", healthz, name="healthz"),
+        Mount("/api/v1", routes=API_ROUTES, name="api"),
+        Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
+        *accounts_routes.routes,
+        *catalogue_routes.routes,
+        *dashboard_routes.routes,
+    ]
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if _wants_json(request):
+        body = {"error": {"code": code, "message": message, "details": details or {}}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    context = {"status": status, "code": code, "message": message, "details": details or {}}
+    response = render(request, "error.html", context, status_code=status)
+    response.headers.update(headers or {})
+    return response
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, Unauthenticated) and not _wants_json(request):
+        login = request.url_for("login").include_query_params(next=request.url.path)
+        return RedirectResponse(str(login), status_code=303)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
+    message = i18n.gettext(exc.message, **exc.params)
+    return _error_response(request, exc.status, exc.code, message, exc.details, headers)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return await domain_error(request, NotFound())
+    code = {405: "method_not_allowed", 400: "bad_request"}.get(exc.status_code, "error")
+    message = i18n.gettext(N_("The request could not be completed."))
+    return _error_response(request, exc.status_code, code, message)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Outside every middleware: add the security headers here, and never show the trace."""
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    message = i18n.gettext(N_("Something went wrong on our side. Please try again."))
+    response = _error_response(request, 500, "internal_error", message)
+    response.headers.update(security_headers(settings.https))
+    return response
+
+
+def create_app(
+    database_url: str | None = None,
+    *,
+    generate_schemas: bool = False,
+    config: Settings = settings,
+) -> Starlette:
+    """The application; tests pass their own database (and create its tables) or settings."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        config = tortoise_config(database_url)
+        async with RegisterTortoise(app, config=config, generate_schemas=generate_schemas):
+            yield
+
+    return Starlette(
+        routes=_routes(),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=config.https),
+            Middleware(
+                SessionMiddleware,
+                secret_key=config.secret_key,
+                session_cookie="__Host-colloque" if config.https else "colloque_session",
+                max_age=8 * 3600,
+                same_site="lax",
+                https_only=config.https,
+            ),
+            Middleware(LocaleMiddleware, default=config.default_locale),
+        ],
+        exception_handlers={
+            DomainError: domain_error,
+            HTTPException: http_error,
+            500: server_error,
+        },
+        lifespan=lifespan,
+    )
+
+
+app = create_app()
+
+
+# ---------------------------------------------------------------- command line
+
+
+async def _migrate() -> None:
+    from tortoise.migrations.api.migrate import migrate
+
+    await migrate(config=tortoise_config())
+    await Tortoise.close_connections()
+
+
+async def _with_db(work: Any) -> Any:
+    await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+async def _create_organiser(args: argparse.Namespace) -> None:
+    from events.accounts.services import create_organiser
+
+    user = await create_organiser(args.organisation, args.email, args.password, name=args.name)
+    print(f"Organiser {user.email} created in '{args.organisation}'.")
+
+
+async def _demo(first_run: bool) -> None:
+    from events.demo import database_is_empty, load_demo
+
+    if first_run and not await database_is_empty():
+        return
+    password = secrets.token_urlsafe(12)
+    email = await load_demo(password)
+    if email is None:
+        print("The demo is already loaded.")
+        return
+    print("Demo loaded. Sign in at", f"{settings.base_url}/login")
+    print(f"  e-mail:   {email}\n  password: {password}   (shown once)")
+
+
+def _serve() -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "main:app",
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="Colloque")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="serve the web application")
+    commands.add_parser("migrate", help="apply database migrations")
+    organiser = commands.add_parser("create-organiser", help="create an organiser account")
+    organiser.add_argument("--organisation", required=True)
+    organiser.add_argument("--email", required=True)
+    organiser.add_argument("--password", required=True)
+    organiser.add_argument("--name", default="")
+    demo = commands.add_parser("demo", help="load a realistic demo event")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="only when the database holds nothing yet"
+    )
+    return parser
+
+
+def cli(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        _serve()
+    elif args.command == "migrate":
+        asyncio.run(_migrate())
+    elif args.command == "create-organiser":
+        try:
+            asyncio.run(_with_db(lambda: _create_organiser(args)))
+        except DomainError as error:
+            details = "; ".join(f"{k}: {v}" for k, v in error.details.items())
+            print(f"error: {i18n.gettext(error.message)} {details}", file=sys.stderr)
+            return 2
+    elif args.command == "demo":
+        asyncio.run(_with_db(lambda: _demo(first_run=args.if_empty)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(cli(sys.argv[1:]))

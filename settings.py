@@ -1,0 +1,136 @@
+"""Every setting of Colloque, read once from the environment (and an optional `.env` file).
+
+Secrets only ever come from here: nothing else in the code reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+DATA_DIR = ROOT / "data"
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _env() -> dict[str, str]:
+    """The process environment wins over `.env`."""
+    return {**_read_dotenv(ROOT / ".env"), **os.environ}
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(env: dict[str, str]) -> str:
+    """Use SECRET_KEY, else a key generated once and kept in `data/secret_key`."""
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    path = DATA_DIR / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    base_url: str
+    host: str
+    port: int
+    stripe_secret_key: str | None
+    stripe_webhook_secret: str | None
+    stripe_api_base: str | None
+    smtp_host: str | None
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    mail_from: str
+    default_locale: str
+    run_worker_in_process: bool
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def load() -> Settings:
+    env = _env()
+    database_url = env.get("DATABASE_URL") or "sqlite://data/colloque.sqlite3"
+    default_locale = env.get("DEFAULT_LOCALE", "fr")
+    if default_locale not in {"fr", "en"}:
+        raise ValueError("DEFAULT_LOCALE must be 'fr' or 'en'")
+    return Settings(
+        database_url=database_url,
+        secret_key=_secret_key(env),
+        base_url=(env.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        host=env.get("HOST") or "127.0.0.1",
+        port=int(env.get("PORT") or 8000),
+        stripe_secret_key=env.get("STRIPE_SECRET_KEY") or None,
+        stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
+        stripe_api_base=env.get("STRIPE_API_BASE") or None,
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=int(env.get("SMTP_PORT") or 25),
+        smtp_username=env.get("SMTP_USERNAME") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        smtp_starttls=_flag(env.get("SMTP_STARTTLS"), False),
+        mail_from=env.get("MAIL_FROM") or "Colloque <no-reply@localhost>",
+        default_locale=default_locale,
+        run_worker_in_process=_flag(
+            env.get("RUN_WORKER_IN_PROCESS"), database_url.startswith("sqlite")
+        ),
+    )
+
+
+settings = load()
+
+MODEL_MODULES = [
+    "events.accounts.models",
+    "events.audit.models",
+    "events.catalogue.models",
+]
+
+
+def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url or settings.database_url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+TORTOISE_ORM = tortoise_config()

@@ -1,0 +1,121 @@
+"""Test set-up: the environment first, then the app; one fresh database per test.
+
+Two backends, run in separate pytest processes (Tortoise keeps global state per connection name):
+- SQLite (default): a new database file per test, tables created from the models;
+- PostgreSQL (`COLLOQUE_TEST_BACKEND=postgres`, `TEST_DATABASE_URL`): one database per run built by
+  the real migrations, emptied before each test. When no server answers, those tests skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
+os.environ["BASE_URL"] = "http://testserver"
+os.environ["DEFAULT_LOCALE"] = "en"
+os.environ["RUN_WORKER_IN_PROCESS"] = "false"
+for name in ("SMTP_HOST", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
+    os.environ.pop(name, None)
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from starlette.applications import Starlette  # noqa: E402
+
+from main import create_app  # noqa: E402
+
+BACKEND = os.environ.get("COLLOQUE_TEST_BACKEND", "sqlite")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_pg = pytest.mark.skip(reason="PostgreSQL-only test: this run uses SQLite")
+    for item in items:
+        if BACKEND == "sqlite" and "postgres_only" in item.keywords:
+            item.add_marker(skip_pg)
+
+
+def _server_url(url: str, database: str) -> str:
+    base, _, _old = url.rpartition("/")
+    return f"{base}/{database}"
+
+
+async def _create_pg_database(url: str) -> str:
+    import asyncpg
+
+    name = f"colloque_test_{uuid.uuid4().hex[:10]}"
+    dsn = url.replace("postgres://", "postgresql://", 1)
+    connection = await asyncpg.connect(dsn, timeout=5)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return name
+
+
+async def _drop_pg_database(url: str, name: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1), timeout=5)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def _migrate(url: str) -> None:
+    from tortoise import Tortoise
+    from tortoise.migrations.api.migrate import migrate
+
+    from settings import tortoise_config
+
+    await migrate(config=tortoise_config(url))
+    await Tortoise.close_connections()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database for this run, dropped at the end."""
+    server = os.environ.get("TEST_DATABASE_URL", "")
+    try:
+        name = asyncio.run(_create_pg_database(server))
+    except Exception as error:  # no server, refused, wrong credentials: say why and skip
+        pytest.skip(f"PostgreSQL not reachable at TEST_DATABASE_URL ({error.__class__.__name__})")
+    url = _server_url(server, name)
+    asyncio.run(_migrate(url))
+    yield url
+    asyncio.run(_drop_pg_database(server, name))
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if BACKEND == "postgres":
+        return str(request.getfixturevalue("postgres_url"))
+    return f"sqlite://{tmp_path}/colloque.sqlite3"
+
+
+async def _empty_tables() -> None:
+    from tortoise import Tortoise
+
+    connection = Tortoise.get_connection("default")
+    tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
+    quoted = ", ".join(f'"{table}"' for table in tables)
+    await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+async def app(database_url: str) -> AsyncIterator[Starlette]:
+    application = create_app(database_url, generate_schemas=BACKEND == "sqlite")
+    async with application.router.lifespan_context(application):
+        if BACKEND == "postgres":
+            await _empty_tables()
+        yield application
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -1,0 +1,90 @@
+"""One small async factory per domain object, and the few HTTP steps most tests share."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from events import clock
+from events.accounts.models import Role, User
+from events.accounts.services import create_organiser
+from events.catalogue import services as catalogue
+from events.catalogue.models import Event
+
+PASSWORD = "correct horse battery staple"
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+async def make_organiser(
+    organisation: str | None = None, email: str | None = None, role: Role = Role.OWNER
+) -> User:
+    n = _next()
+    user = await create_organiser(
+        organisation or f"Organisation {n}",
+        email or f"organiser{n}@example.org",
+        PASSWORD,
+        name=f"Organiser {n}",
+        role=role,
+    )
+    await user.fetch_related("organisation")
+    return user
+
+
+def event_data(**overrides: Any) -> dict[str, Any]:
+    start = (clock.now() + timedelta(days=60)).astimezone(ZoneInfo("Europe/Paris"))
+    start = start.replace(hour=9, minute=0, second=0, microsecond=0)
+    data: dict[str, Any] = {
+        "title": f"Congrès Oncologie {_next()}",
+        "venue": "Centre de congrès",
+        "city": "Toulouse",
+        "country": "FR",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=9)).isoformat(),
+        "capacity": 200,
+    }
+    data.update(overrides)
+    return data
+
+
+async def make_event(user: User, *, published: bool = False, **overrides: Any) -> Event:
+    event = await catalogue.create_event(user, event_data(**overrides))
+    if published:
+        event = await catalogue.publish_event(user, event)
+    return event
+
+
+def paris(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
+    page = await client.get(path)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    token = await csrf_from(client, "/login")
+    return await client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+async def api_token(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> str:
+    answer = await client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["token"])
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
