@@ -1,0 +1,302 @@
+"""How fast is the public event page, compared with the fastest page this stack can serve?
+
+    .venv/bin/python bench/pages.py            (or: make bench-pages)
+
+Loads the demo into a temporary SQLite database, serves the app with uvicorn (one process), and
+measures GET /events/biomed-forum-2027 with wrk. Then it serves a bare Starlette app that answers
+the same bytes from memory, measured the same way. The ratio app/bare is the figure to watch: the
+target is at least 10 %. Everything runs on 127.0.0.1 and every process started here is stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEMO_PATH = "/events/biomed-forum-2027"
+TARGET_RATIO = 10.0
+STARTUP_TIMEOUT = 30.0
+
+BARE_APP = '''"""A bare Starlette app: one route answering fixed bytes from memory (benchmark baseline)."""
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+BODY = (Path(__file__).parent / "body.html").read_bytes()
+
+
+async def page(request):
+    return HTMLResponse(BODY)
+
+
+app = Starlette(routes=[Route("/", page)])
+'''
+
+_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Result:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: str
+
+
+# ------------------------------------------------------------------ processes
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def _wait_ready(process: subprocess.Popen[bytes], port: int, path: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"server exited with {process.returncode}:\n{_tail(log)}")
+        try:
+            get(port, path)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise BenchError(f"server on port {port} did not answer in {STARTUP_TIMEOUT:.0f} s")
+
+
+def _tail(log: Path, lines: int = 20) -> str:
+    if not log.is_file():
+        return ""
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and anything it started (its own process group)."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextmanager
+def uvicorn(target: str, app_dir: Path, env: dict[str, str], log: Path, ready_path: str) -> Iterator[int]:
+    """`python -m uvicorn target` on a free 127.0.0.1 port; yields the port."""
+    port = free_port()
+    command = [
+        PYTHON, "-m", "uvicorn", target, "--app-dir", str(app_dir),
+        "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=app_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_ready(process, port, ready_path, log)
+        yield port
+    finally:
+        _stop(process)
+
+
+# ------------------------------------------------------------------ wrk
+
+
+def _to_ms(value: str, unit: str) -> float:
+    return float(value) * _UNITS_MS[unit]
+
+
+def parse_wrk(output: str) -> Result:
+    """Requests/s and the 50th and 99th latency percentiles from `wrk --latency` output."""
+    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    p50 = re.search(r"^\s+50(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    if not (rate and p50 and p99):
+        raise BenchError(f"could not read wrk's output:\n{output}")
+    problems = re.findall(r"^\s*(Non-2xx or 3xx responses: \d+|Socket errors: .*)$", output, re.M)
+    return Result(
+        requests_per_s=float(rate.group(1)),
+        p50_ms=_to_ms(*p50.groups()),
+        p99_ms=_to_ms(*p99.groups()),
+        errors="; ".join(problems),
+    )
+
+
+def wrk(url: str, args: argparse.Namespace) -> Result:
+    base = ["wrk", f"-t{args.threads}", f"-c{args.connections}"]
+    if args.warmup > 0:
+        subprocess.run(
+            [*base, f"-d{args.warmup}s", url],
+            check=True,
+            capture_output=True,
+            timeout=args.warmup + 30,
+        )
+    run = subprocess.run(
+        [*base, f"-d{args.duration}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=args.duration + 30,
+    )
+    return parse_wrk(run.stdout)
+
+
+# ------------------------------------------------------------------ the benchmark
+
+
+def _environment(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY=secrets.token_urlsafe(32),
+        RUN_WORKER_IN_PROCESS="false",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def load_demo(env: dict[str, str]) -> None:
+    for command in ("migrate", "demo"):
+        try:
+            done = subprocess.run(
+                [PYTHON, "main.py", command],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        except subprocess.TimeoutExpired as error:
+            output = error.stderr or error.stdout or b""
+            text = output.decode(errors="replace") if isinstance(output, bytes) else output
+            raise BenchError(f"main.py {command} did not finish in 60 s:\n{text}") from error
+        if done.returncode != 0:
+            raise BenchError(f"main.py {command} failed:\n{done.stdout}{done.stderr}")
+
+
+def bench_app(work: Path, args: argparse.Namespace) -> tuple[Result, bytes]:
+    env = _environment(f"sqlite://{work}/bench.sqlite3")
+    print("loading the demo into a temporary SQLite database…", flush=True)
+    load_demo(env)
+    with uvicorn("main:app", ROOT, env, work / "app.log", "/healthz") as port:
+        status, body = get(port, DEMO_PATH)
+        if status != 200:
+            raise BenchError(f"GET {DEMO_PATH} answered {status}")
+        print(f"app: GET {DEMO_PATH} → {len(body)} bytes; wrk running…", flush=True)
+        return wrk(f"http://127.0.0.1:{port}{DEMO_PATH}", args), body
+
+
+def bench_bare(work: Path, body: bytes, args: argparse.Namespace) -> Result:
+    bare = work / "bare"
+    bare.mkdir()
+    (bare / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    (bare / "body.html").write_bytes(body)
+    env = _environment("sqlite://:memory:")
+    with uvicorn("bare_app:app", bare, env, work / "bare.log", "/") as port:
+        status, answer = get(port, "/")
+        if status != 200 or len(answer) != len(body):
+            raise BenchError(f"bare app answered {status} with {len(answer)} bytes")
+        print(f"bare: GET / → {len(answer)} bytes; wrk running…", flush=True)
+        return wrk(f"http://127.0.0.1:{port}/", args)
+
+
+def report(app: Result, bare: Result, size: int, args: argparse.Namespace) -> bool:
+    ratio = 100.0 * app.requests_per_s / bare.requests_per_s
+    print()
+    print(
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s, one uvicorn process each, "
+        f"body {size} bytes, {os.cpu_count()} CPUs shared by server and wrk"
+    )
+    print(f"{'':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, result in ((f"app {DEMO_PATH}", app), ("bare Starlette, same bytes", bare)):
+        print(f"{name:<28}{result.requests_per_s:>10.0f}{result.p50_ms:>10.2f}{result.p99_ms:>10.2f}")
+        if result.errors:
+            print(f"  warning: {result.errors}")
+    verdict = "meets" if ratio >= TARGET_RATIO else "BELOW"
+    print(f"ratio app/bare: {ratio:.1f} % ({verdict} the target of ≥ {TARGET_RATIO:.0f} %)")
+    return ratio >= TARGET_RATIO
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of measurement")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--strict", action="store_true", help="exit with status 3 when below the target")
+    return parser.parse_args()
+
+
+def _stop_cleanly(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so every server started here is stopped."""
+    raise SystemExit(128 + signum)
+
+
+def main() -> int:
+    args = _arguments()
+    signal.signal(signal.SIGTERM, _stop_cleanly)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed. On Debian: sudo apt-get install -y wrk", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="colloque-bench-") as tmp:
+        work = Path(tmp)
+        try:
+            app, body = bench_app(work, args)
+            bare = bench_bare(work, body, args)
+        except (BenchError, subprocess.SubprocessError) as error:
+            print(f"benchmark failed: {error}", file=sys.stderr)
+            return 2
+    meets = report(app, bare, len(body), args)
+    return 0 if meets or not args.strict else 3
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("interrupted; servers stopped", file=sys.stderr)
+        sys.exit(130)
