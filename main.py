@@ -1,6 +1,6 @@
 """Builds the Colloque web application and holds its command line.
 
-    python main.py serve | migrate | create-organiser | demo | worker
+python main.py serve | migrate | create-organiser | demo | worker
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ async def healthz(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(openapi_document(API_ROUTES, f"{settings.base_url}/api/v1"))
+    return JSONResponse(openapi_document(request.app.routes, settings.base_url))
 
 
 API_ROUTES: list[BaseRoute] = [
@@ -165,8 +165,10 @@ app = create_app()
 async def _migrate() -> None:
     from tortoise.migrations.api.migrate import migrate
 
-    await migrate(config=tortoise_config())
-    await Tortoise.close_connections()
+    try:
+        await migrate(config=tortoise_config())
+    finally:
+        await Tortoise.close_connections()
 
 
 async def _with_db(work: Any) -> Any:
@@ -221,9 +223,7 @@ def _parser() -> argparse.ArgumentParser:
     organiser.add_argument("--password", required=True)
     organiser.add_argument("--name", default="")
     demo = commands.add_parser("demo", help="load a realistic demo event")
-    demo.add_argument(
-        "--if-empty", action="store_true", help="only when the database holds nothing yet"
-    )
+    demo.add_argument("--if-empty", action="store_true", help="only when the database holds nothing yet")
     return parser
 
 

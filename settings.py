@@ -103,9 +103,7 @@ def load() -> Settings:
         smtp_starttls=_flag(env.get("SMTP_STARTTLS"), False),
         mail_from=env.get("MAIL_FROM") or "Colloque <no-reply@localhost>",
         default_locale=default_locale,
-        run_worker_in_process=_flag(
-            env.get("RUN_WORKER_IN_PROCESS"), database_url.startswith("sqlite")
-        ),
+        run_worker_in_process=_flag(env.get("RUN_WORKER_IN_PROCESS"), database_url.startswith("sqlite")),
     )
 
 

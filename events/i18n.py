@@ -94,7 +94,7 @@ def negotiate(accept_language: str | None, default: str) -> str:
 
 
 def language_name(locale: str) -> str:
-    return Locale.parse(locale).get_display_name(locale).capitalize()
+    return (Locale.parse(locale).get_display_name(locale) or locale).capitalize()
 
 
 def _zone(timezone: str | None) -> ZoneInfo:

@@ -16,8 +16,9 @@ from events.i18n import gettext
 
 M = TypeVar("M", bound=BaseModel)
 
+_REQUIRED = N_("This field is required.")
 _MESSAGES: dict[str, str] = {
-    "missing": N_("This field is required."),
+    "missing": _REQUIRED,
     "string_too_short": N_("This field is required."),
     "string_too_long": N_("This text is too long (at most {max_length} characters)."),
     "string_type": N_("Enter some text."),
@@ -48,6 +49,8 @@ def _message(error: Mapping[str, Any]) -> str:
     if error["type"] == "value_error":
         cause = error.get("ctx", {}).get("error")
         return gettext(str(cause)) if cause is not None else gettext(_FALLBACK)
+    if error.get("input") is None and error["type"].endswith("_type"):
+        return gettext(_REQUIRED)
     template = _MESSAGES.get(error["type"], _FALLBACK)
     context = {key: value for key, value in error.get("ctx", {}).items() if key != "error"}
     try:

@@ -75,9 +75,7 @@ async def csrf_from(client: httpx.AsyncClient, path: str) -> str:
 
 async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
     token = await csrf_from(client, "/login")
-    return await client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": token}
-    )
+    return await client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 
 
 async def api_token(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> str:

@@ -51,7 +51,7 @@ class User(Model):
 
 
 class ApiToken(Model):
-    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    """A bearer token for the JSON API, of which only the SHA-256 is stored."""
 
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(

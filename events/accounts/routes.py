@@ -56,13 +56,16 @@ async def logout(request: Request) -> Response:
     return RedirectResponse(request.url_for("home"), status_code=303)
 
 
-@documented("Exchange an e-mail and password for an API token", body=Credentials,
-            response=TokenOut, status=201, auth=False)
+@documented(
+    "Exchange an e-mail and password for an API token",
+    body=Credentials,
+    response=TokenOut,
+    status=201,
+    auth=False,
+)
 async def create_token(request: Request) -> Response:
     credentials = validate(Credentials, await json_body(request))
-    user = await services.authenticate(
-        credentials.email, credentials.password, auth.client_ip(request)
-    )
+    user = await services.authenticate(credentials.email, credentials.password, auth.client_ip(request))
     return answer({"token": await services.issue_token(user)}, status_code=201)
 
 

@@ -18,7 +18,7 @@ from events.errors import N_, Conflict, Invalid, InvalidCredentials, Unauthentic
 LOGIN_SCOPE = "login"
 LOGIN_LIMIT = 10
 LOGIN_WINDOW = timedelta(minutes=15)
-TOKEN_PREFIX = "col_"
+TOKEN_PREFIX = "col_"  # noqa: S105 — a visible prefix, not a secret
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -124,9 +124,9 @@ async def issue_token(user: User) -> str:
 
 
 async def user_for_token(token: str) -> User:
-    record = await ApiToken.get_or_none(
-        token_hash=_token_hash(token), revoked_at=None
-    ).select_related("user__organisation")
+    record = await ApiToken.get_or_none(token_hash=_token_hash(token), revoked_at=None).select_related(
+        "user__organisation"
+    )
     if record is None or not record.user.is_active:
         raise Unauthenticated()
     now = clock.now()

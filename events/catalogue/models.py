@@ -50,7 +50,7 @@ class Event(Model):
 
     class Meta:
         table = "event"
-        ordering = ["starts_at"]
+        ordering = ("starts_at",)
 
     def __str__(self) -> str:
         return self.title

@@ -7,7 +7,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from events.catalogue.models import Event
 from events.errors import N_
@@ -62,19 +69,32 @@ class EventInput(BaseModel):
             raise ValueError(N_("Use a currency code such as EUR."))
         return value.upper()
 
-    @model_validator(mode="after")
-    def _localise_and_order(self) -> EventInput:
-        try:
-            zone = ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("Europe/Paris")
-        if self.starts_at.tzinfo is None:
-            self.starts_at = self.starts_at.replace(tzinfo=zone)
-        if self.ends_at.tzinfo is None:
-            self.ends_at = self.ends_at.replace(tzinfo=zone)
-        if self.ends_at <= self.starts_at:
+    @field_validator("ends_at")
+    @classmethod
+    def _after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
+        starts_at = info.data.get("starts_at")
+        zone = _zone(info.data.get("timezone"))
+        if starts_at is not None and _aware(value, zone) <= _aware(starts_at, zone):
             raise ValueError(N_("The end must come after the start."))
+        return value
+
+    @model_validator(mode="after")
+    def _localise(self) -> EventInput:
+        zone = _zone(self.timezone)
+        self.starts_at = _aware(self.starts_at, zone)
+        self.ends_at = _aware(self.ends_at, zone)
         return self
+
+
+def _zone(name: object) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(name)) if name in _ZONES else ZoneInfo("Europe/Paris")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Europe/Paris")
+
+
+def _aware(value: datetime, zone: ZoneInfo) -> datetime:
+    return value.replace(tzinfo=zone) if value.tzinfo is None else value
 
 
 class EventPatch(BaseModel):

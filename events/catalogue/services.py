@@ -39,14 +39,12 @@ async def organiser_event(user: User, slug: str) -> Event:
 
 async def public_events() -> list[Event]:
     """Published events that have not ended, soonest first."""
-    return await Event.filter(status=EventStatus.PUBLISHED, ends_at__gt=clock.now()).order_by(
-        "starts_at"
-    )
+    return await Event.filter(status=EventStatus.PUBLISHED, ends_at__gt=clock.now()).order_by("starts_at")
 
 
 async def public_event(slug: str) -> Event:
     """A published or cancelled event; drafts do not exist for the public."""
-    event = await Event.get_or_none(slug=slug).exclude(status=EventStatus.DRAFT)
+    event = await Event.filter(slug=slug).exclude(status=EventStatus.DRAFT).first()
     if event is None:
         raise NotFound()
     return event

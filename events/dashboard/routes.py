@@ -53,9 +53,7 @@ def _event_page(
     request: Request, user: Any, event: Event, values: dict[str, Any], errors: dict[str, str]
 ) -> Response:
     context = {"user": user, "event": event, "values": values, "errors": errors}
-    return render(
-        request, "dashboard/event.html", context, status_code=422 if errors else 200
-    )
+    return render(request, "dashboard/event.html", context, status_code=422 if errors else 200)
 
 
 async def event_page(request: Request) -> Response:
@@ -96,9 +94,7 @@ routes = [
     Route("/dashboard/events/new", new_event, methods=["GET"], name="dashboard_event_new"),
     Route("/dashboard/events", create_event, methods=["POST"], name="dashboard_event_create"),
     Route("/dashboard/events/{slug}", event_page, methods=["GET"], name="dashboard_event"),
-    Route(
-        "/dashboard/events/{slug}", update_event, methods=["POST"], name="dashboard_event_update"
-    ),
+    Route("/dashboard/events/{slug}", update_event, methods=["POST"], name="dashboard_event_update"),
     Route(
         "/dashboard/events/{slug}/publish",
         publish_event,

@@ -51,9 +51,7 @@ def _local_times(values: dict[str, Any], timezone: str | None) -> dict[str, Any]
     except (ValueError, KeyError):
         zone = ZoneInfo("Europe/Paris")
     return {
-        key: value.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
-        if isinstance(value, datetime)
-        else value
+        key: value.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if isinstance(value, datetime) else value
         for key, value in values.items()
     }
 

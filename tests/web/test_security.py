@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from tests.factories import login, make_event, make_organiser
+
+# Every form post needs a CSRF token; the JSON API authenticates with bearer tokens instead.
+CSRF_EXEMPT_PREFIXES = ("/api/",)
+
+
+def _form_routes(app: Starlette) -> list[str]:
+    return [
+        route.path
+        for route in app.routes
+        if isinstance(route, Route)
+        and "POST" in (route.methods or set())
+        and not route.path.startswith(CSRF_EXEMPT_PREFIXES)
+    ]
+
+
+async def test_every_form_post_without_a_token_is_refused(app: Starlette, client: httpx.AsyncClient) -> None:
+    user = await make_organiser()
+    event = await make_event(user)
+    await login(client, user.email)
+    paths = _form_routes(app)
+    assert "/login" in paths and "/dashboard/events/{slug}/publish" in paths
+    for path in paths:
+        url = path.replace("{slug}", event.slug)
+        answer = await client.post(url, data={"title": "changed"})
+        assert answer.status_code == 403, url
+        wrong = await client.post(url, data={"title": "changed", "csrf_token": "forged"})
+        assert wrong.status_code == 403, url
+    await event.refresh_from_db()
+    assert event.status == "draft"
+    assert event.title != "changed"
+
+
+EXPECTED_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+}
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/api/v1/public/events", "/missing", "/api/v1/x"])
+async def test_security_headers_on_html_json_and_404(client: httpx.AsyncClient, path: str) -> None:
+    answer = await client.get(path)
+    for name, value in EXPECTED_HEADERS.items():
+        assert answer.headers[name] == value
+    csp = answer.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert re.search(r"script-src 'self'(;|$)", csp), "no inline script allowed"
+    assert "strict-transport-security" not in answer.headers  # plain http here
+
+
+async def test_pages_carry_no_inline_script(client: httpx.AsyncClient) -> None:
+    user = await make_organiser()
+    event = await make_event(user, published=True)
+    for path in ("/", f"/events/{event.slug}", "/login"):
+        html = (await client.get(path)).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"<[^>]+\son[a-z]+=", html), path
+
+
+async def test_unknown_page_is_a_friendly_404_without_trace(client: httpx.AsyncClient) -> None:
+    answer = await client.get("/no/such/page")
+    assert answer.status_code == 404
+    assert "Page not found" in answer.text
+    assert "Traceback" not in answer.text
+
+
+async def test_server_error_shows_a_generic_page_with_headers(app: Starlette) -> None:
+    async def boom(request: object) -> None:
+        raise RuntimeError("secret internals")
+
+    app.router.routes.append(Route("/boom", boom))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        answer = await client.get("/boom")
+    assert answer.status_code == 500
+    assert "secret internals" not in answer.text
+    assert "Traceback" not in answer.text
+    assert answer.headers["x-content-type-options"] == "nosniff"
