@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from events.accounts.auth import csrf_token
 from events.catalogue import services
+from events.i18n import get_locale
+from events.web.pagecache import CSRF_PLACEHOLDER, public_pages
 from events.web.templating import render
 
 
@@ -15,8 +18,15 @@ async def home(request: Request) -> Response:
 
 
 async def event_detail(request: Request) -> Response:
-    event = await services.public_event(request.path_params["slug"])
-    return render(request, "catalogue/event.html", {"event": event})
+    slug = request.path_params["slug"]
+
+    async def build() -> str:
+        event = await services.public_event(slug)
+        context = {"event": event, "csrf_placeholder": CSRF_PLACEHOLDER}
+        return bytes(render(request, "catalogue/event.html", context).body).decode()
+
+    html = await public_pages.get((str(request.base_url), slug, get_locale()), build)
+    return HTMLResponse(html.replace(CSRF_PLACEHOLDER, csrf_token(request)))
 
 
 routes = [

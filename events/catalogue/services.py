@@ -19,6 +19,7 @@ from events.catalogue.schemas import EventInput, EventPatch, event_values
 from events.errors import N_, EventNotEditable, Invalid, InvalidTransition, NotFound
 from events.i18n import gettext
 from events.validation import validate
+from events.web.pagecache import public_pages
 
 _TRANSITIONS = {
     EventStatus.PUBLISHED: {EventStatus.DRAFT},
@@ -100,6 +101,7 @@ async def update_event(user: User, event: Event, data: dict[str, Any]) -> Event:
             before=before,
             after=_snapshot(event),
         )
+    public_pages.clear()
     return event
 
 
@@ -119,6 +121,7 @@ async def change_status(user: User, event: Event, target: EventStatus) -> Event:
             before=before,
             after=_snapshot(event),
         )
+    public_pages.clear()
     return event
 
 

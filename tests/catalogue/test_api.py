@@ -180,3 +180,13 @@ async def test_openapi_describes_every_api_route(client: httpx.AsyncClient) -> N
     assert {"get", "post"} <= set(paths["/api/v1/events"])
     assert {"get", "patch"} <= set(paths["/api/v1/events/{slug}"])
     assert "EventInput" in document["components"]["schemas"]
+
+
+async def test_event_page_shows_a_change_at_once(client: httpx.AsyncClient) -> None:
+    from events.catalogue.services import update_event
+
+    user = await make_organiser()
+    event = await make_event(user, published=True, title="Ancien titre")
+    assert "Ancien titre" in (await client.get(f"/events/{event.slug}")).text
+    await update_event(user, event, {"title": "Nouveau titre"})
+    assert "Nouveau titre" in (await client.get(f"/events/{event.slug}")).text
