@@ -113,6 +113,11 @@ MODEL_MODULES = [
     "events.accounts.models",
     "events.audit.models",
     "events.catalogue.models",
+    "events.ticketing.models",
+    "events.payments.models",
+    "events.invoicing.models",
+    "events.checkin.models",
+    "events.mail.models",
 ]
 
 

@@ -24,6 +24,15 @@ class Organisation(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200)
     slug = fields.CharField(max_length=80, unique=True)
+    # Legal details printed on invoices (French law: identity, SIREN/SIRET, VAT number, terms).
+    legal_name = fields.CharField(max_length=200, default="")
+    legal_address = fields.TextField(default="")
+    siren = fields.CharField(max_length=9, default="")
+    siret = fields.CharField(max_length=14, default="")
+    vat_number = fields.CharField(max_length=20, default="")
+    legal_mentions = fields.TextField(default="")
+    late_payment_terms = fields.TextField(default="")
+    invoice_prefix = fields.CharField(max_length=10, default="F")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

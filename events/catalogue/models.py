@@ -43,6 +43,16 @@ class Event(Model):
     capacity = fields.IntField(null=True)
     currency = fields.CharField(max_length=3, default="EUR")
     status = fields.CharEnumField(EventStatus, max_length=16, default=EventStatus.DRAFT)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    hold_minutes = fields.IntField(default=15)
+    allow_self_cancel = fields.BooleanField(default=True)
+    attendee_edit_until = fields.DatetimeField(null=True)
+    waiting_list_offer_hours = fields.IntField(default=24)
+    privacy_notice = fields.TextField(default="")
+    sequence = fields.IntField(default=0)
+    # Written first by every order transaction: it takes the event's lock on both databases.
+    lock_version = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -54,3 +64,133 @@ class Event(Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TicketType(Model):
+    """Something an attendee can buy (or take for free) for one event.
+
+    `capacity` is this type's own limit inside the event's cap (null: only the event's cap applies).
+    A `hidden` type is offered only to a buyer whose promo code unlocks it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="ticket_types", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=120)
+    description = fields.TextField(default="")
+    price_cents = fields.IntField(default=0)
+    vat_rate_bp = fields.IntField(default=0, description="VAT rate in hundredths of a percent")
+    capacity = fields.IntField(null=True)
+    sales_start = fields.DatetimeField(null=True)
+    sales_end = fields.DatetimeField(null=True)
+    hidden = fields.BooleanField(default=False)
+    max_per_order = fields.IntField(default=10)
+    badge_colour = fields.CharField(max_length=7, default="#0b5c8e")
+    position = fields.IntField(default=0)
+    lock_version = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    event_id: int
+
+    class Meta:
+        table = "ticket_type"
+        ordering = ("position", "id")
+
+
+class PromoCode(Model):
+    """A code that takes a percentage or an amount off, and may unlock hidden ticket types.
+
+    An empty `ticket_types` set means every type of the event.
+    """
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="promo_codes", on_delete=fields.CASCADE
+    )
+    code = fields.CharField(max_length=40)
+    percent_off = fields.IntField(null=True)
+    amount_off_cents = fields.IntField(null=True)
+    max_uses = fields.IntField(null=True)
+    valid_from = fields.DatetimeField(null=True)
+    valid_until = fields.DatetimeField(null=True)
+    ticket_types: fields.ManyToManyRelation[TicketType] = fields.ManyToManyField(
+        "models.TicketType", related_name="promo_codes", through="promo_code_ticket_type"
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    event_id: int
+
+    class Meta:
+        table = "promo_code"
+        unique_together = (("event", "code"),)
+
+
+class QuestionKind(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    CHOICE = "choice"
+    MULTIPLE = "multiple"
+    CHECKBOX = "checkbox"
+    COUNTRY = "country"
+
+
+class Question(Model):
+    """A registration question asked of every attendee.
+
+    `sensitive` answers (dietary or accessibility needs) are purged after the event.
+    """
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="questions", on_delete=fields.CASCADE
+    )
+    label = fields.CharField(max_length=300)
+    kind = fields.CharEnumField(QuestionKind, max_length=16, default=QuestionKind.TEXT)
+    required = fields.BooleanField(default=False)
+    options: list[str] = fields.JSONField(default=list)
+    sensitive = fields.BooleanField(default=False)
+    position = fields.IntField(default=0)
+
+    event_id: int
+
+    class Meta:
+        table = "question"
+        ordering = ("position", "id")
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Session(Model):
+    """One item of the programme: a talk, workshop, panel, B2B slot or break.
+
+    A session with a `capacity` must be booked; without one, anyone with a ticket may attend.
+    `sequence` rises on every change so that calendars replace their copy.
+    """
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="sessions", on_delete=fields.CASCADE
+    )
+    title = fields.CharField(max_length=300)
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    room = fields.CharField(max_length=120, default="")
+    speakers = fields.CharField(max_length=500, default="")
+    description = fields.TextField(default="")
+    capacity = fields.IntField(null=True)
+    status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.SCHEDULED)
+    sequence = fields.IntField(default=0)
+    lock_version = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    event_id: int
+
+    class Meta:
+        table = "session"
+        ordering = ("starts_at", "id")

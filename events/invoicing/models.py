@@ -1,0 +1,67 @@
+"""Invoices and credit notes. Numbers run without gaps per organisation and year, taken from a counter
+row inside the paying transaction. An issued document never changes: a refund issues a credit note.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from events.accounts.models import Organisation
+from events.ticketing.models import Order
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+class InvoiceCounter(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="invoice_counters", on_delete=fields.RESTRICT
+    )
+    year = fields.IntField()
+    last_number = fields.IntField(default=0)
+
+    organisation_id: int
+
+    class Meta:
+        table = "invoice_counter"
+        unique_together = (("organisation", "year"),)
+
+
+class Invoice(Model):
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="invoices", on_delete=fields.RESTRICT
+    )
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="invoices", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(InvoiceKind, max_length=16, default=InvoiceKind.INVOICE)
+    year = fields.IntField()
+    sequence = fields.IntField()
+    number = fields.CharField(max_length=40)
+    credited_invoice: fields.ForeignKeyNullableRelation[Invoice] = fields.ForeignKeyField(
+        "models.Invoice", related_name="credit_notes", null=True, on_delete=fields.RESTRICT
+    )
+    issued_at = fields.DatetimeField()
+    currency = fields.CharField(max_length=3, default="EUR")
+    total_excl_cents = fields.IntField()
+    total_vat_cents = fields.IntField()
+    total_incl_cents = fields.IntField()
+    lines: list[dict[str, Any]] = fields.JSONField(default=list)
+    seller: dict[str, Any] = fields.JSONField(default=dict)
+    buyer: dict[str, Any] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+    order_id: int
+
+    class Meta:
+        table = "invoice"
+        unique_together = (("organisation", "year", "sequence"), ("organisation", "number"))

@@ -1,0 +1,189 @@
+"""Orders, tickets, the per-event signing keys, session bookings and the waiting list.
+
+An order's status:
+
+    pending ──paid──▶ paid ──refund──▶ refunded
+       │                └──cancel──▶ cancelled
+       ├──hold lapses──▶ expired
+       └──cancel──▶ cancelled
+
+A pending order holds its places until `expires_at`; a free order is paid at once. A ticket is `valid`
+until its order is cancelled or refunded (or the ticket alone is cancelled).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from events.catalogue.models import Event, PromoCode, Session, TicketType
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+
+
+class TicketStatus(StrEnum):
+    VALID = "valid"
+    CANCELLED = "cancelled"
+
+
+class EventKey(Model):
+    """The Ed25519 key pair that signs an event's ticket secrets (scanners need only the public key)."""
+
+    id = fields.IntField(primary_key=True)
+    event: fields.OneToOneRelation[Event] = fields.OneToOneField(
+        "models.Event", related_name="signing_key", on_delete=fields.CASCADE
+    )
+    private_key = fields.CharField(max_length=64)
+    public_key = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    event_id: int
+
+    class Meta:
+        table = "event_key"
+
+
+class Order(Model):
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="orders", on_delete=fields.RESTRICT
+    )
+    code = fields.CharField(max_length=12, unique=True)
+    secret = fields.CharField(max_length=43, unique=True)
+    status = fields.CharEnumField(OrderStatus, max_length=16, default=OrderStatus.PENDING)
+    buyer_name = fields.CharField(max_length=200)
+    buyer_email = fields.CharField(max_length=254, db_index=True)
+    buyer_organisation = fields.CharField(max_length=200, default="")
+    buyer_vat_id = fields.CharField(max_length=32, default="")
+    buyer_address = fields.TextField(default="")
+    buyer_country = fields.CharField(max_length=2, default="")
+    locale = fields.CharField(max_length=5, default="fr")
+    subtotal_cents = fields.IntField(default=0)
+    discount_cents = fields.IntField(default=0)
+    total_cents = fields.IntField(default=0)
+    refunded_cents = fields.IntField(default=0)
+    currency = fields.CharField(max_length=3, default="EUR")
+    promo_code: fields.ForeignKeyNullableRelation[PromoCode] = fields.ForeignKeyField(
+        "models.PromoCode", related_name="orders", null=True, on_delete=fields.RESTRICT
+    )
+    consents: dict[str, Any] = fields.JSONField(default=dict)
+    expires_at = fields.DatetimeField(null=True)
+    paid_at = fields.DatetimeField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+    stripe_session_id = fields.CharField(max_length=255, null=True, unique=True)
+    stripe_payment_intent = fields.CharField(max_length=255, null=True)
+    needs_attention = fields.BooleanField(default=False)
+    attention_reason = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    event_id: int
+    promo_code_id: int | None
+
+    class Meta:
+        table = "order"
+        indexes = (("event_id", "status"),)
+
+
+class Ticket(Model):
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="tickets", on_delete=fields.CASCADE
+    )
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="tickets", on_delete=fields.RESTRICT
+    )
+    ticket_type: fields.ForeignKeyRelation[TicketType] = fields.ForeignKeyField(
+        "models.TicketType", related_name="tickets", on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(TicketStatus, max_length=16, default=TicketStatus.VALID)
+    secret = fields.CharField(max_length=160, unique=True)
+    attendee_name = fields.CharField(max_length=200)
+    attendee_email = fields.CharField(max_length=254, default="")
+    attendee_organisation = fields.CharField(max_length=200, default="")
+    attendee_job_title = fields.CharField(max_length=200, default="")
+    answers: dict[str, Any] = fields.JSONField(default=dict)
+    price_cents = fields.IntField(default=0)
+    discount_cents = fields.IntField(default=0)
+    vat_rate_bp = fields.IntField(default=0)
+    agenda_token = fields.CharField(max_length=43, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    order_id: int
+    event_id: int
+    ticket_type_id: int
+
+    class Meta:
+        table = "ticket"
+        indexes = (("ticket_type_id", "status"),)
+
+
+class SessionBooking(Model):
+    """A place booked by one ticket's attendee in a session that has a capacity."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="bookings", on_delete=fields.CASCADE
+    )
+    session: fields.ForeignKeyRelation[Session] = fields.ForeignKeyField(
+        "models.Session", related_name="bookings", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    ticket_id: int
+    session_id: int
+
+    class Meta:
+        table = "session_booking"
+        unique_together = (("ticket", "session"),)
+
+
+class WaitingStatus(StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    CONVERTED = "converted"
+    LAPSED = "lapsed"
+
+
+class WaitingListEntry(Model):
+    """A visitor waiting for a sold-out ticket type.
+
+    When a place frees up, the first one waiting is offered it: the offer holds one place (it counts
+    against availability) until `offer_expires_at`, then passes to the next person.
+    """
+
+    id = fields.IntField(primary_key=True)
+    event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
+        "models.Event", related_name="waiting_list", on_delete=fields.CASCADE
+    )
+    ticket_type: fields.ForeignKeyRelation[TicketType] = fields.ForeignKeyField(
+        "models.TicketType", related_name="waiting_list", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254)
+    locale = fields.CharField(max_length=5, default="fr")
+    status = fields.CharEnumField(WaitingStatus, max_length=16, default=WaitingStatus.WAITING)
+    offer_token = fields.CharField(max_length=43, null=True, unique=True)
+    offered_at = fields.DatetimeField(null=True)
+    offer_expires_at = fields.DatetimeField(null=True)
+    order: fields.ForeignKeyNullableRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="waiting_entries", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    event_id: int
+    ticket_type_id: int
+
+    class Meta:
+        table = "waiting_list_entry"
+        ordering = ("created_at", "id")
