@@ -1,0 +1,259 @@
+"""The outbox: enqueue e-mails inside the caller's transaction, send them later from a worker.
+
+Why a table and not a direct SMTP call: the e-mail must exist if and only if the change that caused it
+committed (an order confirmation for an order that rolled back is a lie; a paid order without its
+confirmation is a lost ticket). So callers enqueue in their own transaction, and `send_pending` delivers
+at least once: a crash after the SMTP server accepted a message but before it was marked sent delivers it
+again (with the same Message-ID), never zero times.
+
+A message's life:
+
+    pending ──SMTP accepted──▶ sent
+       │ ▲
+       │ └── failure: attempts + 1, next_attempt_at backs off (1, 5, 15, 60 min … 12 h)
+       └──── MAX_ATTEMPTS failures ──▶ failed (kept with its last_error, for a person to look at)
+
+Several workers (PostgreSQL): a worker claims due rows with `SELECT … FOR UPDATE SKIP LOCKED` and, in the
+same short transaction, moves their `next_attempt_at` a lease into the future, so no other worker sees
+them as due while it sends. The lease also works as a fencing token: before each message the worker
+renews it only if the row still holds the exact value it wrote, so a worker that stalled past its lease
+cannot send a message another worker has taken over. A worker that dies mid-batch leaves its rows to be
+picked up again when the lease runs out.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+import settings as settings_module
+from events import clock, i18n
+from events.mail import attachments, smtp
+from events.mail.attachments import register_attachment
+from events.mail.models import MailStatus, OutboxMessage
+from events.web.templating import environment
+
+__all__ = ["enqueue", "enqueue_template", "register_attachment", "render_template", "send_pending"]
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720))
+LEASE = timedelta(minutes=10)
+SUBJECT_LENGTH = 300
+ERROR_LENGTH = 2000
+
+_reported: set[int] = set()
+"""Ids already logged as waiting for an SMTP server, so each is logged once per process, not every cycle."""
+
+
+def _validate_attachments(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for spec in specs:
+        if not isinstance(spec.get("kind"), str):
+            raise ValueError(f"an attachment needs a 'kind': {spec!r}")
+    return specs
+
+
+async def enqueue(
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    locale: str = "fr",
+    dedupe_key: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+) -> OutboxMessage | None:
+    """Write a pending message in the current transaction; None when `dedupe_key` was already enqueued.
+
+    The existence check comes first because a unique violation aborts a PostgreSQL transaction. The
+    insert runs in a savepoint, so that the unique constraint (the last safety net, against a concurrent
+    transaction enqueueing the same key) costs the caller nothing but this message.
+    """
+    if dedupe_key is not None and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
+        return None
+    subject = " ".join(subject.split())
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    try:
+        async with in_transaction():
+            return await OutboxMessage.create(
+                kind=kind,
+                dedupe_key=dedupe_key,
+                to_address=to.strip(),
+                subject=subject,
+                text_body=text,
+                html_body=html,
+                locale=locale,
+                attachments=_validate_attachments(attachments or []),
+                status=MailStatus.PENDING,
+                next_attempt_at=clock.now(),
+            )
+    except IntegrityError:
+        if dedupe_key is None:
+            raise
+        return None
+
+
+def render_template(template: str, *, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) of `templates/{template}.subject.txt|.txt|.html` in the reader's language.
+
+    Mail has no request, so `url_for` does not exist here: callers pass absolute URLs (built on
+    `base_url`, which every template also receives).
+    """
+    values = {"base_url": settings_module.settings.base_url, "locale": locale, **context}
+    with i18n.use_locale(locale):
+        subject = environment.get_template(f"{template}.subject.txt").render(values)
+        text = environment.get_template(f"{template}.txt").render(values)
+        html = environment.get_template(f"{template}.html").render(values)
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+async def enqueue_template(
+    template: str,
+    *,
+    to: str,
+    locale: str,
+    context: dict[str, Any],
+    kind: str,
+    dedupe_key: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+) -> OutboxMessage | None:
+    """Render a mail template in the recipient's language and enqueue it (see `enqueue`)."""
+    if dedupe_key is not None and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
+        return None
+    subject, text, html = render_template(template, locale=locale, context=context)
+    return await enqueue(
+        kind=kind,
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        locale=locale,
+        dedupe_key=dedupe_key,
+        attachments=attachments,
+    )
+
+
+# ---------------------------------------------------------------- sending
+
+
+async def send_pending(limit: int = 50) -> int:
+    """Send up to `limit` due messages; the number sent. Without an SMTP server they wait, logged."""
+    config = smtp.smtp_config()
+    if config is None:
+        await _report_waiting(limit)
+        return 0
+    claimed = await _claim(limit)
+    sent = 0
+    async with smtp.Mailer(config) as mailer:
+        for index, message in enumerate(claimed):
+            try:
+                sent += await _deliver(mailer, message)
+            except smtp.Unreachable as error:
+                logger.warning(
+                    "outbox: SMTP server unreachable, %d messages wait: %s", len(claimed) - index, error
+                )
+                for waiting in claimed[index:]:
+                    await _record_failure(waiting, error)
+                break
+    return sent
+
+
+def _lease_until() -> datetime:
+    """A lease end that is also this claim's token: random microseconds keep two claims apart."""
+    return clock.now() + LEASE + timedelta(microseconds=secrets.randbelow(1_000_000))
+
+
+async def _claim(limit: int) -> list[OutboxMessage]:
+    now = clock.now()
+    lease = _lease_until()
+    async with in_transaction():
+        due = (
+            await OutboxMessage.filter(status=MailStatus.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .limit(limit)
+            .select_for_update(skip_locked=True)
+        )
+        if due:
+            await OutboxMessage.filter(id__in=[m.id for m in due]).update(next_attempt_at=lease)
+    for message in due:
+        message.next_attempt_at = lease
+    return due
+
+
+async def _renew_lease(message: OutboxMessage) -> bool:
+    """Extend our lease, only if the row still carries our token (nobody took it over)."""
+    lease = _lease_until()
+    renewed = await OutboxMessage.filter(
+        id=message.id, status=MailStatus.PENDING, next_attempt_at=message.next_attempt_at
+    ).update(next_attempt_at=lease)
+    if renewed:
+        message.next_attempt_at = lease
+    return bool(renewed)
+
+
+async def _deliver(mailer: smtp.Mailer, message: OutboxMessage) -> int:
+    """1 when sent, 0 when it failed (and will be retried) or is no longer ours."""
+    if not await _renew_lease(message):
+        logger.warning("outbox: message %s was taken over by another worker, skipped", message.id)
+        return 0
+    try:
+        files = await attachments.resolve(message.attachments)
+        email = smtp.build_message(message, mailer.config.mail_from, files)
+        await mailer.send(email, message.to_address)
+    except smtp.Unreachable:
+        raise
+    except Exception as error:  # any failure of one message (refused, attachment error) is retried later
+        await _record_failure(message, error)
+        return 0
+    await OutboxMessage.filter(id=message.id, status=MailStatus.PENDING).update(
+        status=MailStatus.SENT, sent_at=clock.now(), attempts=message.attempts + 1, last_error=""
+    )
+    logger.info("outbox: sent %s %s to %s", message.kind, message.id, message.to_address)
+    return 1
+
+
+async def _record_failure(message: OutboxMessage, error: BaseException) -> None:
+    attempts = message.attempts + 1
+    status = MailStatus.FAILED if attempts >= MAX_ATTEMPTS else MailStatus.PENDING
+    delay = BACKOFF[min(attempts, len(BACKOFF)) - 1]
+    reason = f"{error.__class__.__name__}: {error}"[:ERROR_LENGTH]
+    await OutboxMessage.filter(id=message.id, status=MailStatus.PENDING).update(
+        attempts=attempts, status=status, last_error=reason, next_attempt_at=clock.now() + delay
+    )
+    if status is MailStatus.FAILED:
+        logger.error(
+            "outbox: giving up on %s %s to %s: %s", message.kind, message.id, message.to_address, reason
+        )
+    else:
+        logger.warning("outbox: attempt %d of %s %s failed: %s", attempts, message.kind, message.id, reason)
+
+
+async def _report_waiting(limit: int) -> None:
+    """No SMTP server: nothing is lost, the messages stay pending; say so once per message."""
+    waiting = (
+        await OutboxMessage.filter(status=MailStatus.PENDING, next_attempt_at__lte=clock.now())
+        .order_by("-id")
+        .limit(limit)
+    )
+    if len(_reported) > 10_000:
+        _reported.clear()
+    for message in waiting:
+        if message.id in _reported:
+            continue
+        _reported.add(message.id)
+        logger.info(
+            "outbox: SMTP_HOST is not set, %s %s to %s kept pending: %s",
+            message.kind,
+            message.id,
+            message.to_address,
+            message.subject,
+        )
+        logger.debug("outbox: text of %s:\n%s", message.id, message.text_body)
