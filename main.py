@@ -11,7 +11,7 @@ import logging
 import secrets
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from starlette.applications import Starlette
@@ -25,11 +25,14 @@ from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
-from events import i18n
+from events import i18n, worker
 from events.accounts import routes as accounts_routes
 from events.catalogue import api as catalogue_api
+from events.catalogue import offers_api
 from events.catalogue import routes as catalogue_routes
 from events.dashboard import routes as dashboard_routes
+from events.ticketing import api as ticketing_api
+from events.ticketing import routes as ticketing_routes
 from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
 from events.web.api import openapi_document
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
@@ -55,6 +58,8 @@ async def openapi(request: Request) -> Response:
 API_ROUTES: list[BaseRoute] = [
     *accounts_routes.api_routes,
     *catalogue_api.routes,
+    *offers_api.routes,
+    *ticketing_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 
@@ -65,6 +70,7 @@ def _routes() -> list[BaseRoute]:
         Mount("/api/v1", routes=API_ROUTES, name="api"),
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *accounts_routes.routes,
+        *ticketing_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
     ]
@@ -127,11 +133,14 @@ def create_app(
 ) -> Starlette:
     """The application; tests pass their own database (and create its tables) or settings."""
 
+    run_worker = config.run_worker_in_process
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         config = tortoise_config(database_url)
         async with RegisterTortoise(app, config=config, generate_schemas=generate_schemas):
-            yield
+            async with worker.in_background() if run_worker else nullcontext():
+                yield
 
     return Starlette(
         routes=_routes(),
@@ -224,6 +233,9 @@ def _parser() -> argparse.ArgumentParser:
     organiser.add_argument("--name", default="")
     demo = commands.add_parser("demo", help="load a realistic demo event")
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds nothing yet")
+    jobs = commands.add_parser("worker", help="run the background jobs (outbox, expiry, reconciliation)")
+    jobs.add_argument("--once", action="store_true", help="run every job once, then exit")
+    jobs.add_argument("--interval", type=float, default=worker.INTERVAL, help="seconds between cycles")
     return parser
 
 
@@ -243,6 +255,8 @@ def cli(argv: list[str]) -> int:
             return 2
     elif args.command == "demo":
         asyncio.run(_with_db(lambda: _demo(first_run=args.if_empty)))
+    elif args.command == "worker":
+        asyncio.run(_with_db(lambda: worker.run_command(once=args.once, interval=args.interval)))
     return 0
 
 

@@ -12,7 +12,12 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     ├── NotFound                     404     not_found
     ├── Conflict                     409     conflict
     │   ├── EventNotEditable         409     event_not_editable
-    │   └── InvalidTransition        409     invalid_transition
+    │   ├── InvalidTransition        409     invalid_transition
+    │   ├── SoldOut                  409     sold_out           (details: ticket_type)
+    │   ├── SalesClosed              409     sales_closed
+    │   ├── PromoCodeExhausted       409     promo_code_exhausted
+    │   ├── PaymentsUnavailable      409     payments_unavailable
+    │   └── OrderNotChangeable       409     order_not_changeable
     └── Throttled                    429     throttled          (retry_after seconds)
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
@@ -97,6 +102,31 @@ class EventNotEditable(Conflict):
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     default_message = N_("This change is not possible in the current state of the event.")
+
+
+class SoldOut(Conflict):
+    code = "sold_out"
+    default_message = N_("Sorry, there are not enough places left for {name}.")
+
+
+class SalesClosed(Conflict):
+    code = "sales_closed"
+    default_message = N_("Registration is not open for this event at the moment.")
+
+
+class PromoCodeExhausted(Conflict):
+    code = "promo_code_exhausted"
+    default_message = N_("This promo code has already been used as many times as allowed.")
+
+
+class PaymentsUnavailable(Conflict):
+    code = "payments_unavailable"
+    default_message = N_("Paid tickets cannot be sold yet: online payment is not set up.")
+
+
+class OrderNotChangeable(Conflict):
+    code = "order_not_changeable"
+    default_message = N_("This order can no longer be changed.")
 
 
 class Throttled(DomainError):

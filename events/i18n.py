@@ -20,7 +20,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 
 LOCALES = ("fr", "en")
@@ -124,3 +124,8 @@ def format_money(cents: int, currency: str) -> str:
 
 def format_number(value: int | Decimal) -> str:
     return format_decimal(value, locale=get_locale())
+
+
+def format_rate(basis_points: int) -> str:
+    """A VAT rate kept in hundredths of a percent: 2000 -> "20 %" (fr) or "20%" (en)."""
+    return format_percent(Decimal(basis_points) / 10000, locale=get_locale(), format="#,##0.##%")

@@ -6,6 +6,7 @@ well in French and in English.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -15,6 +16,8 @@ from events.errors import N_, Invalid
 from events.i18n import gettext
 
 M = TypeVar("M", bound=BaseModel)
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _REQUIRED = N_("This field is required.")
 _MESSAGES: dict[str, str] = {

@@ -20,6 +20,9 @@ os.environ["DEFAULT_LOCALE"] = "en"
 os.environ["RUN_WORKER_IN_PROCESS"] = "false"
 for name in ("SMTP_HOST", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
     os.environ.pop(name, None)
+# Paid tickets need Stripe settings; the payment tests point the real library at a local fake.
+os.environ["STRIPE_SECRET_KEY"] = "sk_test_colloque"
+os.environ["STRIPE_WEBHOOK_SECRET"] = "whsec_colloque_test"
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402

@@ -12,8 +12,11 @@ import httpx
 from events import clock
 from events.accounts.models import Role, User
 from events.accounts.services import create_organiser
+from events.catalogue import offers
 from events.catalogue import services as catalogue
-from events.catalogue.models import Event
+from events.catalogue.models import Event, TicketType
+from events.ticketing.models import Order
+from events.ticketing.orders import place_order
 
 PASSWORD = "correct horse battery staple"
 _counter = {"n": 0}
@@ -86,3 +89,32 @@ async def api_token(client: httpx.AsyncClient, email: str, password: str = PASSW
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+async def make_ticket_type(event: Event, **overrides: Any) -> TicketType:
+    data: dict[str, Any] = {"name": f"Pass {_next()}", "price": "0.00", "capacity": None}
+    data.update(overrides)
+    owner = await User.filter(organisation_id=event.organisation_id).first()
+    assert owner is not None
+    return await offers.create_ticket_type(owner, event, data)
+
+
+def order_body(*type_ids: int, **overrides: Any) -> dict[str, Any]:
+    n = _next()
+    body: dict[str, Any] = {
+        "buyer": {"name": f"Acheteur {n}", "email": f"buyer{n}@example.org", "country": "FR"},
+        "tickets": [
+            {
+                "ticket_type": type_id,
+                "attendee": {"name": f"Participant {n}-{i}", "email": f"p{n}-{i}@example.org"},
+            }
+            for i, type_id in enumerate(type_ids)
+        ],
+        "locale": "fr",
+    }
+    body.update(overrides)
+    return body
+
+
+async def make_order(event: Event, *type_ids: int, **overrides: Any) -> Order:
+    return await place_order(event.slug, order_body(*type_ids, **overrides))

@@ -14,13 +14,13 @@ from events import clock
 from events.accounts import passwords, throttle
 from events.accounts.models import ApiToken, Organisation, Role, User
 from events.errors import N_, Conflict, Invalid, InvalidCredentials, Unauthenticated
+from events.validation import EMAIL_PATTERN
 
 LOGIN_SCOPE = "login"
 LOGIN_LIMIT = 10
 LOGIN_WINDOW = timedelta(minutes=15)
 TOKEN_PREFIX = "col_"  # noqa: S105 — a visible prefix, not a secret
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def slugify(text: str, max_length: int = 60) -> str:
@@ -35,7 +35,7 @@ def normalise_email(email: str) -> str:
 
 def validate_new_account(email: str, password: str) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not _EMAIL.match(normalise_email(email)):
+    if not EMAIL_PATTERN.match(normalise_email(email)):
         errors["email"] = N_("Enter a valid e-mail address.")
     if len(password) < passwords.MIN_LENGTH:
         errors["password"] = N_("Use at least 8 characters.")

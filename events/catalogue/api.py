@@ -7,8 +7,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts.auth import api_organiser
-from events.catalogue import services
+from events.catalogue import offers, services
 from events.catalogue.models import Event
+from events.catalogue.offers_api import types_json
 from events.catalogue.schemas import EventInput, EventList, EventOut, EventPatch, event_out
 from events.web.api import answer, documented, json_body
 from settings import settings
@@ -63,9 +64,13 @@ async def public_events(request: Request) -> Response:
     return answer({"events": [_out(e) for e in await services.public_events()]})
 
 
-@documented("A published event", response=EventOut, auth=False)
+@documented(
+    "A published event, with its public ticket types and its programme", response=EventOut, auth=False
+)
 async def public_event(request: Request) -> Response:
-    return answer(_out(await services.public_event(request.path_params["slug"])))
+    event = await services.public_event(request.path_params["slug"])
+    types = await offers.ticket_types(event, include_hidden=False)
+    return answer({**_out(event), "ticket_types": await types_json(event, types), "sessions": []})
 
 
 routes = [

@@ -7,8 +7,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from events.accounts.auth import csrf_token
-from events.catalogue import services
+from events.catalogue import offers, services
 from events.i18n import get_locale
+from events.ticketing.availability import availability, on_sale
 from events.web.pagecache import CSRF_PLACEHOLDER, public_pages
 from events.web.templating import render
 
@@ -22,7 +23,16 @@ async def event_detail(request: Request) -> Response:
 
     async def build() -> str:
         event = await services.public_event(slug)
-        context = {"event": event, "csrf_placeholder": CSRF_PLACEHOLDER}
+        types = await offers.ticket_types(event, include_hidden=False)
+        context = {
+            "event": event,
+            "types": types,
+            "left": await availability(event, types),
+            "on_sale": {t.id: on_sale(t) for t in types},
+            "quantities": {},
+            "code": "",
+            "csrf_placeholder": CSRF_PLACEHOLDER,
+        }
         return bytes(render(request, "catalogue/event.html", context).body).decode()
 
     html = await public_pages.get((str(request.base_url), slug, get_locale()), build)

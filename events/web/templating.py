@@ -35,6 +35,7 @@ def _env() -> Environment:
     env.filters["hour"] = i18n.format_hour
     env.filters["money"] = i18n.format_money
     env.filters["number"] = i18n.format_number
+    env.filters["percent"] = i18n.format_rate
     env.filters["isoformat"] = lambda value: value.isoformat() if value else ""
     env.filters["local_times"] = _local_times
     env.globals["get_locale"] = i18n.get_locale

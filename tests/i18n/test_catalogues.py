@@ -23,12 +23,13 @@ METHODS = [
     ("events/**.py", "python"),
     ("main.py", "python"),
     ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
 ]
 
 
 def _used_msgids() -> set[str]:
     found: set[str] = set()
-    options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    options = {pattern: {"extensions": "jinja2.ext.i18n"} for pattern, _m in METHODS[2:]}
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT),
         method_map=METHODS,

@@ -1,0 +1,204 @@
+"""Wire shapes of what an event sells: ticket types, promo codes and registration questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from events.catalogue.models import PromoCode, Question, QuestionKind, TicketType
+from events.errors import N_
+
+MONEY = Field(default=Decimal("0.00"), ge=0, le=Decimal("100000"), max_digits=9, decimal_places=2)
+
+
+def money(cents: int) -> str:
+    """Integer cents as the decimal string of the API: 12000 -> "120.00"."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def to_cents(amount: Decimal) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+class TicketTypeInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=5000)
+    price: Decimal = MONEY
+    vat_rate: Decimal = Field(default=Decimal("0.00"), ge=0, le=100, max_digits=5, decimal_places=2)
+    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    sales_start: datetime | None = None
+    sales_end: datetime | None = None
+    hidden: bool = False
+    max_per_order: int = Field(default=10, ge=1, le=100)
+    badge_colour: str = Field(default="#0b5c8e", pattern=r"^#[0-9a-fA-F]{6}$")
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @model_validator(mode="after")
+    def _window(self) -> TicketTypeInput:
+        if self.sales_start and self.sales_end and self.sales_end <= self.sales_start:
+            raise ValueError(N_("Sales must end after they start."))
+        return self
+
+
+class TicketTypePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    description: str | None = None
+    price: Decimal | None = None
+    vat_rate: Decimal | None = None
+    capacity: int | None = None
+    sales_start: datetime | None = None
+    sales_end: datetime | None = None
+    hidden: bool | None = None
+    max_per_order: int | None = None
+    badge_colour: str | None = None
+
+
+class TicketTypeOut(BaseModel):
+    id: int
+    name: str
+    description: str
+    price: str
+    currency: str
+    vat_rate: str
+    capacity: int | None
+    available: int | None
+    sales_start: datetime | None
+    sales_end: datetime | None
+    hidden: bool
+    max_per_order: int
+    on_sale: bool
+
+
+class TicketTypeList(BaseModel):
+    ticket_types: list[TicketTypeOut]
+
+
+def ticket_type_values(ticket_type: TicketType) -> dict[str, Any]:
+    return {
+        "name": ticket_type.name,
+        "description": ticket_type.description,
+        "price": Decimal(ticket_type.price_cents) / 100,
+        "vat_rate": Decimal(ticket_type.vat_rate_bp) / 100,
+        "capacity": ticket_type.capacity,
+        "sales_start": ticket_type.sales_start,
+        "sales_end": ticket_type.sales_end,
+        "hidden": ticket_type.hidden,
+        "max_per_order": ticket_type.max_per_order,
+        "badge_colour": ticket_type.badge_colour,
+    }
+
+
+def ticket_type_out(
+    ticket_type: TicketType, currency: str, available: int | None, on_sale: bool
+) -> dict[str, Any]:
+    return {
+        "id": ticket_type.id,
+        "name": ticket_type.name,
+        "description": ticket_type.description,
+        "price": money(ticket_type.price_cents),
+        "currency": currency,
+        "vat_rate": money(ticket_type.vat_rate_bp),
+        "capacity": ticket_type.capacity,
+        "available": available,
+        "sales_start": ticket_type.sales_start.isoformat() if ticket_type.sales_start else None,
+        "sales_end": ticket_type.sales_end.isoformat() if ticket_type.sales_end else None,
+        "hidden": ticket_type.hidden,
+        "max_per_order": ticket_type.max_per_order,
+        "on_sale": on_sale,
+    }
+
+
+class PromoCodeInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    percent_off: int | None = Field(default=None, ge=1, le=100)
+    amount_off: Decimal | None = Field(default=None, gt=0, max_digits=9, decimal_places=2)
+    max_uses: int | None = Field(default=None, ge=1)
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    ticket_types: list[int] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_discount(self) -> PromoCodeInput:
+        if self.percent_off is not None and self.amount_off is not None:
+            raise ValueError(N_("Give either a percentage or an amount, not both."))
+        return self
+
+
+class PromoCodeOut(BaseModel):
+    id: int
+    code: str
+    percent_off: int | None
+    amount_off: str | None
+    max_uses: int | None
+    uses: int
+    valid_from: datetime | None
+    valid_until: datetime | None
+    ticket_types: list[int]
+
+
+def promo_code_out(promo: PromoCode, ticket_type_ids: list[int], uses: int) -> dict[str, Any]:
+    return {
+        "id": promo.id,
+        "code": promo.code,
+        "percent_off": promo.percent_off,
+        "amount_off": money(promo.amount_off_cents) if promo.amount_off_cents else None,
+        "max_uses": promo.max_uses,
+        "uses": uses,
+        "valid_from": promo.valid_from.isoformat() if promo.valid_from else None,
+        "valid_until": promo.valid_until.isoformat() if promo.valid_until else None,
+        "ticket_types": ticket_type_ids,
+    }
+
+
+class QuestionInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    label: str = Field(min_length=1, max_length=300)
+    kind: QuestionKind = QuestionKind.TEXT
+    required: bool = False
+    options: list[str] = Field(default_factory=list, max_length=50)
+    sensitive: bool = False
+    position: int = 0
+
+    @model_validator(mode="after")
+    def _options(self) -> QuestionInput:
+        needs_options = self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
+        if needs_options and len([o for o in self.options if o.strip()]) < 2:
+            raise ValueError(N_("Give at least two options."))
+        return self
+
+
+class QuestionOut(BaseModel):
+    id: int
+    label: str
+    kind: str
+    required: bool
+    options: list[str]
+    sensitive: bool
+    position: int
+
+
+def question_out(question: Question) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "label": question.label,
+        "kind": str(question.kind),
+        "required": question.required,
+        "options": question.options,
+        "sensitive": question.sensitive,
+        "position": question.position,
+    }

@@ -1,0 +1,126 @@
+"""Ticket types, promo codes and registration questions: what an organiser puts on sale.
+
+Every change writes an audit row in its transaction and refreshes the cached public pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from events.accounts.models import User
+from events.audit import services as audit
+from events.catalogue.models import Event, PromoCode, Question, TicketType
+from events.catalogue.offer_schemas import (
+    PromoCodeInput,
+    QuestionInput,
+    TicketTypeInput,
+    TicketTypePatch,
+    ticket_type_values,
+    to_cents,
+)
+from events.errors import N_, Invalid, NotFound
+from events.i18n import gettext
+from events.validation import validate
+from events.web.pagecache import public_pages
+
+
+def _type_fields(values: TicketTypeInput) -> dict[str, Any]:
+    fields = values.model_dump(exclude={"price", "vat_rate"})
+    fields["price_cents"] = to_cents(values.price)
+    fields["vat_rate_bp"] = to_cents(values.vat_rate)
+    return fields
+
+
+def _type_snapshot(ticket_type: TicketType) -> dict[str, Any]:
+    values = ticket_type_values(ticket_type)
+    return {key: str(value) if value is not None else None for key, value in values.items()}
+
+
+async def ticket_types(event: Event, *, include_hidden: bool = True) -> list[TicketType]:
+    query = TicketType.filter(event_id=event.id)
+    if not include_hidden:
+        query = query.filter(hidden=False)
+    return await query.order_by("position", "id")
+
+
+async def ticket_type(event: Event, type_id: int) -> TicketType:
+    found = await TicketType.get_or_none(id=type_id, event_id=event.id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+async def create_ticket_type(user: User, event: Event, data: object) -> TicketType:
+    values = validate(TicketTypeInput, data)
+    async with in_transaction():
+        position = await TicketType.filter(event_id=event.id).count()
+        created = await TicketType.create(event=event, position=position, **_type_fields(values))
+        await audit.record(
+            user, event.organisation_id, "ticket_type.created", "ticket_type", created.id,
+            after=_type_snapshot(created),
+        )  # fmt: skip
+    public_pages.clear()
+    return created
+
+
+async def update_ticket_type(user: User, found: TicketType, data: dict[str, Any]) -> TicketType:
+    changes = validate(TicketTypePatch, data).model_dump(exclude_unset=True)
+    values = validate(TicketTypeInput, {**ticket_type_values(found), **changes})
+    async with in_transaction():
+        before = _type_snapshot(found)
+        for name, value in _type_fields(values).items():
+            setattr(found, name, value)
+        await found.save()
+        await audit.record(
+            user, user.organisation_id, "ticket_type.updated", "ticket_type", found.id,
+            before=before, after=_type_snapshot(found),
+        )  # fmt: skip
+    public_pages.clear()
+    return found
+
+
+async def create_promo_code(user: User, event: Event, data: object) -> PromoCode:
+    values = validate(PromoCodeInput, data)
+    types = await TicketType.filter(event_id=event.id, id__in=values.ticket_types)
+    if len(types) != len(set(values.ticket_types)):
+        raise Invalid({"ticket_types": gettext(N_("Choose ticket types of this event."))})
+    if await PromoCode.filter(event_id=event.id, code__iexact=values.code).exists():
+        raise Invalid({"code": gettext(N_("This code already exists for this event."))})
+    async with in_transaction():
+        promo = await PromoCode.create(
+            event=event,
+            code=values.code.upper(),
+            percent_off=values.percent_off,
+            amount_off_cents=to_cents(values.amount_off) if values.amount_off else None,
+            max_uses=values.max_uses,
+            valid_from=values.valid_from,
+            valid_until=values.valid_until,
+        )
+        if types:
+            await promo.ticket_types.add(*types)
+        await audit.record(
+            user, event.organisation_id, "promo_code.created", "promo_code", promo.id,
+            after={"code": promo.code, "ticket_types": sorted(values.ticket_types)},
+        )  # fmt: skip
+    return promo
+
+
+async def questions(event: Event) -> list[Question]:
+    return await Question.filter(event_id=event.id).order_by("position", "id")
+
+
+async def create_question(user: User, event: Event, data: object) -> Question:
+    values = validate(QuestionInput, data)
+    async with in_transaction():
+        question = await Question.create(
+            event=event, **values.model_dump(exclude={"options"}),
+            options=[o.strip() for o in values.options if o.strip()],
+        )  # fmt: skip
+        await audit.record(
+            user, event.organisation_id, "question.created", "question", question.id,
+            after={"label": question.label, "kind": str(question.kind)},
+        )  # fmt: skip
+    public_pages.clear()
+    return question

@@ -1,0 +1,68 @@
+"""The orders part of the JSON API: buying (no auth), the buyer's view, and the organiser's view."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from events.accounts.auth import api_organiser
+from events.catalogue.services import organiser_event
+from events.ticketing import manage, orders
+from events.ticketing.order_schemas import OrderIn, OrderOut
+from events.web.api import answer, documented, json_body
+
+
+@documented(
+    "Register: create an order and its tickets", body=OrderIn, response=OrderOut, status=201, auth=False
+)
+async def create_order(request: Request) -> Response:
+    order = await orders.place_order(request.path_params["slug"], await json_body(request))
+    return answer(await manage.order_json(order), status_code=201)
+
+
+@documented("The buyer's view of an order", response=OrderOut, auth=False)
+async def buyer_order(request: Request) -> Response:
+    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    return answer(await manage.order_json(order))
+
+
+@documented("Cancel an order (attendee self-cancel)", response=OrderOut, auth=False)
+async def buyer_cancel(request: Request) -> Response:
+    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    return answer(await manage.order_json(await manage.cancel_by_attendee(order)))
+
+
+@documented("List an event's orders (?status=, ?q=)", response=OrderOut)
+async def list_orders(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    found = await manage.organiser_orders(
+        event, request.query_params.get("status"), request.query_params.get("q")
+    )
+    return answer({"orders": [await manage.order_json(o) for o in found]})
+
+
+@documented("One order of an event", response=OrderOut)
+async def organiser_order(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    return answer(await manage.order_json(await manage.organiser_order(event, request.path_params["code"])))
+
+
+@documented("Cancel an order", response=OrderOut)
+async def organiser_cancel(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    order = await manage.organiser_order(event, request.path_params["code"])
+    return answer(await manage.order_json(await manage.cancel_by_organiser(user, order)))
+
+
+routes = [
+    Route("/events/{slug}/orders", create_order, methods=["POST"], name="api_order_create"),
+    Route("/events/{slug}/orders", list_orders, methods=["GET"], name="api_orders"),
+    Route("/events/{slug}/orders/{code}", organiser_order, methods=["GET"], name="api_order"),
+    Route("/events/{slug}/orders/{code}/cancel", organiser_cancel, methods=["POST"], name="api_order_cancel"),
+    Route("/orders/{code}/{secret}", buyer_order, methods=["GET"], name="api_buyer_order"),
+    Route("/orders/{code}/{secret}/cancel", buyer_cancel, methods=["POST"], name="api_buyer_cancel"),
+]

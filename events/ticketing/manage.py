@@ -1,0 +1,138 @@
+"""Finding, showing, cancelling and expiring orders, for the buyer and for the organiser."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from events import clock
+from events.accounts import throttle
+from events.accounts.models import User
+from events.audit import services as audit
+from events.catalogue.models import Event
+from events.errors import N_, NotFound, OrderNotChangeable
+from events.invoicing.models import Invoice
+from events.ticketing.models import (
+    Order,
+    OrderStatus,
+    SessionBooking,
+    Ticket,
+    TicketStatus,
+)
+from events.ticketing.order_schemas import order_out
+from events.ticketing.paid import after_paid
+from events.web.pagecache import public_pages
+
+
+async def buyer_order(code: str, secret: str) -> Order:
+    """The buyer's order, reached only with its secret (from the creation answer or the e-mail)."""
+    order = await Order.get_or_none(code=code.upper()).select_related("event")
+    if order is None or not _same(order.secret, secret):
+        raise NotFound()
+    return order
+
+
+def _same(expected: str, given: str) -> bool:
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+async def organiser_order(event: Event, code: str) -> Order:
+    order = await Order.get_or_none(code=code.upper(), event_id=event.id).select_related("event")
+    if order is None:
+        raise NotFound()
+    return order
+
+
+async def organiser_orders(event: Event, status: str | None = None, q: str | None = None) -> list[Order]:
+    query = Order.filter(event_id=event.id)
+    if status:
+        query = query.filter(status=status)
+    if q:
+        term = q.strip()
+        query = query.filter(
+            Q(code__icontains=term)
+            | Q(buyer_name__icontains=term)
+            | Q(buyer_email__icontains=term)
+            | Q(buyer_organisation__icontains=term)
+            | Q(tickets__attendee_name__icontains=term)
+        ).distinct()
+    return await query.order_by("-created_at").limit(500)
+
+
+async def order_json(order: Order, payment_url: str | None = None) -> dict[str, Any]:
+    event = order.event if isinstance(order.event, Event) else await Event.get(id=order.event_id)
+    tickets = await Ticket.filter(order_id=order.id).order_by("id")
+    bookings = await SessionBooking.filter(ticket__order_id=order.id).values_list("ticket_id", "session_id")
+    sessions: dict[int, list[int]] = {}
+    for ticket_id, session_id in bookings:
+        sessions.setdefault(ticket_id, []).append(session_id)
+    has_invoice = await Invoice.filter(order_id=order.id).exists()
+    return order_out(order, event.slug, tickets, sessions, payment_url, has_invoice)
+
+
+async def _cancel(order: Order, status: OrderStatus) -> None:
+    order.status = status
+    order.cancelled_at = clock.now()
+    await order.save(update_fields=["status", "cancelled_at", "updated_at"])
+    await Ticket.filter(order_id=order.id).update(status=TicketStatus.CANCELLED)
+    public_pages.clear()
+
+
+async def cancel_by_attendee(order: Order) -> Order:
+    """Self-cancel, where the event allows it: free orders (paid ones once refunds exist)."""
+    event = await Event.get(id=order.event_id)
+    cancellable = order.status == OrderStatus.PENDING or (
+        order.status == OrderStatus.PAID and order.total_cents == 0
+    )
+    if not event.allow_self_cancel or not cancellable or event.starts_at <= clock.now():
+        raise OrderNotChangeable()
+    async with in_transaction():
+        await _cancel(order, OrderStatus.CANCELLED)
+    return order
+
+
+async def cancel_by_organiser(user: User, order: Order) -> Order:
+    if order.status not in (OrderStatus.PENDING, OrderStatus.PAID):
+        raise OrderNotChangeable()
+    async with in_transaction():
+        before = {"status": str(order.status)}
+        await _cancel(order, OrderStatus.CANCELLED)
+        await audit.record(
+            user, user.organisation_id, "order.cancelled", "order", order.code,
+            before=before, after={"status": str(order.status)},
+        )  # fmt: skip
+    return order
+
+
+async def resend_confirmation(order: Order) -> None:
+    """The confirmation again, at most three times an hour per order."""
+    if order.status != OrderStatus.PAID:
+        raise OrderNotChangeable()
+    await throttle.check("resend", order.code, 3, timedelta(hours=1))
+    async with in_transaction():
+        await throttle.hit("resend", order.code)
+        await after_paid(order, resend_key=clock.now().isoformat())
+
+
+async def expire_holds() -> int:
+    """Pending orders whose hold has lapsed give their places back."""
+    now = clock.now()
+    expired = 0
+    for order in await Order.filter(status=OrderStatus.PENDING, expires_at__lte=now):
+        async with in_transaction():
+            changed = await Order.filter(id=order.id, status=OrderStatus.PENDING).update(
+                status=OrderStatus.EXPIRED, cancelled_at=now
+            )
+            if changed:
+                await Ticket.filter(order_id=order.id).update(status=TicketStatus.CANCELLED)
+                expired += 1
+    if expired:
+        public_pages.clear()
+    return expired
+
+
+ATTENDEE_EDIT_CLOSED = N_("Attendee details can no longer be changed.")

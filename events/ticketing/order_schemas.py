@@ -1,0 +1,167 @@
+"""Wire shapes of an order: what a buyer sends, and the Order and Ticket the API answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from events.accounts.services import normalise_email
+from events.catalogue.offer_schemas import money
+from events.errors import N_
+from events.ticketing.models import Order, Ticket
+from events.validation import EMAIL_PATTERN
+from settings import settings
+
+
+def _email(value: str) -> str:
+    if not EMAIL_PATTERN.match(normalise_email(value)):
+        raise ValueError(N_("Enter a valid e-mail address."))
+    return normalise_email(value)
+
+
+class BuyerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(max_length=254)
+    organisation: str = Field(default="", max_length=200)
+    vat_id: str = Field(default="", max_length=32)
+    address: str = Field(default="", max_length=1000)
+    country: str = Field(default="", max_length=2)
+
+    _check_email = field_validator("email")(_email)
+
+
+class AttendeeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(default="", max_length=254)
+    organisation: str = Field(default="", max_length=200)
+    job_title: str = Field(default="", max_length=200)
+
+    @field_validator("email")
+    @classmethod
+    def _optional_email(cls, value: str) -> str:
+        return _email(value) if value else ""
+
+
+class TicketIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_type: int
+    attendee: AttendeeIn
+    answers: dict[str, Any] = Field(default_factory=dict)
+    sessions: list[int] = Field(default_factory=list, max_length=50)
+
+
+class Consents(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    privacy: bool = False
+    marketing: bool = False
+    partners: bool = False
+
+
+class OrderIn(BaseModel):
+    """An order as a buyer sends it. Prices are never read from here: they come from the server."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    buyer: BuyerIn
+    tickets: list[TicketIn] = Field(min_length=1, max_length=50)
+    promo_code: str | None = Field(default=None, max_length=40)
+    locale: str = "fr"
+    # Integrators who collect the privacy acknowledgement themselves may leave this out.
+    consents: Consents | None = None
+    waiting_list_offer: str | None = Field(default=None, max_length=64)
+
+
+class AttendeeOut(BaseModel):
+    name: str
+    email: str
+    organisation: str
+    job_title: str
+
+
+class TicketOut(BaseModel):
+    id: int
+    ticket_type: int
+    attendee: AttendeeOut
+    status: str
+    secret: str
+    qr_url: str
+    pdf_url: str
+    agenda_url: str
+    sessions: list[int]
+
+
+class OrderOut(BaseModel):
+    code: str
+    secret: str
+    event: str
+    status: str
+    total: str
+    currency: str
+    expires_at: str | None
+    payment_url: str | None
+    order_url: str
+    invoice_url: str | None
+    buyer: BuyerIn
+    tickets: list[TicketOut]
+
+
+def order_url(order: Order) -> str:
+    return f"{settings.base_url}/orders/{order.code}/{order.secret}"
+
+
+def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, Any]:
+    base = order_url(order)
+    return {
+        "id": ticket.id,
+        "ticket_type": ticket.ticket_type_id,
+        "attendee": {
+            "name": ticket.attendee_name,
+            "email": ticket.attendee_email,
+            "organisation": ticket.attendee_organisation,
+            "job_title": ticket.attendee_job_title,
+        },
+        "status": str(ticket.status),
+        "secret": ticket.secret,
+        "qr_url": f"{base}/tickets/{ticket.id}.png",
+        "pdf_url": f"{base}/tickets/{ticket.id}.pdf",
+        "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
+        "sessions": session_ids,
+    }
+
+
+def order_out(
+    order: Order,
+    event_slug: str,
+    tickets: list[Ticket],
+    sessions: dict[int, list[int]],
+    payment_url: str | None = None,
+    has_invoice: bool = False,
+) -> dict[str, Any]:
+    return {
+        "code": order.code,
+        "secret": order.secret,
+        "event": event_slug,
+        "status": str(order.status),
+        "total": money(order.total_cents),
+        "currency": order.currency,
+        "expires_at": order.expires_at.isoformat() if order.expires_at else None,
+        "payment_url": payment_url,
+        "order_url": order_url(order),
+        "invoice_url": f"{order_url(order)}/invoice.pdf" if has_invoice else None,
+        "buyer": {
+            "name": order.buyer_name,
+            "email": order.buyer_email,
+            "organisation": order.buyer_organisation,
+            "vat_id": order.buyer_vat_id,
+            "address": order.buyer_address,
+            "country": order.buyer_country,
+        },
+        "tickets": [ticket_out(order, t, sessions.get(t.id, [])) for t in tickets],
+    }

@@ -1,0 +1,294 @@
+"""Placing an order: the one transaction that decides who gets a place.
+
+Never oversell, on both databases (DESIGN rule 4): the transaction's first statement writes the
+event's row, then the ticket types' rows in id order. On PostgreSQL that takes their row locks; on
+SQLite it takes the database's write lock at once. Only then are places counted and tickets inserted,
+so two buyers of the last place are decided one after the other.
+"""
+
+from __future__ import annotations
+
+import secrets as random
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from events import clock
+from events.catalogue.models import Event, EventStatus, PromoCode, Question, TicketType
+from events.errors import (
+    N_,
+    Invalid,
+    NotFound,
+    PaymentsUnavailable,
+    PromoCodeExhausted,
+    SalesClosed,
+    SoldOut,
+)
+from events.i18n import gettext
+from events.ticketing import secrets
+from events.ticketing.answers import clean_answers
+from events.ticketing.availability import on_sale, remaining, usage
+from events.ticketing.models import (
+    Order,
+    OrderStatus,
+    Ticket,
+    WaitingListEntry,
+    WaitingStatus,
+)
+from events.ticketing.order_schemas import OrderIn, TicketIn
+from events.ticketing.paid import after_paid
+from events.validation import validate
+from settings import settings
+
+# No 0/O, 1/I/L: a code read aloud on the phone or copied from paper stays unambiguous.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_code() -> str:
+    return "".join(random.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+async def event_on_sale(slug: str) -> Event:
+    event = await Event.get_or_none(slug=slug)
+    if event is None or event.status == EventStatus.DRAFT:
+        raise NotFound()
+    if event.status != EventStatus.PUBLISHED or event.ends_at <= clock.now():
+        raise SalesClosed()
+    return event
+
+
+async def find_promo(event: Event, code: str | None) -> PromoCode | None:
+    if not code or not code.strip():
+        return None
+    promo = await PromoCode.get_or_none(event_id=event.id, code__iexact=code.strip())
+    now = clock.now()
+    valid = promo is not None and not (
+        (promo.valid_from and now < promo.valid_from) or (promo.valid_until and now >= promo.valid_until)
+    )
+    if not valid:
+        raise Invalid({"promo_code": gettext(N_("This promo code is not valid."))})
+    assert promo is not None
+    return promo
+
+
+async def promo_type_ids(promo: PromoCode | None) -> set[int] | None:
+    """The types a code applies to; None when it applies to every type."""
+    if promo is None:
+        return set()
+    ids = {int(i) for i in await promo.ticket_types.all().values_list("id", flat=True)}
+    return ids or None
+
+
+def _check_types(
+    request: OrderIn, types: dict[int, TicketType], unlocked: set[int] | None, promo: PromoCode | None
+) -> Counter[int]:
+    errors: dict[str, str] = {}
+    wanted: Counter[int] = Counter()
+    for index, item in enumerate(request.tickets):
+        ticket_type = types.get(item.ticket_type)
+        visible = ticket_type is not None and (
+            not ticket_type.hidden or (promo is not None and (unlocked is None or ticket_type.id in unlocked))
+        )
+        if not visible:
+            errors[f"tickets.{index}.ticket_type"] = gettext(N_("This ticket type is not offered."))
+            continue
+        wanted[item.ticket_type] += 1
+    for type_id, count in wanted.items():
+        if count > types[type_id].max_per_order:
+            errors["tickets"] = gettext(
+                N_("At most {n} tickets of this type per order."), n=types[type_id].max_per_order
+            )
+    if errors:
+        raise Invalid(errors)
+    if not all(on_sale(types[type_id]) for type_id in wanted):
+        raise SalesClosed()
+    return wanted
+
+
+def _consent_errors(data: object) -> dict[str, str]:
+    consents = data.get("consents") if isinstance(data, dict) else None
+    if isinstance(consents, dict) and consents.get("privacy") is not True:
+        return {"consents.privacy": gettext(N_("Please acknowledge the privacy notice to register."))}
+    return {}
+
+
+def _read(data: object) -> OrderIn:
+    """The request, or every field error at once (consent included) so a form shows them together."""
+    errors = _consent_errors(data)
+    try:
+        request = validate(OrderIn, data)
+    except Invalid as error:
+        raise Invalid({**error.details, **errors}) from None
+    if errors:
+        raise Invalid(errors)
+    return request
+
+
+async def _checked_answers(
+    questions: list[Question], request: OrderIn, errors: dict[str, str]
+) -> list[dict[str, Any]]:
+    cleaned: list[dict[str, Any]] = []
+    for index, item in enumerate(request.tickets):
+        try:
+            cleaned.append(clean_answers(questions, item.answers, index))
+        except Invalid as error:
+            errors.update(error.details)
+    return cleaned
+
+
+def _prices(
+    item: TicketIn, ticket_type: TicketType, promo: PromoCode | None, applies: set[int] | None
+) -> tuple[int, int]:
+    """(price, discount) in cents for one ticket, both from the server's own figures."""
+    price = ticket_type.price_cents
+    if promo is None or (applies is not None and ticket_type.id not in applies):
+        return price, 0
+    if promo.percent_off:
+        return price, min(price, (price * promo.percent_off + 50) // 100)
+    return price, min(price, promo.amount_off_cents or 0)
+
+
+async def _lock(event: Event, type_ids: list[int]) -> Event:
+    """First statements of the transaction: write the event row, then the types' rows in id order."""
+    await Event.filter(id=event.id).update(lock_version=F("lock_version") + 1)
+    for type_id in sorted(type_ids):
+        await TicketType.filter(id=type_id).update(lock_version=F("lock_version") + 1)
+    return await Event.get(id=event.id)
+
+
+async def _waiting_offer(event: Event, token: str | None) -> WaitingListEntry | None:
+    if not token:
+        return None
+    offer = await WaitingListEntry.get_or_none(
+        offer_token=token, event_id=event.id, status=WaitingStatus.OFFERED
+    )
+    if offer is None or offer.offer_expires_at is None or offer.offer_expires_at <= clock.now():
+        raise Invalid({"waiting_list_offer": gettext(N_("This offer has expired."))})
+    return offer
+
+
+async def _check_places(
+    event: Event, types: dict[int, TicketType], wanted: Counter[int], offer: WaitingListEntry | None
+) -> None:
+    used = await usage(event.id, except_offer_id=offer.id if offer else None)
+    for type_id, count in sorted(wanted.items()):
+        left = remaining(event, types[type_id], used)
+        if left is not None and left < count:
+            raise SoldOut(details={"ticket_type": type_id}, name=types[type_id].name)
+        used.by_type[type_id] += count
+
+
+async def _check_promo_uses(promo: PromoCode | None) -> None:
+    if promo is None or promo.max_uses is None:
+        return
+    now = clock.now()
+    uses = await Order.filter(promo_code_id=promo.id, status=OrderStatus.PAID).count()
+    uses += await Order.filter(promo_code_id=promo.id, status=OrderStatus.PENDING, expires_at__gt=now).count()
+    if uses >= promo.max_uses:
+        raise PromoCodeExhausted()
+
+
+async def place_order(slug: str, data: object) -> Order:
+    """Create an order and its tickets together, or nothing.
+
+    A free order is paid at once; one with something to pay is pending and holds its places until
+    `expires_at`.
+    """
+    event = await event_on_sale(slug)
+    request = _read(data)
+    promo = await find_promo(event, request.promo_code)
+    unlocked = await promo_type_ids(promo)
+    types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
+    questions = await Question.filter(event_id=event.id).order_by("position", "id")
+    errors: dict[str, str] = {}
+    answers = await _checked_answers(questions, request, errors)
+    try:
+        wanted = _check_types(request, types, unlocked, promo)
+    except Invalid as error:
+        raise Invalid({**error.details, **errors}) from None
+    if errors:
+        raise Invalid(errors)
+    offer = await _waiting_offer(event, request.waiting_list_offer)
+    priced = [_prices(item, types[item.ticket_type], promo, unlocked) for item in request.tickets]
+    total = sum(price - discount for price, discount in priced)
+    if total > 0 and not settings.stripe_secret_key:
+        raise PaymentsUnavailable()
+
+    async with in_transaction():
+        event = await _lock(event, list(wanted))
+        types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
+        await _check_places(event, types, wanted, offer)
+        await _check_promo_uses(promo)
+        order = await _create(event, request, promo, priced, answers, types)
+        if offer is not None:
+            offer.status = WaitingStatus.CONVERTED
+            offer.order = order
+            await offer.save(update_fields=["status", "order_id"])
+        if order.status == OrderStatus.PAID:
+            await after_paid(order)
+    return order
+
+
+async def _unique_code() -> str:
+    while True:
+        code = new_code()
+        if not await Order.filter(code=code).exists():
+            return code
+
+
+async def _create(
+    event: Event,
+    request: OrderIn,
+    promo: PromoCode | None,
+    priced: list[tuple[int, int]],
+    answers: list[dict[str, Any]],
+    types: dict[int, TicketType],
+) -> Order:
+    now = clock.now()
+    subtotal = sum(price for price, _ in priced)
+    discount = sum(discount for _, discount in priced)
+    free = subtotal - discount == 0
+    buyer = request.buyer
+    order = await Order.create(
+        event=event,
+        code=await _unique_code(),
+        secret=random.token_urlsafe(24),
+        status=OrderStatus.PAID if free else OrderStatus.PENDING,
+        buyer_name=buyer.name,
+        buyer_email=buyer.email,
+        buyer_organisation=buyer.organisation,
+        buyer_vat_id=buyer.vat_id,
+        buyer_address=buyer.address,
+        buyer_country=buyer.country.upper(),
+        locale=request.locale if request.locale in ("fr", "en") else "fr",
+        subtotal_cents=subtotal,
+        discount_cents=discount,
+        total_cents=subtotal - discount,
+        currency=event.currency,
+        promo_code=promo,
+        consents=(request.consents.model_dump() if request.consents else {"privacy": True}),
+        expires_at=None if free else now + timedelta(minutes=event.hold_minutes),
+        paid_at=now if free else None,
+    )
+    key = await secrets.event_key(event)
+    for item, (price, discount_cents), cleaned in zip(request.tickets, priced, answers, strict=True):
+        await Ticket.create(
+            order=order,
+            event=event,
+            ticket_type_id=item.ticket_type,
+            secret=secrets.issue(key),
+            attendee_name=item.attendee.name,
+            attendee_email=item.attendee.email,
+            attendee_organisation=item.attendee.organisation,
+            attendee_job_title=item.attendee.job_title,
+            answers=cleaned,
+            price_cents=price,
+            discount_cents=discount_cents,
+            vat_rate_bp=types[item.ticket_type].vat_rate_bp,
+            agenda_token=random.token_urlsafe(24),
+        )
+    return order

@@ -1,0 +1,131 @@
+"""The attendee's pages: registration (works without JavaScript) and the order page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from events.accounts.auth import checked_form
+from events.catalogue import offers
+from events.catalogue.models import Event, TicketType
+from events.errors import DomainError, Invalid
+from events.i18n import get_locale, gettext
+from events.ticketing import manage, orders
+from events.ticketing.availability import availability, on_sale
+from events.ticketing.forms import chosen_quantities, form_errors, order_data
+from events.ticketing.models import Order, Ticket
+from events.web.templating import render
+
+
+async def _offer(event: Event, code: str | None) -> list[TicketType]:
+    """The ticket types this visitor may choose: public ones, plus those their code unlocks."""
+    types = await offers.ticket_types(event)
+    try:
+        promo = await orders.find_promo(event, code)
+    except Invalid:
+        promo = None
+    unlocked = await orders.promo_type_ids(promo)
+    return [t for t in types if not t.hidden or (promo and (unlocked is None or t.id in unlocked))]
+
+
+async def _register_page(
+    request: Request,
+    event: Event,
+    quantities: dict[int, int],
+    *,
+    values: FormData | None = None,
+    errors: dict[str, str] | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    values = values or FormData()
+    code = str(values.get("promo_code") or request.query_params.get("code") or "")
+    types = await _offer(event, code)
+    left = await availability(event, types)
+    by_id = {t.id: t for t in types}
+    slots = [by_id[type_id] for type_id, n in quantities.items() if type_id in by_id for _ in range(n)]
+    context = {
+        "event": event,
+        "types": types,
+        "left": left,
+        "on_sale": {t.id: on_sale(t) for t in types},
+        "quantities": quantities,
+        "slots": slots,
+        "questions": await offers.questions(event),
+        "values": values,
+        "errors": errors or {},
+        "problem": problem,
+        "code": code,
+        "offer": request.query_params.get("offer") or values.get("offer") or "",
+    }
+    return render(request, "ticketing/register.html", context, status_code=status_code)
+
+
+async def register_page(request: Request) -> Response:
+    event = await orders.event_on_sale(request.path_params["slug"])
+    type_ids = [t.id for t in await offers.ticket_types(event)]
+    return await _register_page(request, event, chosen_quantities(request.query_params, type_ids))
+
+
+async def register(request: Request) -> Response:
+    form = await checked_form(request)
+    event = await orders.event_on_sale(request.path_params["slug"])
+    data = order_data(form, await offers.questions(event), get_locale())
+    quantities: dict[int, int] = {}
+    for ticket in data["tickets"]:
+        quantities[ticket["ticket_type"]] = quantities.get(ticket["ticket_type"], 0) + 1
+    try:
+        order = await orders.place_order(event.slug, data)
+    except Invalid as error:
+        return await _register_page(
+            request, event, quantities, values=form, errors=form_errors(error.details), status_code=422
+        )
+    except DomainError as error:
+        message = gettext(error.message, **error.params)
+        return await _register_page(
+            request, event, quantities, values=form, problem=message, status_code=error.status
+        )
+    target = request.url_for("order_page", code=order.code, secret=order.secret)
+    return RedirectResponse(target, status_code=303)
+
+
+async def _order_context(order: Order) -> dict[str, Any]:
+    event = await Event.get(id=order.event_id)
+    tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
+    return {"order": order, "event": event, "tickets": tickets}
+
+
+async def order_page(request: Request) -> Response:
+    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    context = await _order_context(order)
+    context["notice"] = request.query_params.get("notice")
+    return render(request, "ticketing/order.html", context)
+
+
+async def cancel_order(request: Request) -> Response:
+    await checked_form(request)
+    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    await manage.cancel_by_attendee(order)
+    target = request.url_for("order_page", code=order.code, secret=order.secret)
+    return RedirectResponse(str(target.include_query_params(notice="cancelled")), status_code=303)
+
+
+async def resend_confirmation(request: Request) -> Response:
+    await checked_form(request)
+    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    await manage.resend_confirmation(order)
+    target = request.url_for("order_page", code=order.code, secret=order.secret)
+    return RedirectResponse(str(target.include_query_params(notice="resent")), status_code=303)
+
+
+routes = [
+    Route("/events/{slug}/register", register_page, methods=["GET"], name="register"),
+    Route("/events/{slug}/register", register, methods=["POST"], name="register_submit"),
+    Route("/orders/{code}/{secret}", order_page, methods=["GET"], name="order_page"),
+    Route("/orders/{code}/{secret}/cancel", cancel_order, methods=["POST"], name="order_cancel"),
+    Route("/orders/{code}/{secret}/resend", resend_confirmation, methods=["POST"], name="order_resend"),
+]

@@ -1,0 +1,86 @@
+"""Ticket secrets: the text inside a QR code.
+
+A secret is `base64url(payload ‖ signature)` where the payload is a version byte, the event id
+(4 bytes) and 16 random bytes from `secrets` (128 bits), and the signature is Ed25519 over the payload
+with the event's private key. A scanner holding the event's public key can tell a genuine badge from a
+forged or mutated one without asking the server; the server checks the signature before any lookup.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+import struct
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from events.catalogue.models import Event
+from events.ticketing.models import EventKey
+
+VERSION = 1
+_PAYLOAD = struct.Struct(">BI16s")
+_SIGNATURE_LENGTH = 64
+SECRET_LENGTH = len(base64.urlsafe_b64encode(b"\0" * (_PAYLOAD.size + _SIGNATURE_LENGTH)).rstrip(b"="))
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def new_key_pair() -> tuple[str, str]:
+    """A fresh Ed25519 pair as (private, public), each base64url of its 32 raw bytes."""
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return _b64(raw_private), _b64(raw_public)
+
+
+async def event_key(event: Event) -> EventKey:
+    """The event's key pair, made on first use."""
+    key = await EventKey.get_or_none(event_id=event.id)
+    if key is None:
+        private, public = new_key_pair()
+        key = await EventKey.create(event_id=event.id, private_key=private, public_key=public)
+    return key
+
+
+def issue(key: EventKey) -> str:
+    payload = _PAYLOAD.pack(VERSION, key.event_id, secrets.token_bytes(16))
+    signer = Ed25519PrivateKey.from_private_bytes(_unb64(key.private_key))
+    return _b64(payload + signer.sign(payload))
+
+
+def event_id_of(secret: str) -> int | None:
+    """The event a secret claims to belong to (unverified), or None when it is not even well formed."""
+    if len(secret) != SECRET_LENGTH:
+        return None
+    try:
+        raw = _unb64(secret)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != _PAYLOAD.size + _SIGNATURE_LENGTH or _b64(raw) != secret:
+        return None
+    version, event_id, _nonce = _PAYLOAD.unpack(raw[: _PAYLOAD.size])
+    return int(event_id) if version == VERSION else None
+
+
+def verify(secret: str, public_key: str) -> bool:
+    """True only for a well-formed secret signed by the holder of `public_key`'s private key."""
+    if event_id_of(secret) is None:
+        return False
+    raw = _unb64(secret)
+    try:
+        verifier = Ed25519PublicKey.from_public_bytes(_unb64(public_key))
+        verifier.verify(raw[_PAYLOAD.size :], raw[: _PAYLOAD.size])
+    except (InvalidSignature, ValueError):
+        return False
+    return True
