@@ -63,7 +63,7 @@ async def patch_ticket_type(request: Request) -> Response:
 async def create_promo_code(request: Request) -> Response:
     user, event = await _event(request)
     promo: PromoCode = await offers.create_promo_code(user, event, await json_body(request))
-    type_ids = [int(i) for i in await promo.ticket_types.all().values_list("id", flat=True)]
+    type_ids = [t.id for t in await promo.ticket_types.all()]
     return answer(promo_code_out(promo, sorted(type_ids), 0), status_code=201)
 
 

@@ -56,8 +56,8 @@ async def usage(event_id: int, *, except_offer_id: int | None = None) -> Usage:
     )
     if except_offer_id is not None:
         offers = offers.exclude(id=except_offer_id)
-    for type_id in await offers.values_list("ticket_type_id", flat=True):
-        result.by_type[int(type_id)] += 1
+    for row in await offers.values("ticket_type_id"):
+        result.by_type[row["ticket_type_id"]] += 1
     return result
 
 

@@ -79,7 +79,7 @@ async def promo_type_ids(promo: PromoCode | None) -> set[int] | None:
     """The types a code applies to; None when it applies to every type."""
     if promo is None:
         return set()
-    ids = {int(i) for i in await promo.ticket_types.all().values_list("id", flat=True)}
+    ids = {t.id for t in await promo.ticket_types.all()}
     return ids or None
 
 
