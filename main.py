@@ -138,9 +138,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         config = tortoise_config(database_url)
-        async with RegisterTortoise(app, config=config, generate_schemas=generate_schemas):
-            async with worker.in_background() if run_worker else nullcontext():
-                yield
+        async with (
+            RegisterTortoise(app, config=config, generate_schemas=generate_schemas),
+            worker.in_background() if run_worker else nullcontext(),
+        ):
+            yield
 
     return Starlette(
         routes=_routes(),
