@@ -89,6 +89,7 @@ def postgres_url() -> Iterator[str]:
         pytest.skip(f"PostgreSQL not reachable at TEST_DATABASE_URL ({error.__class__.__name__})")
     url = _server_url(server, name)
     asyncio.run(_migrate(url))
+    url += "?minsize=1&maxsize=20"  # enough real connections for the concurrency tests
     yield url
     asyncio.run(_drop_pg_database(server, name))
 
