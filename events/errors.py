@@ -17,7 +17,9 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── SalesClosed              409     sales_closed
     │   ├── PromoCodeExhausted       409     promo_code_exhausted
     │   ├── PaymentsUnavailable      409     payments_unavailable
-    │   └── OrderNotChangeable       409     order_not_changeable
+    │   ├── OrderNotChangeable       409     order_not_changeable
+    │   ├── PlacesAvailable          409     places_available   (no waiting list while places are left)
+    │   └── AlreadyWaiting           409     already_waiting
     └── Throttled                    429     throttled          (retry_after seconds)
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
@@ -127,6 +129,16 @@ class PaymentsUnavailable(Conflict):
 class OrderNotChangeable(Conflict):
     code = "order_not_changeable"
     default_message = N_("This order can no longer be changed.")
+
+
+class PlacesAvailable(Conflict):
+    code = "places_available"
+    default_message = N_("Places are still available for this ticket: you can register now.")
+
+
+class AlreadyWaiting(Conflict):
+    code = "already_waiting"
+    default_message = N_("This e-mail address is already on the waiting list for this ticket.")
 
 
 class Throttled(DomainError):
