@@ -19,7 +19,8 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── PaymentsUnavailable      409     payments_unavailable
     │   ├── OrderNotChangeable       409     order_not_changeable
     │   ├── PlacesAvailable          409     places_available   (no waiting list while places are left)
-    │   └── AlreadyWaiting           409     already_waiting
+    │   ├── AlreadyWaiting           409     already_waiting
+    │   └── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
     └── Throttled                    429     throttled          (retry_after seconds)
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
@@ -139,6 +140,11 @@ class PlacesAvailable(Conflict):
 class AlreadyWaiting(Conflict):
     code = "already_waiting"
     default_message = N_("This e-mail address is already on the waiting list for this ticket.")
+
+
+class TicketNotIssued(Conflict):
+    code = "ticket_not_issued"
+    default_message = N_("Tickets are available once the order is paid; a cancelled ticket has none.")
 
 
 class Throttled(DomainError):
