@@ -81,6 +81,8 @@ class Order(Model):
     cancelled_at = fields.DatetimeField(null=True)
     stripe_session_id = fields.CharField(max_length=255, null=True, unique=True)
     stripe_payment_intent = fields.CharField(max_length=255, null=True)
+    # Set once the Checkout Session can no longer take a payment (expired by us or by Stripe, or completed).
+    stripe_session_closed_at = fields.DatetimeField(null=True)
     needs_attention = fields.BooleanField(default=False)
     attention_reason = fields.CharField(max_length=200, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
