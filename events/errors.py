@@ -10,6 +10,8 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     ├── Forbidden                    403     forbidden
     │   └── CsrfFailed               403     csrf_failed
     ├── NotFound                     404     not_found
+    ├── InvalidSignature             400     invalid_signature  (a webhook Stripe did not sign)
+    ├── PaymentProviderUnavailable   503     payment_provider_unavailable
     ├── Conflict                     409     conflict
     │   ├── EventNotEditable         409     event_not_editable
     │   ├── InvalidTransition        409     invalid_transition
@@ -20,7 +22,9 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── OrderNotChangeable       409     order_not_changeable
     │   ├── PlacesAvailable          409     places_available   (no waiting list while places are left)
     │   ├── AlreadyWaiting           409     already_waiting
-    │   └── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
+    │   ├── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
+    │   ├── OrderNotPayable          409     order_not_payable  (the hold has lapsed)
+    │   └── RefundNotPossible        409     refund_not_possible
     └── Throttled                    429     throttled          (retry_after seconds)
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
@@ -145,6 +149,28 @@ class AlreadyWaiting(Conflict):
 class TicketNotIssued(Conflict):
     code = "ticket_not_issued"
     default_message = N_("Tickets are available once the order is paid; a cancelled ticket has none.")
+
+
+class OrderNotPayable(Conflict):
+    code = "order_not_payable"
+    default_message = N_("This order can no longer be paid: its places are no longer held.")
+
+
+class RefundNotPossible(Conflict):
+    code = "refund_not_possible"
+    default_message = N_("This order cannot be refunded by this amount.")
+
+
+class InvalidSignature(DomainError):
+    status = 400
+    code = "invalid_signature"
+    default_message = N_("The signature of this request is not valid.")
+
+
+class PaymentProviderUnavailable(DomainError):
+    status = 503
+    code = "payment_provider_unavailable"
+    default_message = N_("The payment service cannot be reached. Please try again in a moment.")
 
 
 class Throttled(DomainError):
