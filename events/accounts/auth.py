@@ -19,6 +19,7 @@ SESSION_EPOCH = "epoch"
 SESSION_CSRF = "csrf"
 CSRF_FIELD = "csrf_token"
 ORGANISER_ROLES = (Role.OWNER, Role.MANAGER)
+DOOR_TOKEN_PREFIX = "door_"  # noqa: S105 — door links (events.checkin.tokens) open scanners, nothing else
 
 
 def csrf_token(request: Request) -> str:
@@ -77,6 +78,8 @@ async def api_organiser(request: Request) -> User:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated()
+    if token.strip().startswith(DOOR_TOKEN_PREFIX):
+        raise Forbidden()
     user = await services.user_for_token(token.strip())
     if user.role not in ORGANISER_ROLES:
         raise Forbidden()
