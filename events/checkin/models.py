@@ -82,6 +82,9 @@ class ListTicketState(Model):
     first_entry_at = fields.DatetimeField(null=True)
     last_change_at = fields.DatetimeField(null=True)
 
+    checkin_list_id: int
+    ticket_id: int
+
     class Meta:
         table = "list_ticket_state"
         unique_together = (("checkin_list", "ticket"),)

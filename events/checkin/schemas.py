@@ -1,0 +1,152 @@
+"""Wire shapes of check-in: a scan, a check-in list, a door token, and the answers the API gives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from events.checkin.models import CheckinList
+from events.errors import N_
+
+SECRET_MAX_LENGTH = 4096
+"""Longer than any secret; a longer text is refused as a malformed request, not looked at."""
+
+
+class ScanIn(BaseModel):
+    """One scan. `secret` is what the QR holds; `ticket` (an id) is for the attendee found by name."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    secret: str | None = Field(default=None, max_length=SECRET_MAX_LENGTH)
+    ticket: int | None = None
+    checkin_list: int | None = Field(default=None, alias="list")
+    type: Literal["entry", "exit"] = "entry"
+    nonce: str | None = Field(default=None, min_length=1, max_length=80)
+
+    @field_validator("secret")
+    @classmethod
+    def _trim(cls, value: str | None) -> str | None:
+        """Handheld scanners may type a trailing carriage return or spaces."""
+        return value.strip() if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ScanIn:
+        if (self.secret is None) == (self.ticket is None):
+            raise ValueError(N_("Send either a secret or a ticket id."))
+        return self
+
+
+class CheckinListIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=120)
+    ticket_types: list[int] = Field(default_factory=list, max_length=200)
+    allow_multiple_entries: bool = False
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+    @model_validator(mode="after")
+    def _window(self) -> CheckinListIn:
+        if self.valid_from and self.valid_until and _aware(self.valid_until) <= _aware(self.valid_from):
+            raise ValueError(N_("The end must come after the start."))
+        return self
+
+    def localised(self, timezone: str) -> CheckinListIn:
+        """Times given without an offset are read in the event's time zone (API.md)."""
+        zone = ZoneInfo(timezone)
+        return self.model_copy(
+            update={
+                "valid_from": _aware(self.valid_from, zone) if self.valid_from else None,
+                "valid_until": _aware(self.valid_until, zone) if self.valid_until else None,
+            }
+        )
+
+
+def _aware(value: datetime, zone: ZoneInfo | None = None) -> datetime:
+    return value.replace(tzinfo=zone or ZoneInfo("UTC")) if value.tzinfo is None else value
+
+
+class DoorTokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=120)
+
+
+class ScanTicketOut(BaseModel):
+    id: int
+    attendee_name: str
+    organisation: str
+    ticket_type: str
+    ticket_type_id: int
+    badge_colour: str
+    order: str
+
+
+class ScanOut(BaseModel):
+    status: Literal["ok", "already_redeemed", "invalid", "unpaid", "cancelled", "product", "invalid_time"]
+    ticket: ScanTicketOut | None
+    checked_in_at: str | None
+    type: Literal["entry", "exit"]
+    list: int | None
+
+
+class CheckinListOut(BaseModel):
+    id: int
+    name: str
+    is_main: bool
+    all_ticket_types: bool
+    ticket_types: list[int]
+    allow_multiple_entries: bool
+    valid_from: str | None
+    valid_until: str | None
+
+
+class CheckinListsOut(BaseModel):
+    lists: list[CheckinListOut]
+
+
+class ListStatsOut(BaseModel):
+    id: int
+    name: str
+    checked_in: int
+    inside: int
+    expected: int
+
+
+class StatsOut(BaseModel):
+    lists: list[ListStatsOut]
+
+
+class DoorTokenOut(BaseModel):
+    token: str
+    scanner_url: str
+
+
+class SearchHitOut(BaseModel):
+    id: int
+    attendee_name: str
+    organisation: str
+    ticket_type: str
+    order: str
+    status: str
+    inside: bool
+
+
+class SearchOut(BaseModel):
+    tickets: list[SearchHitOut]
+
+
+def list_out(checkin_list: CheckinList, type_ids: list[int]) -> dict[str, Any]:
+    return {
+        "id": checkin_list.id,
+        "name": checkin_list.name,
+        "is_main": checkin_list.is_main,
+        "all_ticket_types": checkin_list.all_ticket_types,
+        "ticket_types": sorted(type_ids),
+        "allow_multiple_entries": checkin_list.allow_multiple_entries,
+        "valid_from": checkin_list.valid_from.isoformat() if checkin_list.valid_from else None,
+        "valid_until": checkin_list.valid_until.isoformat() if checkin_list.valid_until else None,
+    }

@@ -1,0 +1,103 @@
+"""Door tokens, and who may scan at an event's door.
+
+A door token is a named, revocable link for staff without an account (a volunteer's phone, a rented
+laptop). It opens one event's scanner page and check-in API and nothing else: only its SHA-256 is stored,
+and a token of event A presented at event B's door, or on any organiser route, gets nowhere.
+
+Who may scan (`Scanner`): a door token of the event; an organiser (owner or manager) of the event's
+organisation by API token or session; a `door` user of that organisation (scanners only, no dashboard).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from events import clock
+from events.accounts import services as accounts
+from events.accounts.auth import DOOR_TOKEN_PREFIX
+from events.accounts.models import User
+from events.audit import services as audit
+from events.catalogue.models import Event
+from events.checkin.models import DoorToken
+from events.checkin.schemas import DoorTokenIn
+from events.errors import NotFound, Unauthenticated
+from events.validation import validate
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """Who is scanning at `event`'s door: the check-in rows name the `device`; throttling counts per `key`."""
+
+    event: Event
+    device: str
+    key: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def door_tokens(event: Event) -> list[DoorToken]:
+    return await DoorToken.filter(event_id=event.id).order_by("-created_at", "-id")
+
+
+async def create_door_token(user: User, event: Event, data: object) -> tuple[DoorToken, str]:
+    """A new door token and its text, which is shown once and never stored."""
+    values = validate(DoorTokenIn, data)
+    token = DOOR_TOKEN_PREFIX + secrets.token_urlsafe(24)
+    async with in_transaction():
+        created = await DoorToken.create(event_id=event.id, name=values.name, token_hash=_hash(token))
+        await audit.record(
+            user, event.organisation_id, "door_token.created", "door_token", created.id,
+            after={"name": created.name, "event": event.slug},
+        )  # fmt: skip
+    return created, token
+
+
+async def revoke_door_token(user: User, event: Event, token_id: int) -> DoorToken:
+    found = await DoorToken.get_or_none(id=token_id, event_id=event.id)
+    if found is None:
+        raise NotFound()
+    if found.revoked_at is not None:
+        return found
+    async with in_transaction():
+        found.revoked_at = clock.now()
+        await found.save(update_fields=["revoked_at"])
+        await audit.record(
+            user, event.organisation_id, "door_token.revoked", "door_token", found.id,
+            before={"revoked_at": None}, after={"revoked_at": found.revoked_at.isoformat()},
+        )  # fmt: skip
+    return found
+
+
+async def _door_scanner(token: str, slug: str) -> Scanner:
+    found = await DoorToken.get_or_none(token_hash=_hash(token), revoked_at=None).select_related("event")
+    if found is None:
+        raise Unauthenticated()
+    if found.event.slug != slug:
+        raise NotFound()
+    return Scanner(event=found.event, device=found.name, key=f"door:{found.id}")
+
+
+async def user_scanner(user: User, slug: str) -> Scanner:
+    """Any active user of the event's organisation (owner, manager or door staff)."""
+    event = await Event.get_or_none(slug=slug, organisation_id=user.organisation_id)
+    if event is None:
+        raise NotFound()
+    return Scanner(event=event, device=user.email, key=f"user:{user.id}")
+
+
+async def token_scanner(token: str, slug: str) -> Scanner:
+    """The scanner behind a bearer token: a door token (by its prefix) or a user's API token."""
+    if token.startswith(DOOR_TOKEN_PREFIX):
+        return await _door_scanner(token, slug)
+    return await user_scanner(await accounts.user_for_token(token), slug)
+
+
+async def door_event(token: str, slug: str) -> Scanner:
+    """For the scanner page opened with `?token=`: the same check as the API makes."""
+    return await _door_scanner(token, slug)
