@@ -28,9 +28,10 @@ from tortoise.contrib.starlette import RegisterTortoise
 from events import i18n, worker
 from events.accounts import routes as accounts_routes
 from events.catalogue import api as catalogue_api
-from events.catalogue import offers_api
+from events.catalogue import offers_api, session_api, session_routes
 from events.catalogue import routes as catalogue_routes
 from events.dashboard import routes as dashboard_routes
+from events.ical import routes as ical_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
 from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
@@ -59,6 +60,7 @@ API_ROUTES: list[BaseRoute] = [
     *accounts_routes.api_routes,
     *catalogue_api.routes,
     *offers_api.routes,
+    *session_api.routes,
     *ticketing_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
@@ -70,9 +72,12 @@ def _routes() -> list[BaseRoute]:
         Mount("/api/v1", routes=API_ROUTES, name="api"),
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *accounts_routes.routes,
+        *ical_routes.routes,
         *ticketing_routes.routes,
+        *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
+        *session_routes.dashboard_routes,
     ]
 
 
