@@ -14,7 +14,7 @@ from events.catalogue import offers
 from events.catalogue.models import Event, TicketType
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
-from events.ticketing import manage, orders
+from events.ticketing import attendee_routes, attendees, manage, orders, waitlist, waitlist_routes
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
 from events.ticketing.models import Order, Ticket
@@ -62,6 +62,7 @@ async def _register_page(
         "code": code,
         "offer": request.query_params.get("offer") or values.get("offer") or "",
     }
+    context["offer_entry"] = await waitlist.live_offer(event, str(context["offer"]))
     return render(request, "ticketing/register.html", context, status_code=status_code)
 
 
@@ -96,7 +97,7 @@ async def register(request: Request) -> Response:
 async def _order_context(order: Order) -> dict[str, Any]:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
-    return {"order": order, "event": event, "tickets": tickets}
+    return {"order": order, "event": event, "tickets": tickets, **attendees.page_context(order, event)}
 
 
 async def order_page(request: Request) -> Response:
@@ -128,4 +129,6 @@ routes = [
     Route("/orders/{code}/{secret}", order_page, methods=["GET"], name="order_page"),
     Route("/orders/{code}/{secret}/cancel", cancel_order, methods=["POST"], name="order_cancel"),
     Route("/orders/{code}/{secret}/resend", resend_confirmation, methods=["POST"], name="order_resend"),
+    *waitlist_routes.routes,
+    *attendee_routes.routes,
 ]
