@@ -115,6 +115,36 @@ def render_template(template: str, *, locale: str, context: dict[str, Any]) -> t
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
+def prepare_template(
+    template: str,
+    *,
+    to: str,
+    locale: str,
+    context: dict[str, Any],
+    kind: str,
+    dedupe_key: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
+) -> OutboxMessage:
+    """A rendered, unsaved message: render outside a hot transaction, then `save()` it inside.
+
+    For a message whose dedupe key is new by construction (a brand-new order's confirmation), the
+    save is one insert, with no existence check and no savepoint.
+    """
+    subject, text, html = render_template(template, locale=locale, context=context)
+    return OutboxMessage(
+        kind=kind,
+        dedupe_key=dedupe_key,
+        to_address=to.strip(),
+        subject=subject[:SUBJECT_LENGTH],
+        text_body=text,
+        html_body=html,
+        locale=locale,
+        attachments=_validate_attachments(attachments or []),
+        status=MailStatus.PENDING,
+        next_attempt_at=clock.now(),
+    )
+
+
 async def enqueue_template(
     template: str,
     *,

@@ -4,21 +4,38 @@ confirmation goes to the outbox in the same transaction, so it can be neither lo
 
 from __future__ import annotations
 
-from events.catalogue.models import Event
+from events.catalogue.models import Event, TicketType
 from events.mail import services as mail
+from events.mail.models import OutboxMessage
 from events.ticketing.models import Order, Ticket
 from events.ticketing.order_schemas import order_url
 
 
-async def after_paid(order: Order, *, resend_key: str | None = None) -> None:
-    event = await Event.get(id=order.event_id)
-    tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
-    await mail.enqueue_template(
+def confirmation(
+    order: Order,
+    event: Event,
+    tickets: list[Ticket],
+    types: dict[int, TicketType],
+    resend_key: str | None = None,
+) -> OutboxMessage:
+    """The confirmation e-mail, rendered in the buyer's language but not yet saved."""
+    lines = [{"attendee_name": t.attendee_name, "type_name": types[t.ticket_type_id].name} for t in tickets]
+    return mail.prepare_template(
         "mail/order_confirmation",
         to=order.buyer_email,
         locale=order.locale,
-        context={"order": order, "event": event, "tickets": tickets, "order_url": order_url(order)},
+        context={"order": order, "event": event, "lines": lines, "order_url": order_url(order)},
         kind="order_confirmation",
         dedupe_key=f"order-confirmation:{order.code}" + (f":{resend_key}" if resend_key else ""),
-        attachments=[{"kind": "order_tickets", "order_id": order.id}],
+        attachments=[{"kind": "order_tickets", "order_id": order.id}] if order.id else [],
     )
+
+
+async def after_paid(order: Order, *, resend_key: str | None = None) -> None:
+    """Queue the confirmation of an order that has just been paid (or asks for it again)."""
+    event = await Event.get(id=order.event_id)
+    tickets = await Ticket.filter(order_id=order.id).order_by("id")
+    types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
+    message = confirmation(order, event, tickets, types, resend_key)
+    if not await OutboxMessage.filter(dedupe_key=message.dedupe_key).exists():
+        await message.save()

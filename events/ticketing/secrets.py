@@ -16,6 +16,7 @@ import struct
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from tortoise.exceptions import IntegrityError
 
 from events.catalogue.models import Event
 from events.ticketing.models import EventKey
@@ -44,12 +45,23 @@ def new_key_pair() -> tuple[str, str]:
     return _b64(raw_private), _b64(raw_public)
 
 
+_keys: dict[tuple[int, str], EventKey] = {}
+
+
 async def event_key(event: Event) -> EventKey:
-    """The event's key pair, made on first use."""
+    """The event's key pair, made on first use; a key never changes, so each process keeps it."""
+    cache_key = (event.id, f"{event.slug}@{event.created_at.isoformat()}")
+    key = _keys.get(cache_key)
+    if key is not None:
+        return key
     key = await EventKey.get_or_none(event_id=event.id)
     if key is None:
         private, public = new_key_pair()
-        key = await EventKey.create(event_id=event.id, private_key=private, public_key=public)
+        try:
+            key = await EventKey.create(event_id=event.id, private_key=private, public_key=public)
+        except IntegrityError:  # another process made it first
+            key = await EventKey.get(event_id=event.id)
+    _keys[cache_key] = key
     return key
 
 
