@@ -185,15 +185,13 @@ def run(args: argparse.Namespace) -> int:
           f"for {args.capacity} places (2 CPUs shared by database, app and load)")  # fmt: skip
     print(f"  orders/s (all answers)   {len(latencies) / seconds:8.1f}")
     print(f"  orders/s (paid orders)   {sold / seconds:8.1f}")
-    print(
-        f"  latency p50 / p99        {statistics.median(latencies):.1f} / {percentile(latencies, 0.99):.1f} ms"
-    )
+    p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
+    print(f"  latency p50 / p99        {p50:.1f} / {p99:.1f} ms")
     print(f"  answers                  {dict(outcomes)}")
     unexpected = {k: v for k, v in outcomes.items() if k not in ("201 ok", "409 sold_out")}
     oversell_ok = sold == min(args.capacity, args.attempts) and not unexpected
-    print(
-        f"  oversell check           sold {sold} == capacity {args.capacity}: {'OK' if oversell_ok else 'FAILED'}"
-    )
+    verdict = "OK" if oversell_ok else "FAILED"
+    print(f"  oversell check           sold {sold} == capacity {args.capacity}: {verdict}")
     rate = sold / seconds
     print(f"  target ≥ {TARGET:.0f} orders/s: {'met' if rate >= TARGET else 'NOT met'}")
     return 0 if oversell_ok else 1
