@@ -91,6 +91,7 @@ async def update_event(user: User, event: Event, data: dict[str, Any]) -> Event:
         fields["slug"] = await _unique_slug(values.slug, values.title, exclude_id=event.id)
         for name, value in fields.items():
             setattr(event, name, value)
+        event.sequence += 1  # calendars replace their copy of the event
         await event.save()
         await audit.record(
             user,
@@ -111,7 +112,8 @@ async def change_status(user: User, event: Event, target: EventStatus) -> Event:
     async with in_transaction():
         before = _snapshot(event)
         event.status = target
-        await event.save(update_fields=["status", "updated_at"])
+        event.sequence += 1
+        await event.save(update_fields=["status", "sequence", "updated_at"])
         await audit.record(
             user,
             user.organisation_id,
