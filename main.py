@@ -27,14 +27,20 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from events import i18n, worker
 from events.accounts import routes as accounts_routes
+from events.badges import routes as badges_routes
 from events.catalogue import api as catalogue_api
 from events.catalogue import offers_api, session_api, session_routes
 from events.catalogue import routes as catalogue_routes
+from events.checkin import api as checkin_api
+from events.checkin import routes as checkin_routes
 from events.dashboard import routes as dashboard_routes
+from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
 from events.ical import routes as ical_routes
+from events.invoicing import routes as invoicing_routes
+from events.payments import api as payments_api
+from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
-from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
 from events.web.api import openapi_document
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
 from events.web.templating import render
@@ -62,6 +68,8 @@ API_ROUTES: list[BaseRoute] = [
     *offers_api.routes,
     *session_api.routes,
     *ticketing_api.routes,
+    *payments_api.routes,
+    *checkin_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 
@@ -74,6 +82,10 @@ def _routes() -> list[BaseRoute]:
         *accounts_routes.routes,
         *ical_routes.routes,
         *ticketing_routes.routes,
+        *payments_routes.routes,
+        *invoicing_routes.routes,
+        *badges_routes.routes,
+        *checkin_routes.routes,
         *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
@@ -82,7 +94,7 @@ def _routes() -> list[BaseRoute]:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith(("/api/", "/stripe/"))
 
 
 def _error_response(
@@ -216,6 +228,24 @@ async def _demo(first_run: bool) -> None:
     print(f"  e-mail:   {email}\n  password: {password}   (shown once)")
 
 
+def _badges(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from events.badges.cli import print_badges
+    from events.badges.pdf import Layout
+
+    work = lambda: print_badges(  # noqa: E731
+        args.event, args.ticket_type or [], Layout(args.format), Path(args.output), sys.stderr, args.locale
+    )
+    try:
+        count = asyncio.run(_with_db(work))
+    except DomainError as error:
+        print(f"error: {args.event}: {i18n.gettext(error.message)}", file=sys.stderr)
+        return 2
+    print(f"{count} badges written to {args.output}", file=sys.stderr)
+    return 0
+
+
 def _serve() -> None:
     import uvicorn
 
@@ -243,6 +273,12 @@ def _parser() -> argparse.ArgumentParser:
     jobs = commands.add_parser("worker", help="run the background jobs (outbox, expiry, reconciliation)")
     jobs.add_argument("--once", action="store_true", help="run every job once, then exit")
     jobs.add_argument("--interval", type=float, default=worker.INTERVAL, help="seconds between cycles")
+    badges = commands.add_parser("badges", help="print an event's badges into a PDF (progress on stderr)")
+    badges.add_argument("--event", required=True, help="the event's slug")
+    badges.add_argument("--ticket-type", type=int, action="append", help="only this ticket type (repeatable)")
+    badges.add_argument("--format", choices=["a6x4", "single"], default="a6x4", help="4 A6 per A4, or one A6")
+    badges.add_argument("--output", required=True, help="the PDF file to write")
+    badges.add_argument("--locale", choices=["fr", "en"], default=settings.default_locale)
     return parser
 
 
@@ -264,6 +300,8 @@ def cli(argv: list[str]) -> int:
         asyncio.run(_with_db(lambda: _demo(first_run=args.if_empty)))
     elif args.command == "worker":
         asyncio.run(_with_db(lambda: worker.run_command(once=args.once, interval=args.interval)))
+    elif args.command == "badges":
+        return _badges(args)
     return 0
 
 

@@ -118,3 +118,13 @@ def order_body(*type_ids: int, **overrides: Any) -> dict[str, Any]:
 
 async def make_order(event: Event, *type_ids: int, **overrides: Any) -> Order:
     return await place_order(event.slug, order_body(*type_ids, **overrides))
+
+
+async def make_door_token(event: Event, name: str = "Entrée principale") -> str:
+    """A door link's token for `event`, made by one of its organisers."""
+    from events.checkin.tokens import create_door_token
+
+    owner = await User.filter(organisation_id=event.organisation_id).first()
+    assert owner is not None
+    _created, token = await create_door_token(owner, event, {"name": name})
+    return token

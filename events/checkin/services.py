@@ -65,8 +65,9 @@ NONCE_RETENTION = timedelta(days=7)
 MAIN_LIST_NAME = N_("Main entrance")
 
 _CLOSED_ORDERS = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.EXPIRED}
-_public_keys: dict[int, str] = {}
-"""Event id -> public key. A key never changes once made, so every process may keep its own copy."""
+_public_keys: dict[tuple[int, str], str] = {}
+"""Public keys by event (id and creation time: ids come back in a new database). A key never changes once
+made, so every process may keep its own copy."""
 
 
 # ---------------------------------------------------------------- lists
@@ -144,13 +145,14 @@ async def create_list(user: User, event: Event, data: object) -> CheckinList:
 # ---------------------------------------------------------------- redeem
 
 
-async def _public_key(event_id: int) -> str | None:
-    key = _public_keys.get(event_id)
+async def _public_key(event: Event) -> str | None:
+    cache_key = (event.id, event.created_at.isoformat())
+    key = _public_keys.get(cache_key)
     if key is None:
-        found = await EventKey.get_or_none(event_id=event_id)
+        found = await EventKey.get_or_none(event_id=event.id)
         if found is None:
             return None
-        key = _public_keys[event_id] = found.public_key
+        key = _public_keys[cache_key] = found.public_key
     return key
 
 
@@ -160,7 +162,7 @@ async def _find(event: Event, scan: ScanIn) -> Ticket | None:
     if scan.secret is not None:
         if secrets.event_id_of(scan.secret) != event.id:
             return None
-        key = await _public_key(event.id)
+        key = await _public_key(event)
         if key is None or not secrets.verify(scan.secret, key):
             return None
         query = query.filter(secret=scan.secret)

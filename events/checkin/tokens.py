@@ -24,7 +24,7 @@ from events.audit import services as audit
 from events.catalogue.models import Event
 from events.checkin.models import DoorToken
 from events.checkin.schemas import DoorTokenIn
-from events.errors import NotFound, Unauthenticated
+from events.errors import N_, Forbidden, NotFound, Unauthenticated
 from events.validation import validate
 
 
@@ -99,5 +99,11 @@ async def token_scanner(token: str, slug: str) -> Scanner:
 
 
 async def door_event(token: str, slug: str) -> Scanner:
-    """For the scanner page opened with `?token=`: the same check as the API makes."""
-    return await _door_scanner(token, slug)
+    """For the scanner page opened with `?token=`: the same check as the API makes, told in words."""
+    try:
+        return await _door_scanner(token, slug)
+    except Unauthenticated:
+        raise Forbidden(DOOR_LINK_INVALID) from None
+
+
+DOOR_LINK_INVALID = N_("This door link is not valid (revoked or mistyped). Ask the organisers for a new one.")

@@ -1,0 +1,169 @@
+"""The check-in part of the JSON API: redeem, figures, search, lists and door tokens.
+
+A scan may come with an organiser's or a door user's API token, a door token (`door_…`), or the session
+of the scanner page; a session call that changes something must carry the page's CSRF token in the
+`X-CSRF-Token` header, which another site cannot set.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from events.accounts import auth
+from events.catalogue.services import organiser_event
+from events.checkin import services, tokens
+from events.checkin.schemas import (
+    CheckinListIn,
+    CheckinListOut,
+    CheckinListsOut,
+    DoorTokenIn,
+    DoorTokenOut,
+    ScanIn,
+    ScanOut,
+    SearchOut,
+    StatsOut,
+    list_out,
+)
+from events.checkin.tokens import Scanner
+from events.errors import CsrfFailed, Unauthenticated
+from events.web.api import answer, documented, json_body
+from settings import settings
+
+CSRF_HEADER = "x-csrf-token"
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _check_csrf_header(request: Request) -> None:
+    sent = request.headers.get(CSRF_HEADER, "")
+    expected = request.session.get(auth.SESSION_CSRF)
+    if not isinstance(expected, str) or not secrets.compare_digest(sent.encode(), expected.encode()):
+        raise CsrfFailed()
+
+
+async def scanner(request: Request) -> Scanner:
+    """Who scans at this event's door: a bearer token, else the signed-in user of the scanner page."""
+    slug = request.path_params["slug"]
+    token = _bearer(request)
+    if token is not None:
+        return await tokens.token_scanner(token, slug)
+    user = await auth.session_user(request)
+    if user is None:
+        raise Unauthenticated()
+    if request.method != "GET":
+        _check_csrf_header(request)
+    return await tokens.user_scanner(user, slug)
+
+
+def scanner_url(slug: str, token: str) -> str:
+    return f"{settings.base_url}/scan/{slug}?token={token}"
+
+
+@documented("Scan a badge: ok, already_redeemed, invalid, unpaid, cancelled, product or invalid_time",
+            body=ScanIn, response=ScanOut)  # fmt: skip
+async def redeem(request: Request) -> Response:
+    door = await scanner(request)
+    return answer(await services.redeem(door, await json_body(request)))
+
+
+@documented("Live figures per check-in list: checked in, inside now, expected", response=StatsOut)
+async def stats(request: Request) -> Response:
+    door = await scanner(request)
+    return answer({"lists": await services.stats(door.event)})
+
+
+@documented("Find attendees by name, organisation or order code (?q=, ?list=)", response=SearchOut)
+async def search(request: Request) -> Response:
+    door = await scanner(request)
+    raw_list = request.query_params.get("list", "")
+    list_id = int(raw_list) if raw_list.isdigit() and len(raw_list) < 10 else None
+    found = await services.search(door.event, request.query_params.get("q", "")[:200], list_id)
+    return answer({"tickets": found})
+
+
+@documented("The event's check-in lists (the main list first)", response=CheckinListsOut)
+async def lists(request: Request) -> Response:
+    door = await scanner(request)
+    return answer({"lists": await services.lists_json(door.event)})
+
+
+@documented("Add a check-in list limited to some ticket types", body=CheckinListIn, response=CheckinListOut,
+            status=201)  # fmt: skip
+async def create_list(request: Request) -> Response:
+    user = await auth.api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    created = await services.create_list(user, event, await json_body(request))
+    return answer(list_out(created, await services.list_type_ids(created)), status_code=201)
+
+
+@documented("Make a door token: a link that opens only this event's scanner", body=DoorTokenIn,
+            response=DoorTokenOut, status=201)  # fmt: skip
+async def create_door_token(request: Request) -> Response:
+    user = await auth.api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    created, token = await tokens.create_door_token(user, event, await json_body(request))
+    body = {
+        "id": created.id,
+        "name": created.name,
+        "token": token,
+        "scanner_url": scanner_url(event.slug, token),
+    }
+    return answer(body, status_code=201)
+
+
+@documented("The event's door tokens (names and states; the tokens themselves are never shown again)")
+async def door_tokens(request: Request) -> Response:
+    user = await auth.api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    found = await tokens.door_tokens(event)
+    return answer(
+        {
+            "door_tokens": [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "created_at": t.created_at.isoformat(),
+                    "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+                }
+                for t in found
+            ]
+        }
+    )
+
+
+@documented("Revoke a door token: its link stops working at once")
+async def revoke_door_token(request: Request) -> Response:
+    user = await auth.api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    revoked = await tokens.revoke_door_token(user, event, request.path_params["token_id"])
+    return answer(
+        {
+            "id": revoked.id,
+            "name": revoked.name,
+            "revoked_at": revoked.revoked_at and revoked.revoked_at.isoformat(),
+        }
+    )
+
+
+routes = [
+    Route("/events/{slug}/checkin", redeem, methods=["POST"], name="api_checkin"),
+    Route("/events/{slug}/checkin/stats", stats, methods=["GET"], name="api_checkin_stats"),
+    Route("/events/{slug}/checkin/search", search, methods=["GET"], name="api_checkin_search"),
+    Route("/events/{slug}/checkin-lists", lists, methods=["GET"], name="api_checkin_lists"),
+    Route("/events/{slug}/checkin-lists", create_list, methods=["POST"], name="api_checkin_list_create"),
+    Route("/events/{slug}/door-tokens", door_tokens, methods=["GET"], name="api_door_tokens"),
+    Route("/events/{slug}/door-tokens", create_door_token, methods=["POST"], name="api_door_token_create"),
+    Route(
+        "/events/{slug}/door-tokens/{token_id:int}/revoke",
+        revoke_door_token,
+        methods=["POST"],
+        name="api_door_token_revoke",
+    ),
+]

@@ -1,0 +1,28 @@
+/* Live check-in figures on the organiser's check-in page: the server draws the bars, this keeps them
+   current by asking the stats API every five seconds (same session, read-only). */
+(function () {
+  "use strict";
+  var root = document.getElementById("checkin-figures");
+  if (!root) { return; }
+
+  function draw(row) {
+    var item = root.querySelector('[data-list="' + row.id + '"]');
+    if (!item) { return; }
+    var scale = Math.max(row.expected, row.checked_in, 1);
+    item.querySelector(".bar-checked").setAttribute("width", (100 * row.checked_in / scale).toFixed(1));
+    item.querySelector(".bar-inside").setAttribute("width", (100 * row.inside / scale).toFixed(1));
+    ["checked_in", "inside", "expected"].forEach(function (name) {
+      item.querySelector('[data-figure="' + name + '"]').textContent = String(row[name]);
+    });
+  }
+
+  async function refresh() {
+    try {
+      var response = await fetch(root.dataset.statsUrl, { credentials: "same-origin", cache: "no-store",
+                                                          headers: { "Accept": "application/json" } });
+      if (response.ok) { (await response.json()).lists.forEach(draw); }
+    } catch (error) { /* try again at the next tick */ }
+  }
+
+  setInterval(function () { if (!document.hidden) { refresh(); } }, 5000);
+})();
