@@ -79,7 +79,7 @@ def _choice(request: Request) -> tuple[Layout, list[int], str]:
         layout = Layout.A6X4
     type_ids: list[int] = []
     for value in request.query_params.getlist("ticket_type"):
-        if not value.isdigit() or len(value) > 9:
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
             errors["ticket_type"] = gettext(N_("Choose ticket types of this event."))
             break
         type_ids.append(int(value))

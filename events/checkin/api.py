@@ -17,6 +17,7 @@ from events.accounts import auth
 from events.catalogue.services import organiser_event
 from events.checkin import services, tokens
 from events.checkin.schemas import (
+    ID_MAX,
     CheckinListIn,
     CheckinListOut,
     CheckinListsOut,
@@ -83,7 +84,8 @@ async def stats(request: Request) -> Response:
 async def search(request: Request) -> Response:
     door = await scanner(request)
     raw_list = request.query_params.get("list", "")
-    list_id = int(raw_list) if raw_list.isdigit() and len(raw_list) < 10 else None
+    valid = raw_list.isascii() and raw_list.isdigit() and len(raw_list) <= 10
+    list_id = int(raw_list) if valid and 0 < int(raw_list) <= ID_MAX else None
     found = await services.search(door.event, request.query_params.get("q", "")[:200], list_id)
     return answer({"tickets": found})
 

@@ -140,7 +140,7 @@ async def revoke_door_token(request: Request) -> Response:
     form = await checked_form(request)
     event = await organiser_event(user, request.path_params["slug"])
     raw = str(form.get("token_id", ""))
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise Invalid({"token_id": gettext(N_("Choose one of the offered values."))})
     await tokens.revoke_door_token(user, event, int(raw))
     return RedirectResponse(str(request.url_for("dashboard_checkin", slug=event.slug)), status_code=303)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -12,6 +12,8 @@ from events.checkin.models import CheckinList
 from events.errors import N_
 
 SECRET_MAX_LENGTH = 4096
+ID_MAX = 2**31 - 1
+"""Ids are 32-bit integers in the database: a larger number names nothing (and must not reach a query)."""
 """Longer than any secret; a longer text is refused as a malformed request, not looked at."""
 
 
@@ -21,10 +23,10 @@ class ScanIn(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     secret: str | None = Field(default=None, max_length=SECRET_MAX_LENGTH)
-    ticket: int | None = None
-    checkin_list: int | None = Field(default=None, alias="list")
+    ticket: int | None = Field(default=None, ge=1, le=ID_MAX)
+    checkin_list: int | None = Field(default=None, alias="list", ge=1, le=ID_MAX)
     type: Literal["entry", "exit"] = "entry"
-    nonce: str | None = Field(default=None, min_length=1, max_length=80)
+    nonce: str | None = Field(default=None, min_length=1, max_length=80, pattern=r"^[\x21-\x7e]+$")
 
     @field_validator("secret")
     @classmethod
@@ -39,11 +41,20 @@ class ScanIn(BaseModel):
         return self
 
 
+def _printable(value: str) -> str:
+    """No control characters in a name (PostgreSQL refuses NUL in text)."""
+    if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise ValueError(N_("This value is not valid."))
+    return value
+
+
 class CheckinListIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=120)
-    ticket_types: list[int] = Field(default_factory=list, max_length=200)
+
+    _check_name = field_validator("name")(_printable)
+    ticket_types: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(default_factory=list, max_length=200)
     allow_multiple_entries: bool = False
     valid_from: datetime | None = None
     valid_until: datetime | None = None
@@ -73,6 +84,8 @@ class DoorTokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=120)
+
+    _check_name = field_validator("name")(_printable)
 
 
 class ScanTicketOut(BaseModel):

@@ -342,7 +342,7 @@ async def search(
 ) -> list[dict[str, Any]]:
     """Attendees whose name, organisation or order code matches, for a badge left at home."""
     term = text.strip()
-    if len(term) < 2:
+    if len(term) < 2 or any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in term):
         return []
     door_list = await checkin_list(event, list_id)
     found = (

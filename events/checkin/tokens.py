@@ -59,7 +59,7 @@ async def create_door_token(user: User, event: Event, data: object) -> tuple[Doo
 
 
 async def revoke_door_token(user: User, event: Event, token_id: int) -> DoorToken:
-    found = await DoorToken.get_or_none(id=token_id, event_id=event.id)
+    found = await DoorToken.get_or_none(id=token_id, event_id=event.id) if 0 < token_id < 2**31 else None
     if found is None:
         raise NotFound()
     if found.revoked_at is not None:

@@ -9,7 +9,8 @@ import pytest
 from events.accounts.models import User
 from events.catalogue.models import Event, TicketType
 from events.ticketing.models import Ticket
-from tests.factories import make_door_token, make_event, make_order, make_organiser, make_ticket_type
+from events.ticketing.orders import place_order
+from tests.factories import make_door_token, make_event, make_organiser, make_ticket_type, order_body
 
 
 @dataclass
@@ -27,9 +28,11 @@ class Door:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    async def ticket(self, ticket_type: TicketType | None = None, **overrides: object) -> Ticket:
-        """A valid ticket of a paid order (free types are paid at once)."""
-        order = await make_order(self.event, (ticket_type or self.pass_type).id, **overrides)
+    async def ticket(self, ticket_type: TicketType | None = None, **attendee: str) -> Ticket:
+        """A valid ticket of a paid order (free types are paid at once); `attendee` overrides its fields."""
+        body = order_body((ticket_type or self.pass_type).id)
+        body["tickets"][0]["attendee"].update(attendee)
+        order = await place_order(self.event.slug, body)
         return await Ticket.filter(order_id=order.id).select_related("ticket_type").get()
 
 
