@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[int | None]]
 
-JOB_MODULES: tuple[str, ...] = ("events.mail.jobs",)
+JOB_MODULES: tuple[str, ...] = ("events.mail.jobs", "events.payments.jobs")
 """Every area's job module; add yours here (e.g. "events.ticketing.jobs", "events.payments.jobs")."""
 
 INTERVAL = 5.0

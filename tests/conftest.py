@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -24,10 +27,22 @@ for name in ("SMTP_HOST", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_
 os.environ["STRIPE_SECRET_KEY"] = "sk_test_colloque"
 os.environ["STRIPE_WEBHOOK_SECRET"] = "whsec_colloque_test"
 
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# The fake Stripe's address is fixed before the app reads its settings; it starts on first use.
+FAKE_STRIPE_URL = f"http://127.0.0.1:{_free_port()}"
+os.environ["STRIPE_API_BASE"] = FAKE_STRIPE_URL
+
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 
+from events.payments.fake_stripe import FakeStripe  # noqa: E402
 from events.web.pagecache import public_pages  # noqa: E402
 from main import create_app  # noqa: E402
 
@@ -125,3 +140,43 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def fake_stripe_server() -> Iterator[FakeStripe]:
+    """The fake Stripe API (events/payments/fake_stripe.py) on 127.0.0.1, in a thread, for the whole run."""
+    import uvicorn
+
+    fake = FakeStripe(
+        api_key=os.environ["STRIPE_SECRET_KEY"],
+        webhook_secret=os.environ["STRIPE_WEBHOOK_SECRET"],
+        public_url=FAKE_STRIPE_URL,
+    )
+    port = int(FAKE_STRIPE_URL.rsplit(":", 1)[1])
+    config = uvicorn.Config(
+        fake.app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        ws="none",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="fake-stripe", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the fake Stripe server did not start")
+        time.sleep(0.02)
+    yield fake
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def fake_stripe(fake_stripe_server: FakeStripe) -> FakeStripe:
+    """The fake Stripe, emptied for this test."""
+    fake_stripe_server.reset()
+    return fake_stripe_server

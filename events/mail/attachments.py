@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 AttachmentBuilder = Callable[[dict[str, Any]], Awaitable[Attachment]]
 
-BUILDER_MODULES: tuple[str, ...] = ("events.badges.attachments",)
+BUILDER_MODULES: tuple[str, ...] = ("events.badges.attachments", "events.invoicing.attachments")
 """Modules that call `register_attachment` at import (e.g. "events.badges.attachments")."""
 
 _builders: dict[str, AttachmentBuilder] = {}

@@ -8,8 +8,11 @@ from starlette.routing import Route
 
 from events.accounts.auth import api_organiser
 from events.catalogue.services import organiser_event
+from events.payments import refunds
+from events.payments.schemas import CancelIn
 from events.ticketing import manage, orders
 from events.ticketing.order_schemas import OrderIn, OrderOut
+from events.validation import validate
 from events.web.api import answer, documented, json_body
 
 
@@ -50,12 +53,14 @@ async def organiser_order(request: Request) -> Response:
     return answer(await manage.order_json(await manage.organiser_order(event, request.path_params["code"])))
 
 
-@documented("Cancel an order", response=OrderOut)
+@documented("Cancel an order; {refund: true} also refunds what was paid", body=CancelIn, response=OrderOut)
 async def organiser_cancel(request: Request) -> Response:
     user = await api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
     order = await manage.organiser_order(event, request.path_params["code"])
-    return answer(await manage.order_json(await manage.cancel_by_organiser(user, order)))
+    wanted = validate(CancelIn, await json_body(request))
+    key = refunds.organiser_key(user.organisation_id, request.headers.get("idempotency-key"))
+    return answer(await manage.order_json(await refunds.cancel_order(user, order, wanted.refund, key)))
 
 
 routes = [

@@ -23,7 +23,7 @@ from events.ticketing.models import (
     Ticket,
     TicketStatus,
 )
-from events.ticketing.order_schemas import order_out
+from events.ticketing.order_schemas import order_out, order_url
 from events.ticketing.paid import after_paid
 from events.web.pagecache import public_pages
 
@@ -71,6 +71,8 @@ async def order_json(order: Order, payment_url: str | None = None) -> dict[str, 
     for ticket_id, session_id in bookings:
         sessions.setdefault(ticket_id, []).append(session_id)
     has_invoice = await Invoice.filter(order_id=order.id).exists()
+    if payment_url is None and order.status == OrderStatus.PENDING and order.total_cents > 0:
+        payment_url = f"{order_url(order)}/pay"  # the Checkout Session, made or reused on the way
     return order_out(order, event.slug, tickets, sessions, payment_url, has_invoice)
 
 

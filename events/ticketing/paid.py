@@ -5,6 +5,7 @@ confirmation goes to the outbox in the same transaction, so it can be neither lo
 from __future__ import annotations
 
 from events.catalogue.models import Event, TicketType
+from events.invoicing.services import issue_invoice
 from events.mail import services as mail
 from events.mail.models import OutboxMessage
 from events.ticketing.models import Order, Ticket
@@ -32,10 +33,17 @@ def confirmation(
 
 
 async def after_paid(order: Order, *, resend_key: str | None = None) -> None:
-    """Queue the confirmation of an order that has just been paid (or asks for it again)."""
+    """Queue the confirmation of an order that has just been paid (or asks for it again).
+
+    Inside the paying transaction: an order with something to pay gets its invoice here, numbered in
+    that transaction, and the confirmation carries it (a free registration needs no invoice).
+    """
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id")
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
+    invoice = await issue_invoice(order)
     message = confirmation(order, event, tickets, types, resend_key)
+    if invoice is not None:
+        message.attachments = [*message.attachments, {"kind": "invoice", "invoice_id": invoice.id}]
     if not await OutboxMessage.filter(dedupe_key=message.dedupe_key).exists():
         await message.save()

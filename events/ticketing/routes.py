@@ -14,6 +14,7 @@ from events.catalogue import offers
 from events.catalogue.models import Event, TicketType
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
+from events.payments import services as payments
 from events.ticketing import attendee_routes, attendees, manage, orders, waitlist, waitlist_routes
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
@@ -102,7 +103,9 @@ async def _order_context(order: Order) -> dict[str, Any]:
 
 async def order_page(request: Request) -> Response:
     order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await payments.reconcile_on_return(order)  # a lost webhook loses no sale
     context = await _order_context(order)
+    context["payment"] = await payments.payment_view(order)
     context["notice"] = request.query_params.get("notice")
     return render(request, "ticketing/order.html", context)
 

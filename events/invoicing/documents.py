@@ -1,0 +1,41 @@
+"""Finding an invoice or credit note for the person allowed to see it, and printing it.
+
+The buyer reaches the documents of their own order (through the order's secret link); the organiser
+those of their organisation's orders. Another organisation's document is simply not found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from events.accounts.models import User
+from events.catalogue.models import Event
+from events.errors import NotFound
+from events.invoicing import pdf
+from events.invoicing.models import Invoice, InvoiceKind
+from events.ticketing.models import Order
+
+
+async def for_order(order: Order, number: str | None = None) -> Invoice:
+    """The order's invoice, or one of its documents by number."""
+    query = Invoice.filter(order_id=order.id)
+    query = query.filter(number=number) if number else query.filter(kind=InvoiceKind.INVOICE)
+    found = await query.first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+async def for_organiser(user: User, event: Event, code: str, number: str) -> Invoice:
+    order = await Order.get_or_none(code=code.upper(), event_id=event.id)
+    if order is None or event.organisation_id != user.organisation_id:
+        raise NotFound()
+    return await for_order(order, number)
+
+
+async def render(document: Invoice) -> bytes:
+    """The document's PDF, drawn in a worker thread."""
+    order = await Order.get(id=document.order_id)
+    credited = await Invoice.filter(credit_notes__id=document.id).first()
+    printed = pdf.Printed(document, order.code, order.paid_at, credited.number if credited else None)
+    return await asyncio.to_thread(pdf.build, printed)
