@@ -1,4 +1,8 @@
-"""The organiser's pages: their events, creating and editing one, publishing and cancelling."""
+"""The organiser's pages: their events, creating and editing one, publishing and cancelling.
+
+An event's overview (figures, charts, details, registration rules) is here; its other sections live
+beside this module by noun (`tickets.py`, `questions.py`, `orders.py`) and are gathered into `routes`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from events.accounts.auth import checked_form, organiser
 from events.catalogue import services
 from events.catalogue.models import Event
 from events.catalogue.schemas import event_values
+from events.dashboard import charts, forms, orders, questions, registration, stats, tickets
+from events.dashboard.context import organiser_event
 from events.errors import Invalid
 from events.validation import blank_to_none
 from events.web.templating import render
@@ -49,17 +55,36 @@ async def create_event(request: Request) -> Response:
     return RedirectResponse(request.url_for("dashboard_event", slug=event.slug), status_code=303)
 
 
-def _event_page(
-    request: Request, user: Any, event: Event, values: dict[str, Any], errors: dict[str, str]
+async def _event_page(
+    request: Request,
+    user: Any,
+    event: Event,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    rules: dict[str, Any] | None = None,
+    rule_errors: dict[str, str] | None = None,
 ) -> Response:
-    context = {"user": user, "event": event, "values": values, "errors": errors}
-    return render(request, "dashboard/event.html", context, status_code=422 if errors else 200)
+    context = {
+        "user": user,
+        "event": event,
+        "current": "overview",
+        "values": values,
+        "errors": errors,
+        "rules": rules if rules is not None else registration.rule_values(event),
+        "rule_errors": rule_errors or {},
+        "figures": await stats.overview(event),
+        "sales_chart": charts.cumulative(await stats.sales_by_day(event)),
+        "types_chart": charts.type_bars(await stats.type_figures(event)),
+        "notice": request.query_params.get("notice"),
+    }
+    failed = bool(errors or rule_errors)
+    return render(request, "dashboard/event.html", context, status_code=422 if failed else 200)
 
 
 async def event_page(request: Request) -> Response:
     user = await organiser(request)
     event = await services.organiser_event(user, request.path_params["slug"])
-    return _event_page(request, user, event, event_values(event), {})
+    return await _event_page(request, user, event, event_values(event), {})
 
 
 async def update_event(request: Request) -> Response:
@@ -69,8 +94,27 @@ async def update_event(request: Request) -> Response:
     try:
         event = await services.update_event(user, event, data)
     except Invalid as error:
-        return _event_page(request, user, event, data, error.details)
+        return await _event_page(request, user, event, data, error.details)
     return RedirectResponse(request.url_for("dashboard_event", slug=event.slug), status_code=303)
+
+
+async def update_rules(request: Request) -> Response:
+    user, event = await organiser_event(request)
+    form = await checked_form(request)
+    data = {
+        "hold_minutes": forms.optional(form, "hold_minutes"),
+        "allow_self_cancel": forms.checked(form, "allow_self_cancel"),
+        "attendee_edit_until": forms.local_time(forms.optional(form, "attendee_edit_until"), event.timezone),
+        "waiting_list_offer_hours": forms.optional(form, "waiting_list_offer_hours"),
+        "privacy_notice": forms.text(form, "privacy_notice"),
+    }
+    try:
+        await registration.update_rules(user, event, data)
+    except Invalid as error:
+        rules = {**{key: form.get(key) for key in form}, "allow_self_cancel": data["allow_self_cancel"]}
+        return await _event_page(request, user, event, event_values(event), {}, rules, error.details)
+    target = request.url_for("dashboard_event", slug=event.slug)
+    return RedirectResponse(str(target.include_query_params(notice="rules_saved")), status_code=303)
 
 
 async def publish_event(request: Request) -> Response:
@@ -107,4 +151,13 @@ routes = [
         methods=["POST"],
         name="dashboard_event_cancel",
     ),
+    Route(
+        "/dashboard/events/{slug}/registration",
+        update_rules,
+        methods=["POST"],
+        name="dashboard_event_rules",
+    ),
+    *tickets.routes,
+    *questions.routes,
+    *orders.routes,
 ]
