@@ -27,6 +27,8 @@ def _issued(order: Order, ticket: Ticket) -> bool:
 
 async def issued_ticket(order: Order, ticket_id: int) -> Ticket:
     """One of the order's tickets, once it may be shown at the door."""
+    if not 0 < ticket_id < 2**31:  # ids are 32-bit in the database: a larger one names nothing
+        raise NotFound()
     ticket = await Ticket.get_or_none(id=ticket_id, order_id=order.id).select_related("ticket_type")
     if ticket is None:
         raise NotFound()
