@@ -6,6 +6,7 @@ bounds) comes in through pydantic's validation context: see `sessions.validate_s
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from events.errors import N_
 MAX_LENGTH = timedelta(hours=24)
 MARGIN = timedelta(days=1)
 _DEFAULT_ZONE = "Europe/Paris"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SessionWindow:
@@ -68,6 +70,12 @@ class SessionInput(BaseModel):
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return "" if value is None else value
+
+    @field_validator("title", "room", "speakers", "description", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """PostgreSQL refuses NUL in text, and no reader wants the other control characters."""
+        return _CONTROL.sub("", value) if isinstance(value, str) else value
 
     @field_validator("title", "room", "speakers")
     @classmethod

@@ -67,7 +67,16 @@ def _utc(value: datetime) -> datetime:
 
 
 def _local(value: datetime, zone_key: str) -> datetime:
-    return value.astimezone(UTC if is_utc(zone_key) else ZoneInfo(zone_key))
+    """The time in the event's zone, or in UTC when that wall time happens twice.
+
+    In the hour the clocks go back, RFC 5545 reads a wall time as its first occurrence, but ical.js
+    reads the second: only UTC means the same instant to every application.
+    """
+    if is_utc(zone_key):
+        return value.astimezone(UTC)
+    local = value.astimezone(ZoneInfo(zone_key))
+    twin = local.replace(fold=1 - local.fold)
+    return value.astimezone(UTC) if twin.utcoffset() != local.utcoffset() else local
 
 
 def event_location(event: Event) -> str:

@@ -48,7 +48,8 @@ class Feed:
 
     @classmethod
     def of(cls, body: bytes, last_modified: datetime) -> Feed:
-        return cls(body, f'"{sha256(body).hexdigest()[:32]}"', last_modified.replace(microsecond=0))
+        moment = last_modified.astimezone(UTC).replace(microsecond=0)
+        return cls(body, f'"{sha256(body).hexdigest()[:32]}"', moment)
 
 
 class FeedCache:

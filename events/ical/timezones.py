@@ -70,6 +70,18 @@ def _bisect(zone: ZoneInfo, low: datetime, high: datetime) -> datetime:
     return high
 
 
+def _daylight(zone: ZoneInfo, at: datetime) -> bool:
+    """Whether the change starts a DAYLIGHT observance: it moves into more daylight saving than before.
+
+    Compared, not read alone, because tzdata gives some zones a negative saving (Dublin's winter,
+    Casablanca's Ramadan): their summer has no saving but is still the daylight side of the pair, as
+    calendar applications expect it.
+    """
+    before = (at - timedelta(seconds=1)).astimezone(zone).dst() or timedelta(0)
+    after = at.astimezone(zone).dst() or timedelta(0)
+    return after > before or (after == before and after > timedelta(0))
+
+
 @lru_cache(maxsize=512)
 def _changes_in_year(key: str, year: int) -> tuple[Change, ...]:
     zone = ZoneInfo(key)
@@ -83,11 +95,7 @@ def _changes_in_year(key: str, year: int) -> tuple[Change, ...]:
         if offset != current:
             at = _bisect(zone, day, following)
             local = at.astimezone(zone)
-            found.append(
-                Change(
-                    at, current, offset, local.tzname() or "", (local.dst() or timedelta(0)) > timedelta(0)
-                ),
-            )
+            found.append(Change(at, current, offset, local.tzname() or "", _daylight(zone, at)))
             current = offset
         day = following
     return tuple(found)
@@ -186,10 +194,10 @@ def _observance(run: _Run, open_ended: bool) -> TimezoneStandard | TimezoneDayli
     return part
 
 
-def _fixed(key: str, year: int) -> TimezoneStandard:
-    zone = ZoneInfo(key)
-    local = datetime(year, 1, 1, tzinfo=UTC).astimezone(zone)
-    part = TimezoneStandard()
+def _fixed(key: str, at: datetime) -> TimezoneStandard | TimezoneDaylight:
+    """The offset in force at `at`, as an observance that starts in 1970 and never changes."""
+    local = at.astimezone(ZoneInfo(key))
+    part = TimezoneDaylight() if (local.dst() or timedelta(0)) > timedelta(0) else TimezoneStandard()
     part.add("dtstart", datetime(_EPOCH_YEAR, 1, 1))
     offset = local.utcoffset() or timedelta(0)
     part.add("tzoffsetfrom", offset)
@@ -201,16 +209,21 @@ def _fixed(key: str, year: int) -> TimezoneStandard:
 @lru_cache(maxsize=256)
 def _build(key: str, first_year: int, last_year: int) -> bytes:
     changes = [c for year in range(first_year, last_year + 1) for c in _changes_in_year(key, year)]
-    runs = _runs(changes)
+    runs = sorted(_runs(changes), key=lambda r: r.first.at)
     for run in runs:
         if run.first.wall.year == first_year:
             _extend_back(key, run)
+    runs.sort(key=lambda r: r.first.at)
     zone = Timezone()
     zone.add("tzid", key)
     if not runs:
-        zone.add_component(_fixed(key, first_year))
+        zone.add_component(_fixed(key, datetime(first_year, 1, 1, tzinfo=UTC)))
+    elif min(run.first.wall.year for run in runs) >= first_year:
+        # No rule reaches back before the window: say what held before, rather than let each
+        # application guess (dateutil takes the first STANDARD, ical.js the first TZOFFSETFROM).
+        zone.add_component(_fixed(key, runs[0].first.at - timedelta(seconds=1)))
     latest_by_series = {run.first.series: run for run in runs}
-    for run in sorted(runs, key=lambda r: r.first.at):
+    for run in runs:
         open_ended = latest_by_series[run.first.series] is run and run.last.wall.year >= last_year
         zone.add_component(_observance(run, open_ended))
     return bytes(zone.to_ical())

@@ -23,7 +23,7 @@
       var start = new Date(slot.getAttribute("data-start"));
       var end = new Date(slot.getAttribute("data-end"));
       if (isNaN(start) || isNaN(end)) return;
-      slot.textContent = "(" + label + " " + first.format(start) + " – " + last.format(end) + ")";
+      slot.textContent = label + " " + first.format(start) + " – " + last.format(end);
       slot.hidden = false;
     });
   }

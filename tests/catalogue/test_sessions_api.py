@@ -118,6 +118,15 @@ async def test_bad_session_input_is_422_with_field_errors_and_nothing_stored(
     assert await Session.all().count() == 0
 
 
+async def test_control_characters_are_dropped_not_a_500(client: httpx.AsyncClient, auth: Auth) -> None:
+    headers, event = auth
+    body = {"title": "Ate\x00lier\x1b", "starts_at": "2031-07-10T10:00", "ends_at": "2031-07-10T11:00",
+            "description": "Ligne 1\nLigne 2\x00"}  # fmt: skip
+    answer = await client.post(_url(event), json=body, headers=headers)
+    assert answer.status_code == 201, answer.text
+    assert (answer.json()["title"], answer.json()["description"]) == ("Atelier", "Ligne 1\nLigne 2")
+
+
 async def test_a_session_may_start_the_day_before_the_event(client: httpx.AsyncClient, auth: Auth) -> None:
     headers, event = auth
     body = {"title": "Pré-conférence", "starts_at": "2031-07-09T08:00", "ends_at": "2031-07-09T12:00"}
