@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
+YEARS = (1900, 2999)
+OUT_OF_RANGE = "out of range"
+
 
 def local_time(value: str | None, timezone: str) -> datetime | str | None:
     if not value:
@@ -21,6 +24,8 @@ def local_time(value: str | None, timezone: str) -> datetime | str | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        return OUT_OF_RANGE  # year 1 in Paris is before year 1 in UTC: refuse it as unreadable
     return moment.replace(tzinfo=ZoneInfo(timezone)) if moment.tzinfo is None else moment
 
 

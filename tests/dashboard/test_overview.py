@@ -106,7 +106,8 @@ async def test_organiser_changes_the_registration_settings(
 @pytest.mark.parametrize(
     ("field", "value"),
     [("hold_minutes", "0"), ("hold_minutes", ""), ("waiting_list_offer_hours", "deux"),
-     ("attendee_edit_until", "2099-01-01T09:00"), ("attendee_edit_until", "bientôt")],
+     ("attendee_edit_until", "2099-01-01T09:00"), ("attendee_edit_until", "bientôt"),
+     ("attendee_edit_until", "0001-01-01T00:30")],
 )  # fmt: skip
 async def test_invalid_registration_settings_are_refused(
     client: httpx.AsyncClient, owner: User, event: Event, field: str, value: str

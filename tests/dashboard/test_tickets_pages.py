@@ -74,9 +74,10 @@ async def test_invalid_ticket_type_shows_the_form_again_and_stores_nothing(
 ) -> None:
     token = await _token(client, owner, event)
     data = {**TYPE_FORM, "name": "", "price": "douze", "sales_end": "demain", "csrf_token": token}
+    data["sales_start"] = "0001-01-01T00:30"
     answer = await client.post(f"/dashboard/events/{event.slug}/tickets", data=data)
     assert answer.status_code == 422
-    for field in ("name", "price", "sales_end"):
+    for field in ("name", "price", "sales_start", "sales_end"):
         assert f'id="e-{field}"' in answer.text
     assert 'value="douze"' in answer.text
     assert await TicketType.filter(event_id=event.id).count() == 0
