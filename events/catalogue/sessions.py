@@ -213,7 +213,7 @@ async def _check_capacity(session: Session, capacity: int | None) -> None:
     booked = (await booked_counts([session.id])).get(session.id, 0)
     if booked > capacity:
         message = ngettext(
-            "One place is already booked: the capacity cannot be lower.",
+            "{n} place is already booked: the capacity cannot be lower.",
             "{n} places are already booked: the capacity cannot be lower.",
             booked,
         )

@@ -77,8 +77,8 @@ def event_links(event: Event, base_url: str | None = None) -> CalendarLinks:
     return CalendarLinks(
         download=feed,
         subscribe=webcal(feed),
-        google=f"{GOOGLE}?{urlencode(google)}",
-        outlook=f"{OUTLOOK_COMPOSE}?{urlencode(outlook)}",
+        google=f"{GOOGLE}?{urlencode(google, safe='/')}",
+        outlook=f"{OUTLOOK_COMPOSE}?{urlencode(outlook, safe='/')}",
     )
 
 
