@@ -21,6 +21,38 @@ from events.errors import N_, Forbidden
 from events.validation import validate
 
 LA_POSTE_SIREN = "356000000"
+EU_VAT_PREFIXES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "EL",
+        "ES",
+        "FI",
+        "FR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "XI",
+    ]
+)
 FIELDS = (
     "legal_name", "legal_address", "siren", "siret", "vat_number",
     "legal_mentions", "late_payment_terms", "invoice_prefix",
@@ -91,7 +123,11 @@ class LegalDetails(BaseModel):
         if value.startswith("FR") and re.fullmatch(r"FR\d{11}", value):
             if french_vat_number(value[4:]) != value:
                 raise ValueError(N_("This French VAT number does not match its key."))
-        elif not re.fullmatch(r"[A-Z]{2}[0-9A-Z+*]{2,13}", value):
+        elif not (
+            value[:2] in EU_VAT_PREFIXES
+            and re.fullmatch(r"[0-9A-Z+*]{2,12}", value[2:])
+            and sum(c.isdigit() for c in value) >= 2
+        ):
             raise ValueError(N_("Enter a VAT number such as FR32123456789."))
         return value
 

@@ -106,23 +106,30 @@ def build_lines(event: Event, tickets: list[Ticket]) -> list[dict[str, Any]]:
     service_date = event.starts_at.astimezone(ZoneInfo(event.timezone or "Europe/Paris")).date()
     lines: list[dict[str, Any]] = []
     for (_type_id, price, discount, rate), group in sorted(groups.items()):
-        quantity = len(group)
-        unit_excl, _ = split_vat(price, rate)
         lines.append(
             {
                 "description": f"{group[0].ticket_type.name} — {event.title}",
                 "service_date": service_date.isoformat(),
-                "quantity": quantity,
+                "quantity": len(group),
                 "unit_price_incl": price,
-                "unit_price_excl": unit_excl,
-                "discount_incl": discount * quantity,
+                "discount_incl": discount * len(group),
                 "vat_rate_bp": rate,
-                "total_incl": (price - discount) * quantity,
+                "total_incl": (price - discount) * len(group),
             }
         )
+    return priced_lines(lines)
+
+
+def priced_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines (quantity, unit price and discount VAT included, rate) with their amounts excluding VAT.
+
+    The line totals are authoritative (they add up to their rate's HT); the unit price and discount
+    excluding VAT are shown rounded to the cent, as French invoices usually do.
+    """
     _share_excl(lines)
     for line in lines:
-        line["discount_excl"] = line["unit_price_excl"] * line["quantity"] - line["total_excl"]
+        line["unit_price_excl"], _vat = split_vat(int(line["unit_price_incl"]), int(line["vat_rate_bp"]))
+        line["discount_excl"], _vat = split_vat(int(line["discount_incl"]), int(line["vat_rate_bp"]))
     return lines
 
 
@@ -191,9 +198,9 @@ async def _issue(
     lines: list[dict[str, Any]],
     credited: Invoice | None = None,
 ) -> Invoice:
-    now = clock.now()
-    year = now.astimezone(INVOICE_ZONE).year
+    year = clock.now().astimezone(INVOICE_ZONE).year
     sequence = await next_number(organisation.id, year)
+    now = clock.now()  # read once the number is ours, so numbers and dates run in the same order
     excl, vat, incl = _totals(lines)
     return await Invoice.create(
         organisation_id=organisation.id,
@@ -232,6 +239,23 @@ async def issue_invoice(order: Order) -> Invoice | None:
     return await _issue(order, organisation, InvoiceKind.INVOICE, build_lines(event, tickets))
 
 
+def share_refund(left: dict[int, int], amount: int) -> dict[int, int]:
+    """`amount` shared over VAT rates in proportion to what is left of each (largest remainder).
+
+    The last refund takes exactly what is left, so a series of credit notes cancels its invoice to the
+    cent, rate by rate.
+    """
+    remaining = sum(left.values())
+    if amount >= remaining:
+        return dict(left)
+    exact = {rate: amount * value for rate, value in left.items()}
+    shares = {rate: value // remaining for rate, value in exact.items()}
+    spare = amount - sum(shares.values())
+    for rate in sorted(exact, key=lambda r: -(exact[r] % remaining))[:spare]:
+        shares[rate] += 1
+    return shares
+
+
 def _credit_lines(
     invoice: Invoice, earlier: list[Invoice], amount: int, refund_id: int | None
 ) -> list[dict[str, Any]]:
@@ -240,16 +264,7 @@ def _credit_lines(
     for note in earlier:
         for line in note.lines:
             left[int(line["vat_rate_bp"])] += int(line["total_incl"])  # credit lines are negative
-    remaining = sum(left.values())
-    shares: dict[int, int] = {}
-    if amount >= remaining:
-        shares = dict(left)
-    else:
-        exact = {rate: amount * value for rate, value in left.items()}
-        shares = {rate: value // remaining for rate, value in exact.items()}
-        spare = amount - sum(shares.values())
-        for rate in sorted(exact, key=lambda r: -(exact[r] % remaining))[:spare]:
-            shares[rate] += 1
+    shares = share_refund(left, amount)
     lines = [
         {
             "description": _french(N_("Refund — invoice {number}"), number=invoice.number),
@@ -264,11 +279,7 @@ def _credit_lines(
         for rate, share in sorted(shares.items())
         if share
     ]
-    _share_excl(lines)
-    for line in lines:
-        line["unit_price_excl"] = line["total_excl"]
-        line["discount_excl"] = 0
-    return lines
+    return priced_lines(lines)
 
 
 async def issue_credit_note(order: Order, amount: int, *, refund_id: int | None = None) -> Invoice | None:
