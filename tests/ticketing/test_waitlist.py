@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
@@ -15,13 +17,14 @@ from aiosmtpd.controller import Controller
 from events import clock, worker
 from events.accounts.models import User
 from events.catalogue.models import Event, TicketType
-from events.errors import AlreadyWaiting, PlacesAvailable, Throttled
+from events.errors import AlreadyWaiting, DomainError, PlacesAvailable, Throttled
 from events.mail import smtp
 from events.mail.models import OutboxMessage
 from events.ticketing import waitlist
 from events.ticketing.availability import availability
 from events.ticketing.manage import cancel_by_organiser
-from events.ticketing.models import Order, WaitingListEntry
+from events.ticketing.models import Order, Ticket, WaitingListEntry
+from events.ticketing.orders import place_order
 from tests.factories import (
     csrf_from,
     make_event,
@@ -301,3 +304,40 @@ async def test_offer_email_is_in_the_waiting_person_language(
     assert message.locale == "fr"
     assert "Zoé" in message.text_body
     assert f"type-{one.id}=1" in message.text_body
+
+
+async def test_concurrent_offer_jobs_hand_each_freed_place_out_once(
+    owner: User, event: Event, full: tuple[TicketType, Order]
+) -> None:
+    """Several workers (real connections on PostgreSQL) run the job at once: one place, one offer."""
+    one, first_order = full
+    for n in range(6):
+        await waitlist.join(event, one, {"name": f"P{n}", "email": f"p{n}@b.fr"}, locale="fr", client=str(n))
+    await cancel_by_organiser(owner, first_order)
+    made = await asyncio.gather(*(waitlist.offer_places() for _ in range(8)))
+    assert sum(made) == 1
+    assert await WaitingListEntry.filter(status="offered").count() == 1
+    assert await OutboxMessage.filter(kind="waitlist_offer").count() == 1
+
+
+async def test_buyers_racing_the_offer_job_never_oversell(
+    owner: User, event: Event, full: tuple[TicketType, Order]
+) -> None:
+    """A freed place is taken either by a buyer or by an offer, never by both."""
+    one, first_order = full
+    await waitlist.join(event, one, {"name": "W", "email": "w@b.fr"}, locale="fr", client="w")
+    await cancel_by_organiser(owner, first_order)
+
+    async def buy() -> str:
+        try:
+            await place_order(event.slug, order_body(one.id))
+        except DomainError as error:
+            return error.code
+        return "ok"
+
+    outcomes = await asyncio.gather(waitlist.offer_places(), *(buy() for _ in range(10)))
+    offers, sales = outcomes[0], Counter(outcomes[1:])
+    assert offers + sales["ok"] == 1
+    assert sales["sold_out"] == 10 - sales["ok"]
+    live = await Ticket.filter(ticket_type_id=one.id, status="valid").count()
+    assert live + await WaitingListEntry.filter(status="offered").count() == 1
