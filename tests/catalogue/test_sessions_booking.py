@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
+import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from tortoise.expressions import F
@@ -32,6 +36,7 @@ from events.ticketing.models import OrderStatus, SessionBooking, Ticket, TicketS
 from tests.factories import make_event, make_organiser
 from tests.ical.attendees import make_attendee, make_session, pending_attendee
 
+ROOT = Path(__file__).resolve().parents[2]
 Setting = tuple[User, Event]
 
 
@@ -237,3 +242,65 @@ async def test_racing_for_two_workshops_in_opposite_orders_never_deadlocks(setti
     outcomes = Counter(await asyncio.gather(*(book(i, t) for i, t in enumerate(tickets))))
     assert outcomes == {"ok": 10, "session_full": 30}
     assert await booked_counts([a.id, b.id]) == {a.id: 10, b.id: 10}
+
+
+_PROCESS_SCRIPT = """
+import asyncio, json, sys, time
+from collections import Counter
+from tortoise import Tortoise
+from settings import tortoise_config
+from events.catalogue.sessions import book_later
+from events.errors import DomainError
+from events.ticketing.models import Ticket
+
+async def main(url, session_id, ids, start_at):
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    tickets = await Ticket.filter(id__in=ids)
+    await asyncio.sleep(max(0.0, start_at - time.time()))
+
+    async def book(ticket):
+        try:
+            await book_later(ticket, [session_id])
+        except DomainError as error:
+            return error.code
+        return "ok"
+
+    outcomes = Counter(await asyncio.gather(*(book(t) for t in tickets)))
+    await Tortoise.close_connections()
+    print(json.dumps(outcomes))
+
+asyncio.run(main(sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), float(sys.argv[4])))
+"""
+
+
+@pytest.mark.postgres_only
+async def test_four_processes_booking_a_twenty_seat_workshop_get_twenty_places(
+    setting: Setting, database_url: str
+) -> None:
+    user, event = setting
+    workshop = await make_session(user, event, capacity=SEATS)
+    tickets = [await make_attendee(event) for _ in range(ATTENDEES)]
+    url = database_url.split("?")[0] + "?minsize=1&maxsize=5"
+    start_at = time.time() + 4
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _PROCESS_SCRIPT,
+            url,
+            str(workshop.id),
+            json.dumps([t.id for t in tickets[part::4]]),
+            str(start_at),
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for part in range(4)
+    ]
+    outcomes: Counter[str] = Counter()
+    for process in processes:
+        out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+        assert process.returncode == 0, err.decode()
+        outcomes.update(json.loads(out))
+    assert outcomes == {"ok": SEATS, "session_full": ATTENDEES - SEATS}
+    assert await SessionBooking.filter(session_id=workshop.id).count() == SEATS
