@@ -122,7 +122,7 @@ class _HttpClient(stripe.HTTPXClient):
     """stripe's own httpx adapter, sending the encoded body as `content` (httpx deprecates raw `data`)."""
 
     def _get_request_args_kwargs(self, *args: Any) -> Any:
-        positional, named = super()._get_request_args_kwargs(*args)  # type: ignore[no-untyped-call]
+        positional, named = cast(Any, super())._get_request_args_kwargs(*args)
         body = named.pop("data", None)
         if body:
             named["content"] = body
