@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from events.accounts import auth
 from events.catalogue.services import organiser_event
+from events.checkin import redeem as scans
 from events.checkin import services, tokens
 from events.checkin.schemas import (
     ID_MAX,
@@ -71,7 +72,7 @@ def scanner_url(slug: str, token: str) -> str:
             body=ScanIn, response=ScanOut)  # fmt: skip
 async def redeem(request: Request) -> Response:
     door = await scanner(request)
-    return answer(await services.redeem(door, await json_body(request)))
+    return answer(await scans.redeem(door, await json_body(request)))
 
 
 @documented("Live figures per check-in list: checked in, inside now, expected", response=StatsOut)

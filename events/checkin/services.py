@@ -1,73 +1,36 @@
-"""Check-in lists, the redeem decision, live figures and the search by name at the door.
+"""Check-in lists, their live figures, and the search by name at the door (the scan itself: `redeem.py`).
 
-A scan is decided in this order, and the first rule that applies gives its status:
-
-    invalid           the secret is not signed by this event's key (checked before any lookup), or no
-                      ticket of this event has it (or the ticket id, for a search hit)
-    cancelled         the ticket, or its order, is cancelled, refunded or expired
-    unpaid            the order is still waiting for its payment
-    product           the list does not admit this ticket type
-    invalid_time      the list is not open now
-    ok                entry: the badge was not inside (or the list allows several entries); exit: always
-    already_redeemed  entry of a badge already inside a list that admits it once
-
-Exactly one `ok` for a badge scanned at two doors at once: every entry first makes sure the badge's
-`ListTicketState` row exists (insert, ignoring a conflict), then flips it with one conditional update,
-`inside = true WHERE inside = false`. On PostgreSQL the second transaction waits for the first's row
-lock and then re-reads the condition (Read Committed), so it changes nothing; on SQLite transactions are
-serialised. The update's row count is the decision. The check-in row, the state row and the nonce's
-stored answer commit together, so a scanner retrying with the same nonce gets the first answer back.
-
-Invalid scans are counted per scanner: after `INVALID_LIMIT` in `INVALID_WINDOW` the next invalid one is
-refused with `Throttled`, so the door cannot be used to guess secrets. A genuine badge (a valid signature)
-is always answered: the signature, not the throttle, is what makes guessing hopeless.
+Every event has a main list (every ticket type, made on first use); other lists admit some ticket types
+(a gala dinner, a workshop room), with their own hours and entry rule.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from enum import StrEnum
+import time
+from datetime import timedelta
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from events import clock
-from events.accounts import throttle
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event, TicketType
-from events.checkin.models import Checkin, CheckinList, CheckinType, ListTicketState, ScanNonce
-from events.checkin.schemas import CheckinListIn, ScanIn, list_out
-from events.checkin.tokens import Scanner
+from events.checkin.models import CheckinList, ListTicketState, ScanNonce
+from events.checkin.schemas import CheckinListIn, list_out
 from events.errors import N_, Invalid, NotFound
 from events.i18n import gettext
-from events.ticketing import secrets
-from events.ticketing.models import EventKey, OrderStatus, Ticket, TicketStatus
+from events.ticketing.models import OrderStatus, Ticket, TicketStatus
 from events.validation import validate
 
-
-class ScanStatus(StrEnum):
-    OK = "ok"
-    ALREADY_REDEEMED = "already_redeemed"
-    INVALID = "invalid"
-    UNPAID = "unpaid"
-    CANCELLED = "cancelled"
-    PRODUCT = "product"
-    INVALID_TIME = "invalid_time"
-
-
-INVALID_SCOPE = "scan"
-INVALID_LIMIT = 30
-INVALID_WINDOW = timedelta(minutes=1)
 NONCE_RETENTION = timedelta(days=7)
 MAIN_LIST_NAME = N_("Main entrance")
 
-_CLOSED_ORDERS = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.EXPIRED}
-_public_keys: dict[tuple[int, str], str] = {}
-"""Public keys by event (id and creation time: ids come back in a new database). A key never changes once
-made, so every process may keep its own copy."""
+CLOSED_ORDERS = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.EXPIRED}
+LIST_CACHE_SECONDS = 5.0
+_lists: dict[tuple[int, str, int | None], tuple[float, CheckinList, frozenset[int]]] = {}
+"""Lists as scans read them, per process, for a few seconds: a scan is answered with one query less."""
 
 
 # ---------------------------------------------------------------- lists
@@ -106,6 +69,19 @@ async def checkin_list(event: Event, list_id: int | None) -> CheckinList:
     return found
 
 
+async def scan_list(event: Event, list_id: int | None) -> tuple[CheckinList, frozenset[int]]:
+    """The list a scan is for, with the ticket types it admits (empty: every type), cached briefly."""
+    key = (event.id, event.created_at.isoformat(), list_id)
+    cached = _lists.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1], cached[2]
+    found = await checkin_list(event, list_id)
+    admitted = frozenset(await list_type_ids(found))
+    _lists[key] = (now + LIST_CACHE_SECONDS, found, admitted)
+    return found, admitted
+
+
 async def list_type_ids(checkin_list: CheckinList) -> list[int]:
     if checkin_list.all_ticket_types:
         return []
@@ -139,166 +115,8 @@ async def create_list(user: User, event: Event, data: object) -> CheckinList:
             user, event.organisation_id, "checkin_list.created", "checkin_list", created.id,
             after={**list_out(created, sorted(wanted)), "event": event.slug},
         )  # fmt: skip
+    _lists.clear()
     return created
-
-
-# ---------------------------------------------------------------- redeem
-
-
-async def _public_key(event: Event) -> str | None:
-    cache_key = (event.id, event.created_at.isoformat())
-    key = _public_keys.get(cache_key)
-    if key is None:
-        found = await EventKey.get_or_none(event_id=event.id)
-        if found is None:
-            return None
-        key = _public_keys[cache_key] = found.public_key
-    return key
-
-
-async def _find(event: Event, scan: ScanIn) -> Ticket | None:
-    """The scanned ticket, or None. A secret's signature is checked before the database is asked."""
-    query = Ticket.filter(event_id=event.id)
-    if scan.secret is not None:
-        if secrets.event_id_of(scan.secret) != event.id:
-            return None
-        key = await _public_key(event)
-        if key is None or not secrets.verify(scan.secret, key):
-            return None
-        query = query.filter(secret=scan.secret)
-    else:
-        query = query.filter(id=scan.ticket)
-    return await query.select_related("order", "ticket_type").first()
-
-
-async def _refusal(ticket: Ticket, checkin_list: CheckinList, now: datetime) -> ScanStatus | None:
-    if ticket.status == TicketStatus.CANCELLED or ticket.order.status in _CLOSED_ORDERS:
-        return ScanStatus.CANCELLED
-    if ticket.order.status == OrderStatus.PENDING:
-        return ScanStatus.UNPAID
-    if not checkin_list.all_ticket_types and ticket.ticket_type_id not in await list_type_ids(checkin_list):
-        return ScanStatus.PRODUCT
-    if (checkin_list.valid_from and now < checkin_list.valid_from) or (
-        checkin_list.valid_until and now >= checkin_list.valid_until
-    ):
-        return ScanStatus.INVALID_TIME
-    return None
-
-
-def _answer(
-    status: ScanStatus,
-    scan: ScanIn,
-    checkin_list: CheckinList,
-    ticket: Ticket | None = None,
-    at: datetime | None = None,
-) -> dict[str, Any]:
-    shown = None
-    if ticket is not None:
-        shown = {
-            "id": ticket.id,
-            "attendee_name": ticket.attendee_name,
-            "organisation": ticket.attendee_organisation,
-            "ticket_type": ticket.ticket_type.name,
-            "ticket_type_id": ticket.ticket_type_id,
-            "badge_colour": ticket.ticket_type.badge_colour,
-            "order": ticket.order.code,
-        }
-    return {
-        "status": str(status),
-        "ticket": shown,
-        "checked_in_at": at.isoformat() if at else None,
-        "type": scan.type,
-        "list": checkin_list.id,
-    }
-
-
-async def _remembered(event: Event, nonce: str | None) -> dict[str, Any] | None:
-    if nonce is None:
-        return None
-    stored = await ScanNonce.get_or_none(event_id=event.id, nonce=nonce)
-    return stored.response if stored else None
-
-
-async def _remember(event: Event, nonce: str | None, answer: dict[str, Any]) -> None:
-    """Keep the answer for a retry; in the caller's transaction, so it commits with the check-in."""
-    if nonce is not None:
-        await ScanNonce.create(event_id=event.id, nonce=nonce, response=answer, created_at=clock.now())
-
-
-async def _decided(event: Event, nonce: str | None, answer: dict[str, Any]) -> dict[str, Any]:
-    """A scan that changes nothing: remember its answer, unless a retry with its nonce was quicker."""
-    try:
-        await _remember(event, nonce, answer)
-    except IntegrityError:
-        return await _remembered(event, nonce) or answer
-    return answer
-
-
-async def _enter(checkin_list: CheckinList, ticket: Ticket, now: datetime) -> datetime | None:
-    """Admit the badge once (or again, where allowed); None when it was already inside."""
-    await ListTicketState.bulk_create(
-        [ListTicketState(checkin_list_id=checkin_list.id, ticket_id=ticket.id, first_entry_at=now)],
-        ignore_conflicts=True,
-    )
-    state = ListTicketState.filter(checkin_list_id=checkin_list.id, ticket_id=ticket.id)
-    if not checkin_list.allow_multiple_entries:
-        state = state.filter(inside=False)
-    if await state.update(inside=True, entries=F("entries") + 1, last_change_at=now):
-        return None
-    inside = await ListTicketState.get(checkin_list_id=checkin_list.id, ticket_id=ticket.id)
-    return inside.last_change_at or inside.first_entry_at or now
-
-
-async def _admit(
-    event: Event, checkin_list: CheckinList, ticket: Ticket, scan: ScanIn, scanner: Scanner
-) -> dict[str, Any]:
-    now = clock.now()
-    try:
-        async with in_transaction():
-            if scan.type == CheckinType.EXIT.value:
-                await ListTicketState.filter(checkin_list_id=checkin_list.id, ticket_id=ticket.id).update(
-                    inside=False, last_change_at=now
-                )
-                earlier = None
-            else:
-                earlier = await _enter(checkin_list, ticket, now)
-            if earlier is None:
-                answer = _answer(ScanStatus.OK, scan, checkin_list, ticket, now)
-                await Checkin.create(
-                    ticket_id=ticket.id,
-                    checkin_list_id=checkin_list.id,
-                    type=scan.type,
-                    created_at=now,
-                    device=scanner.device[:120],
-                )
-            else:
-                answer = _answer(ScanStatus.ALREADY_REDEEMED, scan, checkin_list, ticket, earlier)
-            await _remember(event, scan.nonce, answer)
-    except IntegrityError:
-        first = await _remembered(event, scan.nonce)
-        if first is None:
-            raise
-        return first
-    return answer
-
-
-async def redeem(scanner: Scanner, data: object) -> dict[str, Any]:
-    """Decide one scan at `scanner.event`'s door: the answer of API.md (status, ticket, checked_in_at)."""
-    scan = validate(ScanIn, data)
-    event = scanner.event
-    first = await _remembered(event, scan.nonce)
-    if first is not None:
-        return first
-    door_list = await checkin_list(event, scan.checkin_list)
-    ticket = await _find(event, scan)
-    if ticket is None:
-        await throttle.check(INVALID_SCOPE, scanner.key, INVALID_LIMIT, INVALID_WINDOW)
-        await throttle.hit(INVALID_SCOPE, scanner.key)
-        return await _decided(event, scan.nonce, _answer(ScanStatus.INVALID, scan, door_list))
-    refused = await _refusal(ticket, door_list, clock.now())
-    if refused is not None:
-        return await _decided(event, scan.nonce, _answer(refused, scan, door_list, ticket))
-    return await _admit(event, door_list, ticket, scan, scanner)
 
 
 # ---------------------------------------------------------------- figures and search
@@ -330,10 +148,10 @@ async def stats(event: Event) -> list[dict[str, Any]]:
 
 
 def _summary(ticket: Ticket) -> str:
-    if ticket.status == TicketStatus.CANCELLED or ticket.order.status in _CLOSED_ORDERS:
-        return str(ScanStatus.CANCELLED)
+    if ticket.status == TicketStatus.CANCELLED or ticket.order.status in CLOSED_ORDERS:
+        return "cancelled"
     if ticket.order.status == OrderStatus.PENDING:
-        return str(ScanStatus.UNPAID)
+        return "unpaid"
     return "valid"
 
 

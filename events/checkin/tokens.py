@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
@@ -35,6 +36,12 @@ class Scanner:
     event: Event
     device: str
     key: str
+
+
+DOOR_CACHE_SECONDS = 2.0
+_door_tokens: dict[str, tuple[float, Scanner]] = {}
+"""Door tokens recently seen, per process: a scan is answered with one query less. A revocation takes
+effect at once in the process that made it, and within `DOOR_CACHE_SECONDS` in the others."""
 
 
 def _hash(token: str) -> str:
@@ -71,16 +78,27 @@ async def revoke_door_token(user: User, event: Event, token_id: int) -> DoorToke
             user, event.organisation_id, "door_token.revoked", "door_token", found.id,
             before={"revoked_at": None}, after={"revoked_at": found.revoked_at.isoformat()},
         )  # fmt: skip
+    _door_tokens.clear()
     return found
 
 
 async def _door_scanner(token: str, slug: str) -> Scanner:
-    found = await DoorToken.get_or_none(token_hash=_hash(token), revoked_at=None).select_related("event")
-    if found is None:
-        raise Unauthenticated()
-    if found.event.slug != slug:
+    digest = _hash(token)
+    cached = _door_tokens.get(digest)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        door = cached[1]
+    else:
+        found = await DoorToken.get_or_none(token_hash=digest, revoked_at=None).select_related("event")
+        if found is None:
+            raise Unauthenticated()
+        door = Scanner(event=found.event, device=found.name, key=f"door:{found.id}")
+        if len(_door_tokens) > 10_000:
+            _door_tokens.clear()
+        _door_tokens[digest] = (now + DOOR_CACHE_SECONDS, door)
+    if door.event.slug != slug:
         raise NotFound()
-    return Scanner(event=found.event, device=found.name, key=f"door:{found.id}")
+    return door
 
 
 async def user_scanner(user: User, slug: str) -> Scanner:

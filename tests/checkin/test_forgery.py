@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events.checkin import services
+from events.checkin import redeem as scans
 from events.checkin.models import Checkin
 from events.ticketing import secrets
 from tests.checkin.conftest import Door
@@ -115,7 +115,7 @@ async def test_mutated_secrets_over_http_are_invalid_never_5xx(
     text: str,
     use_text: bool,
 ) -> None:
-    monkeypatch.setattr(services, "INVALID_LIMIT", 10**9)  # the throttle has its own tests
+    monkeypatch.setattr(scans, "INVALID_LIMIT", 10**9)  # the throttle has its own tests
     genuine = getattr(door, "_badge", None)
     if genuine is None:
         genuine = (await door.ticket()).secret

@@ -8,8 +8,10 @@ import httpx
 
 from events.accounts.models import Role
 from events.audit.models import AuditEntry
+from events.checkin import redeem as scans
 from events.checkin import services
 from events.checkin.models import CheckinList, DoorToken
+from events.checkin.tokens import Scanner
 from tests.checkin.conftest import Door
 from tests.factories import api_token, bearer, csrf_from, login, make_door_token, make_event, make_organiser
 
@@ -88,7 +90,7 @@ async def test_anonymous_scanner_goes_to_sign_in(client: httpx.AsyncClient, door
 
 async def test_checkin_page_shows_lists_figures_and_door_links(client: httpx.AsyncClient, door: Door) -> None:
     ticket = await door.ticket()
-    await services.redeem(services.Scanner(door.event, "test", "test"), {"secret": ticket.secret})
+    await scans.redeem(Scanner(door.event, "test", "test"), {"secret": ticket.secret})
     await login(client, door.user.email)
     page = await client.get(_page(door))
     assert page.status_code == 200

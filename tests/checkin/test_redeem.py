@@ -10,8 +10,10 @@ import pytest
 
 from events import clock
 from events.accounts.models import Role
+from events.checkin import redeem as scans
 from events.checkin import services
 from events.checkin.models import Checkin, CheckinList, ListTicketState
+from events.checkin.tokens import Scanner
 from events.ticketing import manage
 from events.ticketing.models import Ticket
 from tests.checkin.conftest import Door
@@ -80,7 +82,7 @@ async def _ok(door: Door) -> dict[str, object]:
 
 async def _already(door: Door) -> dict[str, object]:
     ticket = await door.ticket()
-    await services.redeem(_scanner(door), {"secret": ticket.secret})
+    await scans.redeem(_scanner(door), {"secret": ticket.secret})
     return {"secret": ticket.secret}
 
 
@@ -115,8 +117,8 @@ async def _invalid_time(door: Door) -> dict[str, object]:
     return {"secret": (await door.ticket()).secret, "list": late.id}
 
 
-def _scanner(door: Door) -> services.Scanner:
-    return services.Scanner(event=door.event, device="test", key="test")
+def _scanner(door: Door) -> Scanner:
+    return Scanner(event=door.event, device="test", key="test")
 
 
 STATUSES: dict[str, Callable[[Door], Awaitable[dict[str, object]]]] = {
@@ -276,7 +278,7 @@ async def test_nonce_of_an_invalid_scan_is_remembered_without_counting_twice(
 
 
 async def test_thirty_invalid_scans_a_minute_then_429(client: httpx.AsyncClient, door: Door) -> None:
-    for n in range(services.INVALID_LIMIT):
+    for n in range(scans.INVALID_LIMIT):
         assert (await _scan(client, door, secret=f"guess-{n}"))["status"] == "invalid"
     refused = await client.post(door.url, json={"secret": "guess-31"}, headers=door.headers)
     assert refused.status_code == 429
@@ -287,7 +289,7 @@ async def test_thirty_invalid_scans_a_minute_then_429(client: httpx.AsyncClient,
 async def test_throttled_door_still_admits_genuine_badges_and_other_doors(
     client: httpx.AsyncClient, door: Door
 ) -> None:
-    for n in range(services.INVALID_LIMIT):
+    for n in range(scans.INVALID_LIMIT):
         await _scan(client, door, secret=f"guess-{n}")
     assert (await _scan(client, door, secret=(await door.ticket()).secret))["status"] == "ok"
     other = {"Authorization": f"Bearer {await make_door_token(door.event, 'Porte B')}"}
@@ -298,7 +300,7 @@ async def test_throttled_door_still_admits_genuine_badges_and_other_doors(
 async def test_throttle_lifts_after_a_minute(client: httpx.AsyncClient, door: Door) -> None:
     start = clock.now()
     with clock.frozen(start) as advance:
-        for n in range(services.INVALID_LIMIT):
+        for n in range(scans.INVALID_LIMIT):
             await _scan(client, door, secret=f"guess-{n}")
         assert (await client.post(door.url, json={"secret": "x"}, headers=door.headers)).status_code == 429
         advance(timedelta(seconds=61))
