@@ -21,7 +21,7 @@ from events.ticketing.models import Order
 async def order_tickets(spec: dict[str, Any]) -> Attachment:
     order = await Order.get(id=int(spec["order_id"]))
     with use_locale(order.locale):
-        name = f"{gettext(N_('tickets'))}-{order.code}.pdf"
+        name = gettext(N_("tickets-{code}.pdf"), code=order.code)
         try:
             content = await services.tickets_pdf(order, await services.issued_tickets(order))
         except TicketNotIssued:

@@ -85,7 +85,7 @@ async def tickets_pdf(order: Order, tickets: Iterable[Ticket]) -> bytes:
     """The tickets as one PDF, a page each, in the current reader's language."""
     event = await Event.get(id=order.event_id)
     cards = [card(event, t, t.ticket_type, order.code) for t in tickets]
-    title = f"{event.title} · {gettext(N_('Order'))} {order.code}"
+    title = gettext(N_("{event} · Order {code}"), event=event.title, code=order.code)
     return await asyncio.to_thread(pdf.tickets_pdf, cards, _texts(), title=title)
 
 
@@ -105,5 +105,5 @@ async def badges_pdf(
     event: Event, tickets: list[Ticket], layout: Layout, progress: Progress | None = None
 ) -> bytes:
     cards = [card(event, t, t.ticket_type, t.order.code) for t in tickets]
-    title = f"{event.title} · {gettext(N_('Badges'))}"
+    title = gettext(N_("{event} · Badges"), event=event.title)
     return await asyncio.to_thread(pdf.badges_pdf, cards, layout, title=title, progress=progress)
