@@ -9,8 +9,9 @@ from starlette.routing import Route
 
 from tests.factories import login, make_event, make_organiser
 
-# Every form post needs a CSRF token; the JSON API authenticates with bearer tokens instead.
-CSRF_EXEMPT_PREFIXES = ("/api/",)
+# Every form post needs a CSRF token; the JSON API authenticates with bearer tokens instead, and
+# Stripe's webhook with its signature (tested in tests/payments).
+CSRF_EXEMPT_PREFIXES = ("/api/", "/stripe/webhook")
 
 
 def _form_routes(app: Starlette) -> list[str]:
