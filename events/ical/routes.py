@@ -2,12 +2,15 @@
 
 Calendar applications poll their subscriptions, most of them for nothing new. So each feed starts with
 a cheap fingerprint query (row counts and the latest `updated_at`); the bytes are rebuilt only when the
-fingerprint moved, and a client that sends back the ETag or the Last-Modified it was given gets a 304.
+fingerprint moved (in a worker thread, so that a big feed does not hold up the other requests, and by
+one request while the others wait for its bytes), and a client that sends back the ETag or the
+Last-Modified it was given gets a 304.
 The bytes depend only on the rows (see `feeds`), so every app process gives the same ETag.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
@@ -53,22 +56,39 @@ class Feed:
 
 
 class FeedCache:
-    """The latest bytes of each feed with the fingerprint they were built from (least recently used out)."""
+    """The latest bytes of each feed with the fingerprint they were built from (least recently used out).
+
+    When many calendars ask for a feed that just changed, one request builds it and the others wait
+    for its bytes instead of building it again.
+    """
 
     def __init__(self, max_entries: int = 2000) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[Hashable, Feed]] = OrderedDict()
+        self._building: dict[Hashable, asyncio.Lock] = {}
+
+    def _fresh(self, key: Hashable, fingerprint: Hashable) -> Feed | None:
+        cached = self._entries.get(key)
+        if cached is None or cached[0] != fingerprint:
+            return None
+        self._entries.move_to_end(key)
+        return cached[1]
 
     async def get(self, key: Hashable, fingerprint: Hashable, build: Callable[[], Awaitable[Feed]]) -> Feed:
-        cached = self._entries.get(key)
-        if cached is not None and cached[0] == fingerprint:
-            self._entries.move_to_end(key)
-            return cached[1]
-        feed = await build()
-        self._entries[key] = (fingerprint, feed)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        feed = self._fresh(key, fingerprint)
+        if feed is not None:
+            return feed
+        lock = self._building.setdefault(key, asyncio.Lock())
+        async with lock:
+            feed = self._fresh(key, fingerprint)
+            if feed is None:
+                feed = await build()
+                self._entries[key] = (fingerprint, feed)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        if not lock.locked():
+            self._building.pop(key, None)
         return feed
 
     def clear(self) -> None:
@@ -128,7 +148,7 @@ async def event_feed(request: Request) -> Response:
 
     async def build() -> Feed:
         sessions = await event_sessions(event)
-        body = feeds.event_feed(event, sessions, base_url=settings.base_url)
+        body = await asyncio.to_thread(feeds.event_feed, event, sessions, base_url=settings.base_url)
         return Feed.of(body, _latest(event.updated_at, *(s.updated_at for s in sessions)))
 
     feed = await feed_cache.get(("event", event.id, get_locale()), fingerprint, build)
@@ -161,7 +181,9 @@ async def calendar_feed(request: Request) -> Response:
         ended = (
             await Event.filter(status=EventStatus.PUBLISHED, ends_at__lte=now).order_by("-ends_at").first()
         )
-        body = feeds.calendar_feed(events, base_url=settings.base_url, name=CALENDAR_NAME)
+        body = await asyncio.to_thread(
+            feeds.calendar_feed, events, base_url=settings.base_url, name=CALENDAR_NAME
+        )
         return Feed.of(body, _latest(*(e.updated_at for e in events), ended.ends_at if ended else None))
 
     feed = await feed_cache.get(("calendar", get_locale()), fingerprint, build)

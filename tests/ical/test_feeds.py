@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -266,6 +267,24 @@ async def test_feeds_are_built_again_only_when_something_changed(
     await update_session(organiser, event, session, {"title": "Nouveau titre"})
     await client.get(f"/events/{event.slug}.ics")
     assert len(builds) == 2
+
+
+async def test_callers_of_a_changed_feed_at_once_share_one_build(
+    client: httpx.AsyncClient, organiser: User, event: Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_session(organiser, event)
+    builds: list[str] = []
+    original: Callable[..., bytes] = ical_routes.feeds.event_feed
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        builds.append("built")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ical_routes.feeds, "event_feed", counting)
+    answers = await asyncio.gather(*(client.get(f"/events/{event.slug}.ics") for _ in range(10)))
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.headers["etag"] for a in answers}) == 1
+    assert len(builds) == 1
 
 
 async def test_the_same_rows_give_the_same_bytes_and_etag_in_any_process(
