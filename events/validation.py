@@ -70,9 +70,23 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
     return errors
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_control_characters(data: object) -> object:
+    """Control characters (NUL above all, which PostgreSQL refuses) never reach the database."""
+    if isinstance(data, str):
+        return _CONTROL.sub("", data)
+    if isinstance(data, dict):
+        return {key: _without_control_characters(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_without_control_characters(value) for value in data]
+    return data
+
+
 def validate(model: type[M], data: object) -> M:
     try:
-        return model.model_validate(data)
+        return model.model_validate(_without_control_characters(data))
     except ValidationError as exc:
         raise Invalid(field_errors(exc)) from None
 

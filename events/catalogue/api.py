@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts.auth import api_organiser
-from events.catalogue import offers, services
+from events.catalogue import offers, services, sessions
 from events.catalogue.models import Event
 from events.catalogue.offers_api import types_json
 from events.catalogue.schemas import EventInput, EventList, EventOut, EventPatch, event_out
@@ -70,7 +70,13 @@ async def public_events(request: Request) -> Response:
 async def public_event(request: Request) -> Response:
     event = await services.public_event(request.path_params["slug"])
     types = await offers.ticket_types(event, include_hidden=False)
-    return answer({**_out(event), "ticket_types": await types_json(event, types), "sessions": []})
+    return answer(
+        {
+            **_out(event),
+            "ticket_types": await types_json(event, types),
+            "sessions": await sessions.public_sessions_json(event),
+        }
+    )
 
 
 routes = [

@@ -52,6 +52,7 @@ def order_data(form: FormData, questions: list[Question], locale: str) -> dict[s
                     for q in questions
                     if (value := _answer(form, index, q)) not in ("", [], False)
                 },
+                "sessions": [int(v) for v in form.getlist(f"ticket-{index}-session") if str(v).isdigit()],
             }
         )
     return {

@@ -30,6 +30,7 @@ from events.errors import (
     SoldOut,
 )
 from events.i18n import gettext
+from events.catalogue.sessions import book_sessions
 from events.mail.models import OutboxMessage
 from events.ticketing import secrets
 from events.ticketing.answers import clean_answers
@@ -226,11 +227,12 @@ async def place_order(slug: str, data: object) -> Order:
     order = _new_order(event, request, promo, priced)
     tickets = _new_tickets(event, key, request, priced, answers, types)
     mail = confirmation(order, event, tickets, types) if order.status == OrderStatus.PAID else None
+    bookings = [item.sessions for item in request.tickets]
 
     for attempt in range(3):
         try:
             async with _queue(event):
-                return await _commit(event, wanted, offer, promo, order, tickets, mail)
+                return await _commit(event, wanted, offer, promo, order, tickets, mail, bookings)
         except IntegrityError:  # an order code drawn twice (about 1 in 10^11): draw again
             if attempt == 2:
                 raise
@@ -262,6 +264,7 @@ async def _commit(
     order: Order,
     tickets: list[Ticket],
     mail: OutboxMessage | None,
+    bookings: list[list[int]],
 ) -> Order:
     async with in_transaction():
         locked = await _lock(event, list(wanted))
@@ -273,7 +276,12 @@ async def _commit(
         await order.save()
         for ticket in tickets:
             ticket.order = order
-        await Ticket.bulk_create(tickets)
+        if any(booked for booked in bookings):
+            for ticket, session_ids in zip(tickets, bookings, strict=True):
+                await ticket.save()
+                await book_sessions(ticket, session_ids)
+        else:
+            await Ticket.bulk_create(tickets)
         if mail is not None:
             mail.attachments = [{"kind": "order_tickets", "order_id": order.id}]
             await mail.save()

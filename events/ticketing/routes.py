@@ -10,8 +10,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from events.accounts.auth import checked_form
-from events.catalogue import offers
-from events.catalogue.models import Event, TicketType
+from events.catalogue import offers, sessions
+from events.catalogue.models import Event, Session, SessionStatus, TicketType
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
 from events.payments import services as payments
@@ -31,6 +31,15 @@ async def _offer(event: Event, code: str | None) -> list[TicketType]:
         promo = None
     unlocked = await orders.promo_type_ids(promo)
     return [t for t in types if not t.hidden or (promo and (unlocked is None or t.id in unlocked))]
+
+
+async def _workshops(event: Event) -> list[tuple[Session, int]]:
+    """Sessions that must be booked (they have a capacity), with the places left in each."""
+    return [
+        (session, max(0, (session.capacity or 0) - booked))
+        for session, booked in await sessions.sessions_with_counts(event)
+        if session.capacity is not None and session.status == SessionStatus.SCHEDULED
+    ]
 
 
 async def _register_page(
@@ -57,6 +66,7 @@ async def _register_page(
         "quantities": quantities,
         "slots": slots,
         "questions": await offers.questions(event),
+        "workshops": await _workshops(event),
         "values": values,
         "errors": errors or {},
         "problem": problem,
@@ -98,7 +108,15 @@ async def register(request: Request) -> Response:
 async def _order_context(order: Order) -> dict[str, Any]:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
-    return {"order": order, "event": event, "tickets": tickets, **attendees.page_context(order, event)}
+    booked = {ticket.id: await sessions.ticket_sessions(ticket) for ticket in tickets}
+    return {
+        "order": order,
+        "event": event,
+        "tickets": tickets,
+        "booked": booked,
+        "workshops": await _workshops(event),
+        **attendees.page_context(order, event),
+    }
 
 
 async def order_page(request: Request) -> Response:
