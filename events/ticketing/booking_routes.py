@@ -29,7 +29,7 @@ def _back(request: Request, order: Order, notice: str) -> Response:
 async def book(request: Request) -> Response:
     form = await checked_form(request)
     order, ticket = await _ticket(request)
-    wanted = [int(v) for v in form.getlist("session") if str(v).isdigit()]
+    wanted = [int(str(v)) for v in form.getlist("session") if str(v).isdigit()]
     await sessions.book_later(ticket, wanted)
     return _back(request, order, "booked")
 

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from events import clock
 from events.catalogue.models import Event, EventStatus, PromoCode, Question, TicketType
+from events.catalogue.sessions import book_sessions
 from events.errors import (
     N_,
     Invalid,
@@ -30,7 +31,6 @@ from events.errors import (
     SoldOut,
 )
 from events.i18n import gettext
-from events.catalogue.sessions import book_sessions
 from events.mail.models import OutboxMessage
 from events.ticketing import secrets
 from events.ticketing.answers import clean_answers
