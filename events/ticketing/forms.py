@@ -38,6 +38,10 @@ def _answer(form: FormData, index: int, question: Question) -> Any:
     return str(form.get(name, "")).strip()
 
 
+def _numbers(values: list[Any]) -> list[int]:
+    return [int(str(v)) for v in values if str(v).isdigit()]
+
+
 def order_data(form: FormData, questions: list[Question], locale: str) -> dict[str, Any]:
     count = min(int(str(form.get("count", "0"))) if str(form.get("count", "0")).isdigit() else 0, MAX_TICKETS)
     tickets = []
@@ -52,7 +56,7 @@ def order_data(form: FormData, questions: list[Question], locale: str) -> dict[s
                     for q in questions
                     if (value := _answer(form, index, q)) not in ("", [], False)
                 },
-                "sessions": [int(v) for v in form.getlist(f"ticket-{index}-session") if str(v).isdigit()],
+                "sessions": _numbers(form.getlist(f"ticket-{index}-session")),
             }
         )
     return {
