@@ -133,18 +133,23 @@ async def _public_key(event: Event) -> str | None:
     return key
 
 
-async def _find(event: Event, scan: ScanIn) -> Badge | None:
-    """The scanned badge, or None. A secret's signature is checked before the database is asked."""
+async def _genuine(event: Event, scan: ScanIn) -> bool:
+    """A secret signed by this event's key, checked before the database is asked (a ticket id, from a
+    search by name, needs no signature: it comes from signed-in staff)."""
+    if scan.secret is None:
+        return True
+    if secrets.event_id_of(scan.secret) != event.id:
+        return False
+    key = await _public_key(event)
+    return key is not None and secrets.verify(scan.secret, key)
+
+
+async def _find(connection: BaseDBAsyncClient, event: Event, scan: ScanIn) -> Badge | None:
     if scan.secret is not None:
-        if secrets.event_id_of(scan.secret) != event.id:
-            return None
-        key = await _public_key(event)
-        if key is None or not secrets.verify(scan.secret, key):
-            return None
         query, values = _BADGE.format(column="secret"), [event.id, scan.secret]
     else:
         query, values = _BADGE.format(column="id"), [event.id, scan.ticket]
-    rows = await _rows(connections.get("default"), query, values)
+    rows = await _rows(connection, query, values)
     if not rows:
         return None
     row = rows[0]
@@ -249,46 +254,61 @@ async def _enter(
     return _moment(inside[0]["last_change_at"] if inside else None, now)
 
 
-async def _admit(
-    event: Event, checkin_list: CheckinList, badge: Badge, scan: ScanIn, scanner: Scanner
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Door:
+    scanner: Scanner
+    checkin_list: CheckinList
+    admitted: frozenset[int]
+
+
+async def _decide(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> dict[str, Any] | None:
+    """Inside one transaction: read the badge, decide, write; None when this event has no such badge."""
+    event, checkin_list = door.scanner.event, door.checkin_list
+    badge = await _find(connection, event, scan)
+    if badge is None:
+        return None
     now = clock.now()
-    try:
-        async with in_transaction() as connection:
-            if scan.type == CheckinType.EXIT.value:
-                await _execute(connection, _EXIT, [False, now, checkin_list.id, badge.id])
-                earlier = None
-            else:
-                earlier = await _enter(connection, checkin_list, badge, now)
-            if earlier is None:
-                answer = _answer(ScanStatus.OK, scan, checkin_list, badge, now)
-                values = [badge.id, checkin_list.id, scan.type, now, scanner.device[:120]]
-                await _execute(connection, _CHECKIN, values)
-            else:
-                answer = _answer(ScanStatus.ALREADY_REDEEMED, scan, checkin_list, badge, earlier)
-            await _remember(connection, event, scan.nonce, answer)
-    except IntegrityError:
-        first = await _remembered(event, scan.nonce)
-        if first is None:
-            raise
-        return first
+    refused = _refusal(badge, checkin_list, door.admitted, now)
+    if refused is not None:
+        answer = _answer(refused, scan, checkin_list, badge)
+    else:
+        if scan.type == CheckinType.EXIT.value:
+            await _execute(connection, _EXIT, [False, now, checkin_list.id, badge.id])
+            earlier = None
+        else:
+            earlier = await _enter(connection, checkin_list, badge, now)
+        if earlier is None:
+            answer = _answer(ScanStatus.OK, scan, checkin_list, badge, now)
+            values = [badge.id, checkin_list.id, scan.type, now, door.scanner.device[:120]]
+            await _execute(connection, _CHECKIN, values)
+        else:
+            answer = _answer(ScanStatus.ALREADY_REDEEMED, scan, checkin_list, badge, earlier)
+    await _remember(connection, event, scan.nonce, answer)
     return answer
+
+
+async def _invalid(door: _Door, scan: ScanIn) -> dict[str, Any]:
+    event = door.scanner.event
+    first = await _remembered(event, scan.nonce)
+    if first is not None:
+        return first
+    await throttle.check(INVALID_SCOPE, door.scanner.key, INVALID_LIMIT, INVALID_WINDOW)
+    await throttle.hit(INVALID_SCOPE, door.scanner.key)
+    return await _decided(event, scan.nonce, _answer(ScanStatus.INVALID, scan, door.checkin_list))
 
 
 async def redeem(scanner: Scanner, data: object) -> dict[str, Any]:
     """Decide one scan at `scanner.event`'s door: the answer of API.md (status, ticket, checked_in_at)."""
     scan = validate(ScanIn, data)
-    event = scanner.event
-    door_list, admitted = await scan_list(event, scan.checkin_list)
-    badge = await _find(event, scan)
-    if badge is None:
-        first = await _remembered(event, scan.nonce)
-        if first is not None:
-            return first
-        await throttle.check(INVALID_SCOPE, scanner.key, INVALID_LIMIT, INVALID_WINDOW)
-        await throttle.hit(INVALID_SCOPE, scanner.key)
-        return await _decided(event, scan.nonce, _answer(ScanStatus.INVALID, scan, door_list))
-    refused = _refusal(badge, door_list, admitted, clock.now())
-    if refused is not None:
-        return await _decided(event, scan.nonce, _answer(refused, scan, door_list, badge))
-    return await _admit(event, door_list, badge, scan, scanner)
+    door = _Door(scanner, *await scan_list(scanner.event, scan.checkin_list))
+    if not await _genuine(scanner.event, scan):
+        return await _invalid(door, scan)
+    try:
+        async with in_transaction() as connection:
+            answer = await _decide(connection, door, scan)
+    except IntegrityError:  # a retry with the same nonce was quicker: its answer is the answer
+        first = await _remembered(scanner.event, scan.nonce)
+        if first is None:
+            raise
+        return first
+    return answer if answer is not None else await _invalid(door, scan)
