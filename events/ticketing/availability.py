@@ -1,7 +1,8 @@
 """How many places are left, computed from the rows every time (never a counter that can drift).
 
 A place is taken by a valid ticket of a paid order, of a pending order whose hold has not lapsed, and
-by a waiting-list offer that has not lapsed. The event's cap and each type's own cap both apply.
+by a waiting-list offer that has not lapsed. The event's cap and each type's own cap both apply. While
+people wait for a type, a place that frees up is theirs: the public sees none until the queue is served.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from events.ticketing.models import (
 @dataclass
 class Usage:
     by_type: Counter[int] = field(default_factory=Counter)
+    waiting: Counter[int] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -51,18 +53,28 @@ async def usage(event_id: int, *, except_offer_id: int | None = None) -> Usage:
     )
     for type_id, count in rows:
         result.by_type[type_id] += count
-    offers = WaitingListEntry.filter(
-        event_id=event_id, status=WaitingStatus.OFFERED, offer_expires_at__gt=now
+    queue = WaitingListEntry.filter(
+        Q(status=WaitingStatus.OFFERED, offer_expires_at__gt=now) | Q(status=WaitingStatus.WAITING),
+        event_id=event_id,
     )
     if except_offer_id is not None:
-        offers = offers.exclude(id=except_offer_id)
-    for row in await offers.values("ticket_type_id"):
-        result.by_type[row["ticket_type_id"]] += 1
+        queue = queue.exclude(id=except_offer_id)
+    for row in await queue.values("ticket_type_id", "status"):
+        if row["status"] == WaitingStatus.WAITING:
+            result.waiting[row["ticket_type_id"]] += 1
+        else:
+            result.by_type[row["ticket_type_id"]] += 1
     return result
 
 
-def remaining(event: Event, ticket_type: TicketType, used: Usage) -> int | None:
-    """Places still sellable for one type, or None when nothing limits it."""
+def remaining(event: Event, ticket_type: TicketType, used: Usage, *, queue_first: bool = True) -> int | None:
+    """Places still sellable for one type, or None when nothing limits it.
+
+    With `queue_first`, a type that people wait for has no place for anyone else; the waiting-list
+    job and the holder of an offer pass False.
+    """
+    if queue_first and used.waiting[ticket_type.id] > 0:
+        return 0
     limits: list[int] = []
     if ticket_type.capacity is not None:
         limits.append(ticket_type.capacity - used.by_type[ticket_type.id])

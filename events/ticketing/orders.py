@@ -182,7 +182,7 @@ async def _check_places(
 ) -> None:
     used = await usage(event.id, except_offer_id=offer.id if offer else None)
     for type_id, count in sorted(wanted.items()):
-        left = remaining(event, types[type_id], used)
+        left = remaining(event, types[type_id], used, queue_first=offer is None)
         if left is not None and left < count:
             raise SoldOut(details={"ticket_type": type_id}, name=types[type_id].name)
         used.by_type[type_id] += count

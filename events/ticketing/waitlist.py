@@ -159,7 +159,7 @@ async def _offer_places_of(type_id: int) -> int:
         await _lock(ticket_type.event_id, type_id)
         event = await Event.get(id=ticket_type.event_id)
         ticket_type = await TicketType.get(id=type_id)
-        left = remaining(event, ticket_type, await usage(event.id))
+        left = remaining(event, ticket_type, await usage(event.id), queue_first=False)
         waiting = WaitingListEntry.filter(ticket_type_id=type_id, status=WaitingStatus.WAITING)
         if left is not None:
             if left <= 0:

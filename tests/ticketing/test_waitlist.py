@@ -351,3 +351,22 @@ async def test_buyers_racing_the_offer_job_never_oversell(
     assert sales["sold_out"] == 10 - sales["ok"]
     live = await Ticket.filter(ticket_type_id=one.id, status="valid").count()
     assert live + await WaitingListEntry.filter(status="offered").count() == 1
+
+
+async def test_a_place_freed_while_people_wait_goes_to_the_queue_not_to_the_public(
+    owner: User, event: Event, full: tuple[TicketType, Order]
+) -> None:
+    ticket_type, order = full
+    await waitlist.join(
+        event,
+        ticket_type,
+        {"name": "Alice Martin", "email": "alice@labo.fr"},
+        locale="fr",
+        client="127.0.0.9",
+    )
+    await cancel_by_organiser(owner, order)
+    assert (await availability(event, [ticket_type]))[ticket_type.id] == 0
+    with pytest.raises(DomainError) as refused:
+        await place_order(event.slug, order_body(ticket_type.id))
+    assert refused.value.code == "sold_out"
+    assert await waitlist.offer_places() == 1
