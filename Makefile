@@ -50,7 +50,7 @@ messages: $(STAMP)
 		--no-location --sort-output --omit-header -o events/locales/messages.pot \
 		--ignore-dirs=".venv data tests bench node_modules migrations" .
 	$(BIN)/pybabel update -i events/locales/messages.pot -d events/locales \
-		--ignore-obsolete --no-wrap
+		--ignore-obsolete --no-wrap --no-fuzzy-matching
 
 vendor:
 	cd static/vendor && npm ci --no-audit --no-fund && node copy.mjs

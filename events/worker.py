@@ -33,7 +33,12 @@ logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[int | None]]
 
-JOB_MODULES: tuple[str, ...] = ("events.mail.jobs", "events.payments.jobs")
+JOB_MODULES: tuple[str, ...] = (
+    "events.mail.jobs",
+    "events.payments.jobs",
+    "events.ticketing.jobs",
+    "events.checkin.jobs",
+)
 """Every area's job module; add yours here (e.g. "events.ticketing.jobs", "events.payments.jobs")."""
 
 INTERVAL = 5.0

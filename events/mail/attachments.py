@@ -20,7 +20,11 @@ logger = logging.getLogger(__name__)
 
 AttachmentBuilder = Callable[[dict[str, Any]], Awaitable[Attachment]]
 
-BUILDER_MODULES: tuple[str, ...] = ("events.badges.attachments", "events.invoicing.attachments")
+BUILDER_MODULES: tuple[str, ...] = (
+    "events.badges.attachments",
+    "events.invoicing.attachments",
+    "events.ical.attachments",
+)
 """Modules that call `register_attachment` at import (e.g. "events.badges.attachments")."""
 
 _builders: dict[str, AttachmentBuilder] = {}

@@ -44,7 +44,7 @@ from events.ticketing.models import (
     WaitingStatus,
 )
 from events.ticketing.order_schemas import OrderIn, TicketIn
-from events.ticketing.paid import confirmation
+from events.ticketing.paid import confirmation, confirmation_attachments
 from events.validation import validate
 from settings import settings
 
@@ -283,7 +283,7 @@ async def _commit(
         else:
             await Ticket.bulk_create(tickets)
         if mail is not None:
-            mail.attachments = [{"kind": "order_tickets", "order_id": order.id}]
+            mail.attachments = confirmation_attachments(order.id)
             await mail.save()
         if offer is not None:
             offer.status = WaitingStatus.CONVERTED

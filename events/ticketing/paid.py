@@ -12,6 +12,11 @@ from events.ticketing.models import Order, Ticket
 from events.ticketing.order_schemas import order_url
 
 
+def confirmation_attachments(order_id: int) -> list[dict[str, object]]:
+    """The tickets as a PDF and the attendee's calendar, built when the e-mail is sent."""
+    return [{"kind": "order_tickets", "order_id": order_id}, {"kind": "order_agenda", "order_id": order_id}]
+
+
 def confirmation(
     order: Order,
     event: Event,
@@ -28,7 +33,7 @@ def confirmation(
         context={"order": order, "event": event, "lines": lines, "order_url": order_url(order)},
         kind="order_confirmation",
         dedupe_key=f"order-confirmation:{order.code}" + (f":{resend_key}" if resend_key else ""),
-        attachments=[{"kind": "order_tickets", "order_id": order.id}] if order.id else [],
+        attachments=confirmation_attachments(order.id) if order.id else [],
     )
 
 
