@@ -16,7 +16,8 @@ the order to the state Stripe holds, under the event's lock (`locks.lock_order`)
     refunds on the charge                    recorded once each; credit notes; refunded when full
 
 Our hold (15 minutes by default) is shorter than the shortest session Stripe allows (30), so a session
-is created to end after the hold, and the worker expires it through the API when the hold lapses.
+is created to end after the hold, and the worker expires it through the API when the hold lapses. A
+delayed method (a bank debit) that succeeds after the hold lapsed is a late payment like any other.
 """
 
 from __future__ import annotations
