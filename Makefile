@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 
-.PHONY: run test test-sqlite test-postgres check lint format demo migrate vendor messages bench-pages clean
+.PHONY: run run-fake-stripe serve-fake-stripe test test-sqlite test-postgres check lint format demo migrate vendor messages bench-pages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,29 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+FAKE_STRIPE := STRIPE_SECRET_KEY=sk_test_local STRIPE_WEBHOOK_SECRET=whsec_local STRIPE_API_BASE=http://127.0.0.1:12111
+
+# Without Stripe keys (environment or .env), paid tickets go through the local fake Stripe.
 run: $(STAMP)
 	$(BIN)/python main.py migrate
 	$(BIN)/python main.py demo --if-empty
-	$(BIN)/python main.py serve
+	@if [ -z "$$STRIPE_SECRET_KEY" ] && ! grep -qs '^STRIPE_SECRET_KEY=.' .env; then \
+		echo "No STRIPE_SECRET_KEY: paid tickets use the local fake Stripe on 127.0.0.1:12111."; \
+		$(MAKE) --no-print-directory serve-fake-stripe; \
+	else \
+		$(BIN)/python main.py serve; \
+	fi
+
+# Paid tickets without a Stripe account: the fake Stripe (events/payments/fake_stripe.py) beside the app.
+run-fake-stripe: $(STAMP)
+	$(BIN)/python main.py migrate
+	$(BIN)/python main.py demo --if-empty
+	$(MAKE) --no-print-directory serve-fake-stripe
+
+serve-fake-stripe:
+	$(FAKE_STRIPE) $(BIN)/python -m events.payments.fake_stripe --port 12111 & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(FAKE_STRIPE) $(BIN)/python main.py serve
 
 migrate: $(STAMP)
 	$(BIN)/python main.py migrate

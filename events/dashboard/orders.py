@@ -10,6 +10,7 @@ from events.accounts.auth import checked_form
 from events.catalogue import offers
 from events.dashboard import history, stats
 from events.dashboard.context import organiser_event
+from events.payments import services as payments
 from events.ticketing import manage
 from events.ticketing.models import OrderStatus, Ticket
 from events.ticketing.order_schemas import order_url
@@ -50,6 +51,7 @@ async def order_page(request: Request) -> Response:
         "history": await history.order_history(order, event.organisation_id),
         "buyer_url": order_url(order),
         "notice": request.query_params.get("notice"),
+        "payment": await payments.payment_view(order),
     }
     return render(request, "dashboard/order.html", context)
 
