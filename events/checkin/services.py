@@ -49,8 +49,7 @@ async def main_list(event: Event) -> CheckinList:
         await Event.filter(id=event.id).update(lock_version=F("lock_version") + 1)
         found = await CheckinList.filter(event_id=event.id, is_main=True).order_by("id").first()
         if found is None:
-            with_name = gettext(MAIN_LIST_NAME)
-            found = await CheckinList.create(event_id=event.id, name=with_name, is_main=True)
+            found = await CheckinList.create(event_id=event.id, name=MAIN_LIST_NAME, is_main=True)
     return found
 
 
@@ -88,8 +87,16 @@ async def list_type_ids(checkin_list: CheckinList) -> list[int]:
     return [t.id for t in await checkin_list.ticket_types.all()]
 
 
+def list_name(checkin_list: CheckinList) -> str:
+    """The main list is named in the reader's language; the others as their organiser named them."""
+    return gettext(MAIN_LIST_NAME) if checkin_list.is_main else checkin_list.name
+
+
 async def lists_json(event: Event) -> list[dict[str, Any]]:
-    return [list_out(found, await list_type_ids(found)) for found in await checkin_lists(event)]
+    return [
+        {**list_out(found, await list_type_ids(found)), "name": list_name(found)}
+        for found in await checkin_lists(event)
+    ]
 
 
 async def create_list(user: User, event: Event, data: object) -> CheckinList:
@@ -138,7 +145,7 @@ async def stats(event: Event) -> list[dict[str, Any]]:
         figures.append(
             {
                 "id": found.id,
-                "name": found.name,
+                "name": list_name(found),
                 "checked_in": await states.filter(entries__gt=0).count(),
                 "inside": await states.filter(inside=True).count(),
                 "expected": await _expected(event, found),
