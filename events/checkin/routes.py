@@ -85,6 +85,7 @@ async def _dashboard(
         "types": await offers.ticket_types(event),
         "figures": await services.stats(event),
         "door_tokens": await tokens.door_tokens(event),
+        "door_users": await tokens.door_users(user),
         "new_link": link if isinstance(link, str) else None,
         "new_link_qr": _qr_data_uri(link) if isinstance(link, str) else None,
         "values": values or {},
@@ -146,6 +147,33 @@ async def revoke_door_token(request: Request) -> Response:
     return RedirectResponse(str(request.url_for("dashboard_checkin", slug=event.slug)), status_code=303)
 
 
+async def create_door_user(request: Request) -> Response:
+    user = await organiser(request)
+    form = await checked_form(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    data = {name: str(form.get(f"staff_{name}", "")) for name in ("email", "name", "password")}
+    try:
+        await tokens.create_door_user(user, data)
+    except Invalid as error:
+        values = {"staff_email": data["email"], "staff_name": data["name"]}
+        errors = {f"staff_{field}": message for field, message in error.details.items()}
+        return await _dashboard(request, user, event, values=values, errors=errors, status_code=422)
+    target = request.url_for("dashboard_checkin", slug=event.slug)
+    return RedirectResponse(f"{target}#staff-heading", status_code=303)
+
+
+async def deactivate_door_user(request: Request) -> Response:
+    user = await organiser(request)
+    form = await checked_form(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    raw = str(form.get("user_id", ""))
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise Invalid({"user_id": gettext(N_("Choose one of the offered values."))})
+    await tokens.deactivate_door_user(user, int(raw))
+    target = request.url_for("dashboard_checkin", slug=event.slug)
+    return RedirectResponse(f"{target}#staff-heading", status_code=303)
+
+
 routes = [
     Route("/scan", scanner_index, methods=["GET"], name="scanner_index"),
     Route("/scan/{slug}", scanner_page, methods=["GET"], name="scanner"),
@@ -167,5 +195,17 @@ routes = [
         revoke_door_token,
         methods=["POST"],
         name="dashboard_door_token_revoke",
+    ),
+    Route(
+        "/dashboard/events/{slug}/checkin/door-staff",
+        create_door_user,
+        methods=["POST"],
+        name="dashboard_door_user_create",
+    ),
+    Route(
+        "/dashboard/events/{slug}/checkin/door-staff/deactivate",
+        deactivate_door_user,
+        methods=["POST"],
+        name="dashboard_door_user_deactivate",
     ),
 ]

@@ -88,6 +88,16 @@ class DoorTokenIn(BaseModel):
     _check_name = field_validator("name")(_printable)
 
 
+class DoorUserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: str = Field(max_length=254)
+    name: str = Field(default="", max_length=200)
+    password: str = Field(max_length=256)
+
+    _check_name = field_validator("name")(_printable)
+
+
 class ScanTicketOut(BaseModel):
     id: int
     attendee_name: str

@@ -18,14 +18,16 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from events import clock
+from events.accounts import passwords
 from events.accounts import services as accounts
 from events.accounts.auth import DOOR_TOKEN_PREFIX
-from events.accounts.models import User
+from events.accounts.models import Role, User
 from events.audit import services as audit
 from events.catalogue.models import Event
 from events.checkin.models import DoorToken
-from events.checkin.schemas import DoorTokenIn
-from events.errors import N_, Forbidden, NotFound, Unauthenticated
+from events.checkin.schemas import DoorTokenIn, DoorUserIn
+from events.errors import N_, Forbidden, Invalid, NotFound, Unauthenticated
+from events.i18n import gettext
 from events.validation import validate
 
 
@@ -79,6 +81,57 @@ async def revoke_door_token(user: User, event: Event, token_id: int) -> DoorToke
             before={"revoked_at": None}, after={"revoked_at": found.revoked_at.isoformat()},
         )  # fmt: skip
     _door_tokens.clear()
+    return found
+
+
+async def door_users(user: User) -> list[User]:
+    """The organisation's door staff accounts (active ones first)."""
+    return await User.filter(organisation_id=user.organisation_id, role=Role.DOOR).order_by(
+        "-is_active", "email"
+    )
+
+
+async def create_door_user(user: User, data: object) -> User:
+    """A `door` account in the organiser's organisation: it opens scanners, never the dashboard."""
+    values = validate(DoorUserIn, data)
+    errors = {
+        field: gettext(message)
+        for field, message in accounts.validate_new_account(values.email, values.password).items()
+    }
+    if errors:
+        raise Invalid(errors)
+    email = accounts.normalise_email(values.email)
+    async with in_transaction():
+        if await User.filter(email=email).exists():
+            raise Invalid({"email": gettext(N_("An account with this e-mail already exists."))})
+        created = await User.create(
+            organisation_id=user.organisation_id, email=email, name=values.name,
+            password_hash=passwords.hash_password(values.password), role=Role.DOOR,
+        )  # fmt: skip
+        await audit.record(
+            user, user.organisation_id, "door_user.created", "user", created.id,
+            after={"email": email, "role": str(Role.DOOR)},
+        )  # fmt: skip
+    return created
+
+
+async def deactivate_door_user(user: User, user_id: int) -> User:
+    """The account stops working at once: its sessions and API tokens are refused from now on."""
+    found = None
+    if 0 < user_id < 2**31:
+        found = await User.get_or_none(id=user_id, organisation_id=user.organisation_id, role=Role.DOOR)
+    if found is None:
+        raise NotFound()
+    if not found.is_active:
+        return found
+    async with in_transaction():
+        found.is_active = False
+        found.session_epoch += 1
+        await found.save(update_fields=["is_active", "session_epoch"])
+        await audit.record(
+            user, user.organisation_id, "door_user.deactivated", "user", found.id,
+            before={"is_active": True}, after={"is_active": False},
+        )  # fmt: skip
     return found
 
 

@@ -184,7 +184,7 @@ async def test_list_form_errors_are_shown_and_nothing_is_stored(
 
 async def test_checkin_forms_need_their_csrf_token(client: httpx.AsyncClient, door: Door) -> None:
     await login(client, door.user.email)
-    for path in ("lists", "door-links", "door-links/revoke"):
+    for path in ("lists", "door-links", "door-links/revoke", "door-staff", "door-staff/deactivate"):
         answer = await client.post(
             f"{_page(door)}/{path}", data={"name": "x", "token_name": "x", "token_id": "1"}
         )
@@ -268,3 +268,86 @@ async def test_openapi_describes_the_checkin_endpoints(client: httpx.AsyncClient
         "/api/v1/events/{slug}/door-tokens",
     ):
         assert path in paths
+
+
+# ---- door staff accounts
+
+
+async def test_organiser_adds_a_door_staff_account_that_scans_but_sees_no_dashboard(
+    client: httpx.AsyncClient, door: Door
+) -> None:
+    from events.accounts.models import User
+
+    await login(client, door.user.email)
+    token = await csrf_from(client, _page(door))
+    form = {
+        "csrf_token": token,
+        "staff_email": "Accueil@Example.org",
+        "staff_name": "Léa",
+        "staff_password": "porte-nord-2031",
+    }
+    made = await client.post(f"{_page(door)}/door-staff", data=form)
+    assert made.status_code == 303
+    staff = await User.get(email="accueil@example.org")
+    assert staff.role == Role.DOOR and staff.organisation_id == door.user.organisation_id
+    assert await AuditEntry.filter(action="door_user.created", object_id=str(staff.id)).count() == 1
+    assert "accueil@example.org" in (await client.get(_page(door))).text
+
+    client.cookies.clear()
+    await login(client, "accueil@example.org", "porte-nord-2031")
+    assert (await client.get(f"/scan/{door.event.slug}")).status_code == 200
+    assert (await client.get(_page(door))).status_code == 403
+
+
+async def test_door_staff_form_errors_are_shown_and_nothing_is_stored(
+    client: httpx.AsyncClient, door: Door
+) -> None:
+    from events.accounts.models import User
+
+    await login(client, door.user.email)
+    token = await csrf_from(client, _page(door))
+    for email, password in (
+        ("not-an-email", "long enough"),
+        ("ok@example.org", "short"),
+        (door.user.email, "long enough"),
+    ):
+        answer = await client.post(
+            f"{_page(door)}/door-staff",
+            data={"csrf_token": token, "staff_email": email, "staff_password": password},
+        )
+        assert answer.status_code == 422
+        assert "field-error" in answer.text
+    assert await User.filter(role=Role.DOOR).count() == 0
+
+
+async def test_deactivated_door_staff_cannot_scan_any_more(client: httpx.AsyncClient, door: Door) -> None:
+    staff = await make_organiser(organisation=door.user.organisation.name, role=Role.DOOR)
+    staff_token = bearer(await api_token(client, staff.email))
+    ticket = await door.ticket()
+    await login(client, door.user.email)
+    token = await csrf_from(client, _page(door))
+    answer = await client.post(
+        f"{_page(door)}/door-staff/deactivate", data={"csrf_token": token, "user_id": staff.id}
+    )
+    assert answer.status_code == 303
+    assert (
+        await client.post(door.url, json={"secret": ticket.secret}, headers=staff_token)
+    ).status_code == 401
+    assert await AuditEntry.filter(action="door_user.deactivated").count() == 1
+
+
+async def test_only_door_staff_of_ones_own_organisation_can_be_deactivated(
+    client: httpx.AsyncClient, door: Door
+) -> None:
+    from events.accounts.models import User
+
+    stranger = await make_organiser(role=Role.DOOR)
+    colleague = await make_organiser(organisation=door.user.organisation.name, role=Role.MANAGER)
+    await login(client, door.user.email)
+    token = await csrf_from(client, _page(door))
+    for target in (stranger, colleague):
+        answer = await client.post(
+            f"{_page(door)}/door-staff/deactivate", data={"csrf_token": token, "user_id": target.id}
+        )
+        assert answer.status_code == 404
+    assert await User.filter(is_active=False).count() == 0
