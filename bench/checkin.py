@@ -324,7 +324,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=8.0, help="seconds of measurement per level")
     parser.add_argument("--badges", type=int, default=20_000, help="distinct badges per level")
     parser.add_argument("--workers", type=int, default=2, help="app processes")
-    parser.add_argument("--pool", type=int, default=20, help="database connections per app process")
+    parser.add_argument("--pool", type=int, default=4, help="database connections per app process")
     parser.add_argument("--strict", action="store_true", help="exit with status 3 when the target is not met")
     return parser.parse_args()
 
