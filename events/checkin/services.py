@@ -77,6 +77,8 @@ async def scan_list(event: Event, list_id: int | None) -> tuple[CheckinList, fro
         return cached[1], cached[2]
     found = await checkin_list(event, list_id)
     admitted = frozenset(await list_type_ids(found))
+    if len(_lists) > 10_000:
+        _lists.clear()
     _lists[key] = (now + LIST_CACHE_SECONDS, found, admitted)
     return found, admitted
 
