@@ -210,31 +210,76 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
+def _listeners(port: int, count: int) -> list[socket.socket]:
+    """`count` sockets on one port with SO_REUSEPORT: the kernel spreads new connections over them."""
+    sockets = []
+    for _ in range(count):
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen(1024)
+        listener.set_inheritable(True)
+        sockets.append(listener)
+    return sockets
+
+
+def _ready(port: int, processes: list[subprocess.Popen[bytes]], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while True:
+        if any(process.poll() is not None for process in processes):
+            raise BenchError(f"the app stopped:\n{log.read_text()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as probe:
+                probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+                if probe.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise BenchError("the app did not start in time")
+        time.sleep(0.2)
+
+
 @contextmanager
-def app_server(env: dict[str, str], workers: int, log: Path) -> Iterator[int]:
+def app_server(env: dict[str, str], workers: int, log: Path, reuse_port: bool) -> Iterator[int]:
+    """`uvicorn --workers N` (one shared socket), or N uvicorn processes on SO_REUSEPORT sockets."""
     port = free_port()
-    command = [PYTHON, "-m", "uvicorn", "main:app", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+    base = [PYTHON, "-m", "uvicorn", "main:app", "--no-access-log", "--log-level", "warning"]
+    sockets = _listeners(port, workers) if reuse_port else []
+    if sockets:
+        # Not `uvicorn --fd`: it takes the descriptor for a UNIX socket, so TCP_NODELAY is never set.
+        serve = (
+            "import socket, uvicorn; listener = socket.socket(fileno={fd}); "
+            "config = uvicorn.Config('main:app', access_log=False, log_level='warning'); "
+            "uvicorn.Server(config).run(sockets=[listener])"
         )
+        commands = [([PYTHON, "-c", serve.format(fd=s.fileno())], (s.fileno(),)) for s in sockets]
+    else:
+        shared = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+        commands = [([*base, *shared], ())]
+    processes: list[subprocess.Popen[bytes]] = []
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise BenchError(f"the app stopped:\n{log.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise BenchError("the app did not start in time") from None
-                time.sleep(0.1)
-        time.sleep(1.0)  # both workers up
+        with log.open("wb") as output:
+            for command, fds in commands:
+                processes.append(
+                    subprocess.Popen(
+                        command,
+                        cwd=ROOT,
+                        env=env,
+                        stdout=output,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                        pass_fds=fds,
+                    )
+                )
+        for listener in sockets:
+            listener.close()  # the children hold their own copies
+        _ready(port, processes, log)
+        time.sleep(2.0)  # every process up, not only the first to answer
         yield port
     finally:
-        _stop(process)
+        for process in processes:
+            _stop(process)
 
 
 def _to_ms(value: str, unit: str) -> float:
@@ -299,7 +344,12 @@ def baseline(url: str, duration: float) -> tuple[float, float]:
 
 
 def report(results: list[Result], reference: tuple[float, float], args: argparse.Namespace) -> bool:
-    print(f"\nCheck-in API, PostgreSQL, uvicorn --workers {args.workers}, wrk, {args.duration:g} s per level")
+    serving = (
+        f"uvicorn --workers {args.workers}"
+        if args.serve == "workers"
+        else f"{args.workers} x uvicorn, SO_REUSEPORT"
+    )
+    print(f"\nCheck-in API, PostgreSQL, {serving}, pool {args.pool}, wrk, {args.duration:g} s per level")
     print(f"{'scanners':>9} {'scans/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ok':>8} {'other':>7} {'non-200':>8}")
     for r in results:
         errors = f"   socket errors: {r.socket_errors}" if r.socket_errors else ""
@@ -325,6 +375,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--badges", type=int, default=20_000, help="distinct badges per level")
     parser.add_argument("--workers", type=int, default=2, help="app processes")
     parser.add_argument("--pool", type=int, default=4, help="database connections per app process")
+    parser.add_argument(
+        "--serve",
+        choices=["workers", "reuseport"],
+        default="workers",
+        help="uvicorn --workers (one shared socket) or one uvicorn per SO_REUSEPORT socket",
+    )
     parser.add_argument("--strict", action="store_true", help="exit with status 3 when the target is not met")
     return parser.parse_args()
 
@@ -347,7 +403,7 @@ def main() -> int:
         started = time.monotonic()
         slug, token, groups = asyncio.run(_load(args.badges, warm_up=3000))
         print(f"loaded {sum(len(g) for g in groups)} badges in {time.monotonic() - started:.1f} s")
-        with app_server(env, args.workers, work / "app.log") as port:
+        with app_server(env, args.workers, work / "app.log", args.serve == "reuseport") as port:
             endpoint = f"http://127.0.0.1:{port}/api/v1/events/{slug}/checkin"
             run_wrk(endpoint, token, groups[-1], 16, 2.0, work)  # warm-up on badges of its own
             results = [
