@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from events.accounts import auth, services
+from events.accounts.models import Role
 from events.errors import InvalidCredentials
 from events.validation import validate
 from events.web.api import answer, documented, json_body
@@ -43,7 +44,8 @@ async def login(request: Request) -> Response:
         context = {"email": email, "next": form.get("next", ""), "error": error}
         return render(request, "accounts/login.html", context, status_code=401)
     auth.start_session(request, user)
-    target = _safe_next(str(form.get("next", ""))) or request.url_for("dashboard")
+    home = "scanner_index" if user.role == Role.DOOR else "dashboard"
+    target = _safe_next(str(form.get("next", ""))) or request.url_for(home)
     return RedirectResponse(target, status_code=303)
 
 

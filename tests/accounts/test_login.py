@@ -106,3 +106,12 @@ async def test_next_parameter_cannot_send_the_organiser_elsewhere(
     form = {"email": user.email, "password": PASSWORD, "csrf_token": token}
     answer = await client.post("/login", data={**form, "next": "//evil.example/"})
     assert answer.headers["location"].endswith("/dashboard")
+
+
+async def test_door_staff_land_on_their_scanners(client: httpx.AsyncClient) -> None:
+    from events.accounts.models import Role
+
+    door = await make_organiser(role=Role.DOOR)
+    answer = await login(client, door.email)
+    assert answer.headers["location"].endswith("/scan")
+    assert (await client.get(answer.headers["location"])).status_code == 200
