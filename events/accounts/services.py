@@ -22,7 +22,6 @@ LOGIN_WINDOW = timedelta(minutes=15)
 TOKEN_PREFIX = "col_"  # noqa: S105 — a visible prefix, not a secret
 
 
-
 def slugify(text: str, max_length: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
