@@ -59,6 +59,34 @@ def _validate_attachments(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return specs
 
 
+def _message(
+    kind: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    locale: str,
+    dedupe_key: str | None,
+    attachments: list[dict[str, Any]] | None,
+) -> OutboxMessage:
+    """An unsaved pending message, its subject on one line and within the column's length."""
+    subject = " ".join(subject.split())
+    if len(subject) > SUBJECT_LENGTH:
+        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    return OutboxMessage(
+        kind=kind,
+        dedupe_key=dedupe_key,
+        to_address=to.strip(),
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        locale=locale,
+        attachments=_validate_attachments(attachments or []),
+        status=MailStatus.PENDING,
+        next_attempt_at=clock.now(),
+    )
+
+
 async def enqueue(
     *,
     kind: str,
@@ -78,23 +106,11 @@ async def enqueue(
     """
     if dedupe_key is not None and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
         return None
-    subject = " ".join(subject.split())
-    if len(subject) > SUBJECT_LENGTH:
-        subject = subject[: SUBJECT_LENGTH - 1] + "…"
+    message = _message(kind, to, subject, text, html, locale, dedupe_key, attachments)
     try:
         async with in_transaction():
-            return await OutboxMessage.create(
-                kind=kind,
-                dedupe_key=dedupe_key,
-                to_address=to.strip(),
-                subject=subject,
-                text_body=text,
-                html_body=html,
-                locale=locale,
-                attachments=_validate_attachments(attachments or []),
-                status=MailStatus.PENDING,
-                next_attempt_at=clock.now(),
-            )
+            await message.save()
+            return message
     except IntegrityError:
         if dedupe_key is None:
             raise
@@ -131,18 +147,7 @@ def prepare_template(
     save is one insert, with no existence check and no savepoint.
     """
     subject, text, html = render_template(template, locale=locale, context=context)
-    return OutboxMessage(
-        kind=kind,
-        dedupe_key=dedupe_key,
-        to_address=to.strip(),
-        subject=subject[:SUBJECT_LENGTH],
-        text_body=text,
-        html_body=html,
-        locale=locale,
-        attachments=_validate_attachments(attachments or []),
-        status=MailStatus.PENDING,
-        next_attempt_at=clock.now(),
-    )
+    return _message(kind, to, subject, text, html, locale, dedupe_key, attachments)
 
 
 async def enqueue_template(
