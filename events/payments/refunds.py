@@ -26,7 +26,7 @@ from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event
 from events.catalogue.offer_schemas import money
-from events.errors import N_, Invalid, PaymentProviderUnavailable, RefundNotPossible
+from events.errors import N_, Invalid, OrderNotChangeable, PaymentProviderUnavailable, RefundNotPossible
 from events.i18n import gettext
 from events.invoicing import services as invoicing
 from events.payments import gateway, notices
@@ -76,7 +76,7 @@ async def refundable_cents(order: Order) -> int:
 # ---------------------------------------------------------------- asking for a refund
 
 
-async def refund_order(user: User, order: Order, request: RefundRequest) -> Refund:
+async def refund_order(user: User | None, order: Order, request: RefundRequest) -> Refund:
     """A full or partial refund of a paid order (and its cancellation, when asked)."""
     if request.amount <= 0:
         raise Invalid({"amount": gettext(N_("Enter an amount above zero."))})
@@ -99,12 +99,34 @@ async def refund_order(user: User, order: Order, request: RefundRequest) -> Refu
         if request.cancel:
             await _cancel_tickets(order, OrderStatus.CANCELLED)
         await audit.record(
-            user, user.organisation_id, "order.refund_requested", "order", order.code,
+            user, await _organisation_of(order), "order.refund_requested", "order", order.code,
             before=before, after={"status": str(order.status), "refund": money(request.amount)},
         )  # fmt: skip
     await push(refund)
     await refund.refresh_from_db()
     return refund
+
+
+async def _organisation_of(order: Order) -> int:
+    event = await Event.get(id=order.event_id)
+    return event.organisation_id
+
+
+async def cancel_by_attendee(order: Order) -> Order:
+    """The buyer's own cancellation, where the event allows it: a paid order is refunded in full."""
+    if order.status != OrderStatus.PAID or await refundable_cents(order) == 0:
+        return await manage.cancel_by_attendee(order)
+    event = await Event.get(id=order.event_id)
+    if not event.allow_self_cancel or event.starts_at <= clock.now():
+        raise OrderNotChangeable()
+    request = RefundRequest(
+        await refundable_cents(order),
+        f"order-{order.id}-self-cancel",
+        N_("Cancelled by the attendee"),
+        cancel=True,
+    )
+    await refund_order(None, order, request)
+    return await Order.get(id=order.id).select_related("event")
 
 
 async def _check_refundable(order: Order, amount: int) -> None:

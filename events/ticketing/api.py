@@ -33,7 +33,7 @@ async def buyer_order(request: Request) -> Response:
 @documented("Cancel an order (attendee self-cancel)", response=OrderOut, auth=False)
 async def buyer_cancel(request: Request) -> Response:
     order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
-    return answer(await manage.order_json(await manage.cancel_by_attendee(order)))
+    return answer(await manage.order_json(await refunds.cancel_by_attendee(order)))
 
 
 @documented("List an event's orders (?status=, ?q=)", response=OrderOut)

@@ -14,6 +14,7 @@ from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus, TicketType
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
+from events.payments import refunds
 from events.payments import services as payments
 from events.ticketing import attendee_routes, attendees, manage, orders, waitlist, waitlist_routes
 from events.ticketing.availability import availability, on_sale
@@ -131,7 +132,7 @@ async def order_page(request: Request) -> Response:
 async def cancel_order(request: Request) -> Response:
     await checked_form(request)
     order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
-    await manage.cancel_by_attendee(order)
+    await refunds.cancel_by_attendee(order)
     target = request.url_for("order_page", code=order.code, secret=order.secret)
     return RedirectResponse(str(target.include_query_params(notice="cancelled")), status_code=303)
 

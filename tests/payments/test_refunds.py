@@ -243,3 +243,17 @@ async def test_dashboard_refund_form_needs_the_csrf_token_and_refunds_once(
         path, data={**form, "amount": "-1", "idempotency_key": "form-2", "csrf_token": token}
     )
     assert bad.status_code == 422
+
+
+async def test_attendee_cancelling_a_paid_order_is_refunded_in_full(
+    client: httpx.AsyncClient, shop: Shop, fake_stripe: FakeStripe
+) -> None:
+    order = await _paid(client, shop, fake_stripe)
+    answer = await client.post(f"/api/v1/orders/{order.code}/{order.secret}/cancel")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "refunded"
+    assert {t["status"] for t in answer.json()["tickets"]} == {"cancelled"}
+    assert [r["amount"] for r in _stripe_refunds(fake_stripe)] == [24000]
+    again = await client.post(f"/api/v1/orders/{order.code}/{order.secret}/cancel")
+    assert again.status_code == 409
+    assert [r["amount"] for r in _stripe_refunds(fake_stripe)] == [24000]
