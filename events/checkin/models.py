@@ -61,7 +61,7 @@ class Checkin(Model):
 
     class Meta:
         table = "checkin"
-        indexes = (("checkin_list_id", "ticket_id"),)
+        indexes = (("checkin_list_id", "ticket_id"), ("ticket_id",))
 
 
 class ListTicketState(Model):

@@ -65,3 +65,4 @@ class Invoice(Model):
     class Meta:
         table = "invoice"
         unique_together = (("organisation", "year", "sequence"), ("organisation", "number"))
+        indexes = (("order_id",),)

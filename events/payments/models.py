@@ -45,3 +45,4 @@ class Refund(Model):
 
     class Meta:
         table = "refund"
+        indexes = (("order_id",),)

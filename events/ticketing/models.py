@@ -93,7 +93,7 @@ class Order(Model):
 
     class Meta:
         table = "order"
-        indexes = (("event_id", "status"),)
+        indexes = (("event_id", "status"), ("promo_code_id", "status"))
 
 
 class Ticket(Model):
@@ -127,7 +127,7 @@ class Ticket(Model):
 
     class Meta:
         table = "ticket"
-        indexes = (("ticket_type_id", "status"),)
+        indexes = (("ticket_type_id", "status"), ("event_id", "status"), ("order_id",))
 
 
 class SessionBooking(Model):
@@ -148,6 +148,7 @@ class SessionBooking(Model):
     class Meta:
         table = "session_booking"
         unique_together = (("ticket", "session"),)
+        indexes = (("session_id",),)
 
 
 class WaitingStatus(StrEnum):
@@ -188,4 +189,5 @@ class WaitingListEntry(Model):
 
     class Meta:
         table = "waiting_list_entry"
+        indexes = (("ticket_type_id", "status"),)
         ordering = ("created_at", "id")
