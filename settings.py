@@ -121,24 +121,9 @@ MODEL_MODULES = [
 ]
 
 
-def _connection(url: str) -> str | dict[str, Any]:
-    """PostgreSQL connections plan every statement for its own values.
-
-    asyncpg prepares statements, and PostgreSQL would soon reuse one generic plan made while the
-    tables were small: counting the places of a busy event then degrades with every ticket sold.
-    """
-    if not url.startswith(("postgres://", "postgresql://", "asyncpg://")):
-        return url
-    from tortoise.backends.base.config_generator import expand_db_url
-
-    config = expand_db_url(url)
-    config["credentials"]["server_settings"] = {"plan_cache_mode": "force_custom_plan"}
-    return config
-
-
 def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
     return {
-        "connections": {"default": _connection(database_url or settings.database_url)},
+        "connections": {"default": database_url or settings.database_url},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
