@@ -43,7 +43,7 @@ async def list_orders(request: Request) -> Response:
     found = await manage.organiser_orders(
         event, request.query_params.get("status"), request.query_params.get("q")
     )
-    return answer({"orders": [await manage.order_json(o) for o in found]})
+    return answer({"orders": await manage.orders_json(found)})
 
 
 @documented("One order of an event", response=OrderOut)

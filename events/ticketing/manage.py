@@ -63,17 +63,43 @@ async def organiser_orders(event: Event, status: str | None = None, q: str | Non
     return await query.order_by("-created_at").limit(500)
 
 
-async def order_json(order: Order, payment_url: str | None = None) -> dict[str, Any]:
-    event = order.event if isinstance(order.event, Event) else await Event.get(id=order.event_id)
-    tickets = await Ticket.filter(order_id=order.id).order_by("id")
-    bookings = await SessionBooking.filter(ticket__order_id=order.id).values_list("ticket_id", "session_id")
+async def order_json(order: Order) -> dict[str, Any]:
+    return (await orders_json([order]))[0]
+
+
+async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
+    """The API's Order objects, with a fixed number of queries however many orders there are."""
+    ids = [order.id for order in orders]
+    events = {e.id: e for e in await Event.filter(id__in={order.event_id for order in orders})}
+    tickets: dict[int, list[Ticket]] = {}
+    for ticket in await Ticket.filter(order_id__in=ids).order_by("id"):
+        tickets.setdefault(ticket.order_id, []).append(ticket)
     sessions: dict[int, list[int]] = {}
-    for ticket_id, session_id in bookings:
-        sessions.setdefault(ticket_id, []).append(session_id)
-    has_invoice = await Invoice.filter(order_id=order.id).exists()
-    if payment_url is None and order.status == OrderStatus.PENDING and order.total_cents > 0:
-        payment_url = f"{order_url(order)}/pay"  # the Checkout Session, made or reused on the way
-    return order_out(order, event.slug, tickets, sessions, payment_url, has_invoice)
+    for row in (
+        await SessionBooking.filter(ticket__order_id__in=ids)
+        .order_by("session_id")
+        .values("ticket_id", "session_id")
+    ):
+        sessions.setdefault(row["ticket_id"], []).append(row["session_id"])
+    invoiced = {row["order_id"] for row in await Invoice.filter(order_id__in=ids).values("order_id")}
+    return [
+        order_out(
+            order,
+            events[order.event_id].slug,
+            tickets.get(order.id, []),
+            sessions,
+            _payment_url(order),
+            order.id in invoiced,
+        )
+        for order in orders
+    ]
+
+
+def _payment_url(order: Order) -> str | None:
+    """Pending with something to pay: the page that makes (or reuses) the Checkout Session."""
+    if order.status == OrderStatus.PENDING and order.total_cents > 0:
+        return f"{order_url(order)}/pay"
+    return None
 
 
 async def _cancel(order: Order, status: OrderStatus) -> None:
@@ -85,7 +111,8 @@ async def _cancel(order: Order, status: OrderStatus) -> None:
 
 
 async def cancel_by_attendee(order: Order) -> Order:
-    """Self-cancel, where the event allows it: free orders (paid ones once refunds exist)."""
+    """Self-cancel, where the event allows it, of an order with nothing to refund (a paid one goes
+    through `payments.refunds.cancel_by_attendee`)."""
     event = await Event.get(id=order.event_id)
     cancellable = order.status == OrderStatus.PENDING or (
         order.status == OrderStatus.PAID and order.total_cents == 0
