@@ -11,12 +11,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form, organiser
+from events.accounts.auth import checked_form
 from events.accounts.models import User
 from events.catalogue import services, sessions
 from events.catalogue.models import Event, Session
 from events.catalogue.session_schemas import session_values
-from events.errors import Invalid, NotFound
+from events.dashboard import forms
+from events.dashboard.context import organiser_event
+from events.errors import Invalid
 from events.i18n import get_locale
 from events.validation import blank_to_none
 from events.web.pagecache import public_pages
@@ -90,15 +92,13 @@ async def _programme_page(
 
 
 async def organiser_programme(request: Request) -> Response:
-    user = await organiser(request)
-    event = await services.organiser_event(user, request.path_params["slug"])
+    user, event = await organiser_event(request)
     return await _programme_page(request, user, event)
 
 
 async def create_session(request: Request) -> Response:
-    user = await organiser(request)
+    user, event = await organiser_event(request)
     data = _session_form(await checked_form(request))
-    event = await services.organiser_event(user, request.path_params["slug"])
     try:
         await sessions.create_session(user, event, data)
     except Invalid as error:
@@ -106,12 +106,9 @@ async def create_session(request: Request) -> Response:
     return RedirectResponse(request.url_for("dashboard_programme", slug=event.slug), status_code=303)
 
 
-async def _event_session(user: User, request: Request) -> tuple[Event, Session]:
-    event = await services.organiser_event(user, request.path_params["slug"])
-    raw = request.path_params["id"]
-    if not raw.isdigit():
-        raise NotFound()
-    return event, await sessions.event_session(event, int(raw))
+async def _event_session(request: Request) -> tuple[User, Event, Session]:
+    user, event = await organiser_event(request)
+    return user, event, await sessions.event_session(event, forms.path_id(request.path_params["id"]))
 
 
 def _session_page(
@@ -127,15 +124,13 @@ def _session_page(
 
 
 async def session_page(request: Request) -> Response:
-    user = await organiser(request)
-    event, session = await _event_session(user, request)
+    user, event, session = await _event_session(request)
     return _session_page(request, user, event, session, session_values(session))
 
 
 async def update_session(request: Request) -> Response:
-    user = await organiser(request)
+    user, event, session = await _event_session(request)
     data = _session_form(await checked_form(request))
-    event, session = await _event_session(user, request)
     try:
         await sessions.update_session(user, event, session, data)
     except Invalid as error:
@@ -144,17 +139,15 @@ async def update_session(request: Request) -> Response:
 
 
 async def cancel_session(request: Request) -> Response:
-    user = await organiser(request)
+    user, event, session = await _event_session(request)
     await checked_form(request)
-    event, session = await _event_session(user, request)
     await sessions.cancel_session(user, event, session)
     return RedirectResponse(request.url_for("dashboard_programme", slug=event.slug), status_code=303)
 
 
 async def restore_session(request: Request) -> Response:
-    user = await organiser(request)
+    user, event, session = await _event_session(request)
     await checked_form(request)
-    event, session = await _event_session(user, request)
     await sessions.restore_session(user, event, session)
     return RedirectResponse(request.url_for("dashboard_programme", slug=event.slug), status_code=303)
 

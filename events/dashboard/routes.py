@@ -82,15 +82,13 @@ async def _event_page(
 
 
 async def event_page(request: Request) -> Response:
-    user = await organiser(request)
-    event = await services.organiser_event(user, request.path_params["slug"])
+    user, event = await organiser_event(request)
     return await _event_page(request, user, event, event_values(event), {})
 
 
 async def update_event(request: Request) -> Response:
-    user = await organiser(request)
+    user, event = await organiser_event(request)
     data = _event_form(await checked_form(request))
-    event = await services.organiser_event(user, request.path_params["slug"])
     try:
         event = await services.update_event(user, event, data)
     except Invalid as error:
@@ -118,17 +116,15 @@ async def update_rules(request: Request) -> Response:
 
 
 async def publish_event(request: Request) -> Response:
-    user = await organiser(request)
+    user, event = await organiser_event(request)
     await checked_form(request)
-    event = await services.organiser_event(user, request.path_params["slug"])
     await services.publish_event(user, event)
     return RedirectResponse(request.url_for("dashboard_event", slug=event.slug), status_code=303)
 
 
 async def cancel_event(request: Request) -> Response:
-    user = await organiser(request)
+    user, event = await organiser_event(request)
     await checked_form(request)
-    event = await services.organiser_event(user, request.path_params["slug"])
     await services.cancel_event(user, event)
     return RedirectResponse(request.url_for("dashboard_event", slug=event.slug), status_code=303)
 
