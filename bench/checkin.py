@@ -28,21 +28,19 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import PYTHON, ROOT, BenchError, free_port, scratch_database, stop, wait_ready, wrk_figures
+
 sys.path.insert(0, str(ROOT))
 
-PYTHON = sys.executable
 LEVELS = (4, 16, 32)
 TARGET_RATE = 1000.0
 TARGET_P99_MS = 50.0
 STARTUP_TIMEOUT = 40.0
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 LUA = r"""
 -- Each wrk thread walks its own slice of the badges: every scan is a first scan of a distinct badge.
@@ -90,10 +88,6 @@ end
 """
 
 
-class BenchError(RuntimeError):
-    pass
-
-
 @dataclass(frozen=True)
 class Result:
     scanners: int
@@ -104,37 +98,6 @@ class Result:
     other: int
     non200: int
     socket_errors: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _database(server: str, name: str) -> str:
-    base, _, _old = server.rpartition("/")
-    return f"{base}/{name}"
-
-
-async def _admin(server: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1), timeout=5)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@contextmanager
-def bench_database(server: str) -> Iterator[str]:
-    name = f"colloque_bench_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
-    try:
-        yield _database(server, name)
-    finally:
-        asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _environment(database_url: str) -> dict[str, str]:
@@ -199,17 +162,6 @@ async def _load(per_level: int, warm_up: int) -> tuple[str, str, list[list[str]]
     return event.slug, token, [*groups, made[-warm_up:]]
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
 def _listeners(port: int, count: int) -> list[socket.socket]:
     """`count` sockets on one port with SO_REUSEPORT: the kernel spreads new connections over them."""
     sockets = []
@@ -221,23 +173,6 @@ def _listeners(port: int, count: int) -> list[socket.socket]:
         listener.set_inheritable(True)
         sockets.append(listener)
     return sockets
-
-
-def _ready(port: int, processes: list[subprocess.Popen[bytes]], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if any(process.poll() is not None for process in processes):
-            raise BenchError(f"the app stopped:\n{log.read_text()[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=2) as probe:
-                probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
-                if probe.recv(64).startswith(b"HTTP/1.1 200"):
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise BenchError("the app did not start in time")
-        time.sleep(0.2)
 
 
 @contextmanager
@@ -274,31 +209,25 @@ def app_server(env: dict[str, str], workers: int, log: Path, reuse_port: bool) -
                 )
         for listener in sockets:
             listener.close()  # the children hold their own copies
-        _ready(port, processes, log)
+        wait_ready(port, processes, "/healthz", log, STARTUP_TIMEOUT)
         time.sleep(2.0)  # every process up, not only the first to answer
         yield port
     finally:
         for process in processes:
-            _stop(process)
-
-
-def _to_ms(value: str, unit: str) -> float:
-    return float(value) * _UNITS_MS[unit]
+            stop(process, grace=15)
 
 
 def parse(output: str, scanners: int) -> Result:
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
-    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    rate, p50, p99 = wrk_figures(output)
     answers = re.search(r"ANSWERS ok=(\d+) other=(\d+) non200=(\d+)", output)
     errors = re.search(r"Socket errors: (.+)", output)
-    if not (rate and p50 and p99 and answers):
+    if not answers:
         raise BenchError(f"unexpected wrk output:\n{output}")
     return Result(
         scanners=scanners,
-        rate=float(rate.group(1)),
-        p50_ms=_to_ms(*p50.groups()),
-        p99_ms=_to_ms(*p99.groups()),
+        rate=rate,
+        p50_ms=p50,
+        p99_ms=p99,
         ok=int(answers.group(1)),
         other=int(answers.group(2)),
         non200=int(answers.group(3)),
@@ -336,11 +265,8 @@ def baseline(url: str, duration: float) -> tuple[float, float]:
     """The machine's ceiling at this moment: GET /healthz (one SELECT 1) at 32 connections."""
     command = ["wrk", "-t2", "-c32", f"-d{max(1, round(duration))}s", "--latency", url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=False)
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
-    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", done.stdout, re.M)
-    if not (rate and p99):
-        raise BenchError(f"unexpected wrk output:\n{done.stdout}{done.stderr}")
-    return float(rate.group(1)), _to_ms(*p99.groups())
+    rate, _p50, p99 = wrk_figures(done.stdout + done.stderr)
+    return rate, p99
 
 
 def report(results: list[Result], reference: tuple[float, float], args: argparse.Namespace) -> bool:
@@ -395,7 +321,10 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is needed (Debian: apt-get install wrk)", file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory(prefix="colloque-bench-") as folder, bench_database(args.server) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="colloque-bench-") as folder,
+        scratch_database(args.server) as url,
+    ):
         work = Path(folder)
         env = _environment(f"{url}?maxsize={args.pool}")
         os.environ.update(env)

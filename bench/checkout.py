@@ -17,26 +17,15 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
-from pathlib import Path
 
-import asyncpg
+from harness import ROOT, free_port, scratch_database, stop, wait_ready
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET = 300.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Connection:
@@ -128,33 +117,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def scratch_database(server: str) -> str:
-    name = f"colloque_bench_{uuid.uuid4().hex[:8]}"
-    connection = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
-    await connection.execute(f'CREATE DATABASE "{name}"')
-    await connection.close()
-    return name
-
-
-async def drop_database(server: str, name: str) -> None:
-    connection = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
-    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await connection.close()
-
-
 def run(args: argparse.Namespace) -> int:
     server = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    name = asyncio.run(scratch_database(server))
-    database_url = server.rpartition("/")[0] + f"/{name}?maxsize=10"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench",
-        "RUN_WORKER_IN_PROCESS": "false",
-    }
-    port = free_port()
-    process = None
-    try:
+    with scratch_database(server) as database_url:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"{database_url}?maxsize=10",
+            "SECRET_KEY": "bench",
+            "RUN_WORKER_IN_PROCESS": "false",
+        }
+        port = free_port()
         for command in (["migrate"], ["create-organiser", "--organisation", "Bench", "--email",
                                       "bench@example.org", "--password", "bench password 2027"]):  # fmt: skip
             subprocess.run([sys.executable, "main.py", *command], cwd=ROOT, env=env, check=True,
@@ -164,22 +136,12 @@ def run(args: argparse.Namespace) -> int:
              "--workers", "2", "--no-access-log", "--log-level", "warning"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        slug, type_id = asyncio.run(setup(port, args.capacity))
-        outcomes, latencies, seconds = asyncio.run(load(port, slug, type_id, args.buyers, args.attempts))
-    finally:
-        if process is not None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-        asyncio.run(drop_database(server, name))
+        try:
+            wait_ready(port, [process])
+            slug, type_id = asyncio.run(setup(port, args.capacity))
+            outcomes, latencies, seconds = asyncio.run(load(port, slug, type_id, args.buyers, args.attempts))
+        finally:
+            stop(process, grace=30)
     sold = outcomes["201 ok"]
     print(f"PostgreSQL, two app processes, {args.buyers} concurrent buyers, {args.attempts} attempts "
           f"for {args.capacity} places (2 CPUs shared by database, app and load)")  # fmt: skip

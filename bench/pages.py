@@ -11,24 +11,21 @@ target is at least 10 %. Everything runs on 127.0.0.1 and every process started 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from harness import PYTHON, ROOT, BenchError, free_port, get, stop, wait_ready, wrk_figures
+
 DEMO_PATH = "/events/biomed-forum-2027"
 TARGET_RATIO = 10.0
 STARTUP_TIMEOUT = 30.0
@@ -50,12 +47,6 @@ async def page(request):
 app = Starlette(routes=[Route("/", page)])
 '''
 
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-class BenchError(RuntimeError):
-    pass
-
 
 @dataclass(frozen=True)
 class Result:
@@ -66,54 +57,6 @@ class Result:
 
 
 # ------------------------------------------------------------------ processes
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def get(port: int, path: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def _wait_ready(process: subprocess.Popen[bytes], port: int, path: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchError(f"server exited with {process.returncode}:\n{_tail(log)}")
-        try:
-            get(port, path)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise BenchError(f"server on port {port} did not answer in {STARTUP_TIMEOUT:.0f} s")
-
-
-def _tail(log: Path, lines: int = 20) -> str:
-    if not log.is_file():
-        return ""
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server and anything it started (its own process group)."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 @contextmanager
@@ -135,33 +78,20 @@ def uvicorn(target: str, app_dir: Path, env: dict[str, str], log: Path, ready_pa
             start_new_session=True,
         )
     try:
-        _wait_ready(process, port, ready_path, log)
+        wait_ready(port, [process], ready_path, log, STARTUP_TIMEOUT)
         yield port
     finally:
-        _stop(process)
+        stop(process)
 
 
 # ------------------------------------------------------------------ wrk
 
 
-def _to_ms(value: str, unit: str) -> float:
-    return float(value) * _UNITS_MS[unit]
-
-
 def parse_wrk(output: str) -> Result:
     """Requests/s and the 50th and 99th latency percentiles from `wrk --latency` output."""
-    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
-    p50 = re.search(r"^\s+50(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
-    p99 = re.search(r"^\s+99(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
-    if not (rate and p50 and p99):
-        raise BenchError(f"could not read wrk's output:\n{output}")
+    rate, p50, p99 = wrk_figures(output)
     problems = re.findall(r"^\s*(Non-2xx or 3xx responses: \d+|Socket errors: .*)$", output, re.M)
-    return Result(
-        requests_per_s=float(rate.group(1)),
-        p50_ms=_to_ms(*p50.groups()),
-        p99_ms=_to_ms(*p99.groups()),
-        errors="; ".join(problems),
-    )
+    return Result(requests_per_s=rate, p50_ms=p50, p99_ms=p99, errors="; ".join(problems))
 
 
 def wrk(url: str, args: argparse.Namespace) -> Result:
