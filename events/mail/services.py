@@ -104,15 +104,23 @@ async def enqueue(
     insert runs in a savepoint, so that the unique constraint (the last safety net, against a concurrent
     transaction enqueueing the same key) costs the caller nothing but this message.
     """
-    if dedupe_key is not None and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
+    if await _already_enqueued(dedupe_key):
         return None
-    message = _message(kind, to, subject, text, html, locale, dedupe_key, attachments)
+    return await _insert(_message(kind, to, subject, text, html, locale, dedupe_key, attachments))
+
+
+async def _already_enqueued(dedupe_key: str | None) -> bool:
+    return dedupe_key is not None and await OutboxMessage.filter(dedupe_key=dedupe_key).exists()
+
+
+async def _insert(message: OutboxMessage) -> OutboxMessage | None:
+    """Save in a savepoint; None when a concurrent transaction enqueued the same dedupe key first."""
     try:
         async with in_transaction():
             await message.save()
             return message
     except IntegrityError:
-        if dedupe_key is None:
+        if message.dedupe_key is None:
             raise
         return None
 
@@ -161,19 +169,18 @@ async def enqueue_template(
     attachments: list[dict[str, Any]] | None = None,
 ) -> OutboxMessage | None:
     """Render a mail template in the recipient's language and enqueue it (see `enqueue`)."""
-    if dedupe_key is not None and await OutboxMessage.filter(dedupe_key=dedupe_key).exists():
+    if await _already_enqueued(dedupe_key):
         return None
-    subject, text, html = render_template(template, locale=locale, context=context)
-    return await enqueue(
-        kind=kind,
+    message = prepare_template(
+        template,
         to=to,
-        subject=subject,
-        text=text,
-        html=html,
         locale=locale,
+        context=context,
+        kind=kind,
         dedupe_key=dedupe_key,
         attachments=attachments,
     )
+    return await _insert(message)
 
 
 # ---------------------------------------------------------------- sending
