@@ -1,15 +1,14 @@
 """Finding an invoice or credit note for the person allowed to see it, and printing it.
 
-The buyer reaches the documents of their own order (through the order's secret link); the organiser
-those of their organisation's orders. Another organisation's document is simply not found.
+The order is reached first, the way each person reaches it: the buyer through the order's secret link
+(`manage.buyer_order`), the organiser among their organisation's orders (`manage.organiser_order`).
+Only that order's documents are found, so another organisation's document is simply not found.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from events.accounts.models import User
-from events.catalogue.models import Event
 from events.errors import NotFound
 from events.invoicing import pdf
 from events.invoicing.models import Invoice, InvoiceKind
@@ -24,13 +23,6 @@ async def for_order(order: Order, number: str | None = None) -> Invoice:
     if found is None:
         raise NotFound()
     return found
-
-
-async def for_organiser(user: User, event: Event, code: str, number: str) -> Invoice:
-    order = await Order.get_or_none(code=code.upper(), event_id=event.id)
-    if order is None or event.organisation_id != user.organisation_id:
-        raise NotFound()
-    return await for_order(order, number)
 
 
 async def render(document: Invoice) -> bytes:

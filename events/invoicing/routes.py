@@ -40,8 +40,8 @@ async def buyer_document(request: Request) -> Response:
 async def organiser_document(request: Request) -> Response:
     user = await organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
-    params = request.path_params
-    document = await documents.for_organiser(user, event, params["code"], params["number"])
+    order = await manage.organiser_order(event, request.path_params["code"])
+    document = await documents.for_order(order, request.path_params["number"])
     return _pdf(document, await documents.render(document))
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -298,11 +297,3 @@ async def issue_credit_note(order: Order, amount: int, *, refund_id: int | None 
 async def order_documents(order: Order) -> list[Invoice]:
     """The order's invoice and credit notes, oldest first."""
     return await Invoice.filter(order_id=order.id).order_by("year", "sequence")
-
-
-async def document(order: Order, number: str) -> Invoice | None:
-    return await Invoice.get_or_none(order_id=order.id, number=number).select_related("credited_invoice")
-
-
-def issued_on(invoice: Invoice) -> datetime:
-    return invoice.issued_at.astimezone(INVOICE_ZONE)
