@@ -88,6 +88,22 @@ async def promo_type_ids(promo: PromoCode | None) -> set[int] | None:
     return ids or None
 
 
+def is_offered(ticket_type: TicketType, promo: PromoCode | None, unlocked: set[int] | None) -> bool:
+    """A public type, or a hidden one that the buyer's code unlocks."""
+    return not ticket_type.hidden or (promo is not None and (unlocked is None or ticket_type.id in unlocked))
+
+
+async def offered_types(event: Event, code: str | None) -> list[TicketType]:
+    """The ticket types a visitor may choose, given the promo code they typed (if it is valid)."""
+    types = await TicketType.filter(event_id=event.id).order_by("position", "id")
+    try:
+        promo = await find_promo(event, code)
+    except Invalid:
+        promo = None
+    unlocked = await promo_type_ids(promo)
+    return [t for t in types if is_offered(t, promo, unlocked)]
+
+
 def _check_types(
     request: OrderIn, types: dict[int, TicketType], unlocked: set[int] | None, promo: PromoCode | None
 ) -> Counter[int]:
@@ -95,10 +111,7 @@ def _check_types(
     wanted: Counter[int] = Counter()
     for index, item in enumerate(request.tickets):
         ticket_type = types.get(item.ticket_type)
-        visible = ticket_type is not None and (
-            not ticket_type.hidden or (promo is not None and (unlocked is None or ticket_type.id in unlocked))
-        )
-        if not visible:
+        if ticket_type is None or not is_offered(ticket_type, promo, unlocked):
             errors[f"tickets.{index}.ticket_type"] = gettext(N_("This ticket type is not offered."))
             continue
         wanted[item.ticket_type] += 1

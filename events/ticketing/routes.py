@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from events.accounts.auth import checked_form
 from events.catalogue import offers, sessions
-from events.catalogue.models import Event, Session, SessionStatus, TicketType
+from events.catalogue.models import Event, Session, SessionStatus
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
 from events.payments import refunds
@@ -19,19 +19,8 @@ from events.payments import services as payments
 from events.ticketing import attendee_routes, attendees, manage, orders, waitlist, waitlist_routes
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
-from events.ticketing.models import Order, Ticket
+from events.ticketing.models import Order, SessionBooking, Ticket
 from events.web.templating import render
-
-
-async def _offer(event: Event, code: str | None) -> list[TicketType]:
-    """The ticket types this visitor may choose: public ones, plus those their code unlocks."""
-    types = await offers.ticket_types(event)
-    try:
-        promo = await orders.find_promo(event, code)
-    except Invalid:
-        promo = None
-    unlocked = await orders.promo_type_ids(promo)
-    return [t for t in types if not t.hidden or (promo and (unlocked is None or t.id in unlocked))]
 
 
 async def _workshops(event: Event) -> list[tuple[Session, int]]:
@@ -55,7 +44,7 @@ async def _register_page(
 ) -> Response:
     values = values or FormData()
     code = str(values.get("promo_code") or request.query_params.get("code") or "")
-    types = await _offer(event, code)
+    types = await orders.offered_types(event, code)
     left = await availability(event, types)
     by_id = {t.id: t for t in types}
     slots = [by_id[type_id] for type_id, n in quantities.items() if type_id in by_id for _ in range(n)]
@@ -109,7 +98,11 @@ async def register(request: Request) -> Response:
 async def _order_context(order: Order) -> dict[str, Any]:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
-    booked = {ticket.id: await sessions.ticket_sessions(ticket) for ticket in tickets}
+    booked: dict[int, list[Session]] = {}
+    for booking in await SessionBooking.filter(ticket__order_id=order.id).prefetch_related("session"):
+        booked.setdefault(booking.ticket_id, []).append(booking.session)
+    for mine in booked.values():
+        mine.sort(key=lambda session: (session.starts_at, session.id))
     return {
         "order": order,
         "event": event,
