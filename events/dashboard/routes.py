@@ -64,6 +64,7 @@ async def _event_page(
     rules: dict[str, Any] | None = None,
     rule_errors: dict[str, str] | None = None,
 ) -> Response:
+    types = await stats.type_figures(event)
     context = {
         "user": user,
         "event": event,
@@ -72,9 +73,9 @@ async def _event_page(
         "errors": errors,
         "rules": rules if rules is not None else registration.rule_values(event),
         "rule_errors": rule_errors or {},
-        "figures": await stats.overview(event),
+        "figures": await stats.overview(event, types),
         "sales_chart": charts.cumulative(await stats.sales_by_day(event)),
-        "types_chart": charts.type_bars(await stats.type_figures(event)),
+        "types_chart": charts.type_bars(types),
         "notice": request.query_params.get("notice"),
     }
     failed = bool(errors or rule_errors)

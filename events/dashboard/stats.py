@@ -100,7 +100,8 @@ async def promo_figures(event: Event) -> list[PromoFigures]:
     ]
 
 
-async def overview(event: Event) -> Overview:
+async def overview(event: Event, types: list[TypeFigures]) -> Overview:
+    """The event's totals; tickets sold and people waiting are summed from `type_figures(event)`."""
     paid = Order.filter(event_id=event.id, status=OrderStatus.PAID)
     totals = await paid.annotate(total=Sum("total_cents"), refunded=Sum("refunded_cents")).values(
         "total", "refunded"
@@ -108,14 +109,14 @@ async def overview(event: Event) -> Overview:
     revenue = sum(int(row["total"] or 0) - int(row["refunded"] or 0) for row in totals)
     used = await usage(event.id)
     return Overview(
-        tickets_sold=sum((await sold_by_type(event)).values()),
+        tickets_sold=sum(t.sold for t in types),
         orders_paid=await paid.count(),
         orders_pending=await Order.filter(
             event_id=event.id, status=OrderStatus.PENDING, expires_at__gt=clock.now()
         ).count(),
         revenue_cents=revenue,
         places_left=None if event.capacity is None else max(0, event.capacity - used.total),
-        waiting=sum((await waitlist.waiting_counts(event)).values()),
+        waiting=sum(t.waiting for t in types),
     )
 
 

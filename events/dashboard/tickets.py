@@ -13,7 +13,7 @@ from events.accounts.auth import checked_form
 from events.accounts.models import User
 from events.catalogue import offers
 from events.catalogue.models import Event, TicketType
-from events.catalogue.offer_schemas import money
+from events.catalogue.offer_schemas import money, ticket_type_values
 from events.dashboard import forms, stats
 from events.dashboard.context import organiser_event
 from events.errors import Invalid
@@ -42,17 +42,11 @@ def _type_data(form: FormData, event: Event) -> dict[str, Any]:
 
 
 def _type_values(ticket_type: TicketType) -> dict[str, Any]:
+    """The stored values, amounts written as the form shows them (two decimals)."""
     return {
-        "name": ticket_type.name,
-        "description": ticket_type.description,
+        **ticket_type_values(ticket_type),
         "price": money(ticket_type.price_cents),
         "vat_rate": money(ticket_type.vat_rate_bp),
-        "capacity": ticket_type.capacity,
-        "sales_start": ticket_type.sales_start,
-        "sales_end": ticket_type.sales_end,
-        "hidden": ticket_type.hidden,
-        "max_per_order": ticket_type.max_per_order,
-        "badge_colour": ticket_type.badge_colour,
     }
 
 
