@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from events.accounts.auth import checked_form
 from events.catalogue.models import Event
+from events.dashboard.forms import path_id
 from events.errors import Invalid, NotFound
 from events.ticketing import attendees, manage
 from events.ticketing.models import Order, Ticket
@@ -27,11 +28,6 @@ def _current_values(ticket: Ticket) -> FormData:
     return FormData(pairs)
 
 
-def _id(value: str) -> int:
-    """A row id from the path; anything else (or too large for the column) finds nothing."""
-    return int(value) if value.isdigit() and len(value) < 10 else 0
-
-
 async def _page(
     request: Request,
     order: Order,
@@ -48,7 +44,7 @@ async def _page(
         "questions": await attendees.questions(event),
         "values": values if values is not None else _current_values(ticket),
         "errors": errors or {},
-        "editable": attendees.can_edit(order, event) and ticket.status == "valid",
+        "editable": attendees.can_edit_ticket(order, event, ticket),
         "deadline": attendees.edit_deadline(event),
     }
     return render(request, "ticketing/_attendees_edit.html", context, status_code=status_code)
@@ -56,7 +52,7 @@ async def _page(
 
 async def _order_ticket(request: Request) -> tuple[Order, Ticket]:
     order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
-    ticket = await Ticket.get_or_none(id=_id(request.path_params["ticket_id"]), order_id=order.id)
+    ticket = await Ticket.get_or_none(id=path_id(request.path_params["ticket_id"]), order_id=order.id)
     if ticket is None:
         raise NotFound()
     await ticket.fetch_related("ticket_type")

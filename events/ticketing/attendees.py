@@ -38,6 +38,11 @@ def can_edit(order: Order, event: Event) -> bool:
     return order.status in EDITABLE_ORDERS and clock.now() < edit_deadline(event)
 
 
+def can_edit_ticket(order: Order, event: Event, ticket: Ticket) -> bool:
+    """A cancelled ticket keeps the details it was cancelled with."""
+    return can_edit(order, event) and ticket.status == TicketStatus.VALID
+
+
 def page_context(order: Order, event: Event) -> dict[str, Any]:
     """What the order page's attendee section needs."""
     return {"attendees_editable": can_edit(order, event), "attendees_deadline": edit_deadline(event)}
@@ -99,7 +104,7 @@ async def update_attendee(order: Order, ticket_id: int, data: Mapping[str, Any])
     ticket = await Ticket.get_or_none(id=ticket_id, order_id=order.id)
     if ticket is None:
         raise NotFound()
-    if not can_edit(order, event) or ticket.status != TicketStatus.VALID:
+    if not can_edit_ticket(order, event, ticket):
         raise OrderNotChangeable(ATTENDEE_EDIT_CLOSED)
     asked = await questions(event)
     attendee, answers = _checked(asked, data)

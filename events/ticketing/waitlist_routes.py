@@ -9,15 +9,11 @@ from starlette.routing import Route
 
 from events.accounts.auth import checked_form, client_ip
 from events.catalogue.models import Event, TicketType
+from events.dashboard.forms import path_id
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
 from events.ticketing import orders, waitlist
 from events.web.templating import render
-
-
-def _id(value: str) -> int:
-    """A row id from the path; anything else (or too large for the column) finds nothing."""
-    return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 async def _page(
@@ -42,7 +38,7 @@ async def _page(
 
 async def _event_and_type(request: Request) -> tuple[Event, TicketType]:
     event = await orders.event_on_sale(request.path_params["slug"])
-    return event, await waitlist.waiting_type(event, _id(request.path_params["type_id"]))
+    return event, await waitlist.waiting_type(event, path_id(request.path_params["type_id"]))
 
 
 async def waitlist_page(request: Request) -> Response:
