@@ -44,10 +44,10 @@ from events.accounts import throttle
 from events.catalogue.models import Event
 from events.checkin.models import CheckinList, CheckinType, ListTicketState, ScanNonce
 from events.checkin.schemas import ScanIn
-from events.checkin.services import CLOSED_ORDERS, scan_list
+from events.checkin.services import scan_list, standing
 from events.checkin.tokens import Scanner
 from events.ticketing import secrets
-from events.ticketing.models import EventKey, OrderStatus, TicketStatus
+from events.ticketing.models import EventKey
 from events.validation import validate
 
 
@@ -169,10 +169,9 @@ async def _find(connection: BaseDBAsyncClient, event: Event, scan: ScanIn) -> Ba
 def _refusal(
     badge: Badge, checkin_list: CheckinList, admitted: frozenset[int], now: datetime
 ) -> ScanStatus | None:
-    if badge.status == TicketStatus.CANCELLED or badge.order_status in CLOSED_ORDERS:
-        return ScanStatus.CANCELLED
-    if badge.order_status == OrderStatus.PENDING:
-        return ScanStatus.UNPAID
+    paid_for = standing(badge.status, badge.order_status)
+    if paid_for != "valid":
+        return ScanStatus(paid_for)
     if not checkin_list.all_ticket_types and badge.ticket_type_id not in admitted:
         return ScanStatus.PRODUCT
     if (checkin_list.valid_from and now < checkin_list.valid_from) or (
