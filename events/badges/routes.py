@@ -11,6 +11,7 @@ from events.badges import qr, services
 from events.badges.pdf import Layout
 from events.catalogue import offers
 from events.catalogue.services import organiser_event
+from events.dashboard.stats import sold_by_type
 from events.errors import N_, Invalid
 from events.i18n import gettext
 from events.ticketing import manage
@@ -56,14 +57,13 @@ async def badges_page(request: Request) -> Response:
     user = await organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
     types = await offers.ticket_types(event)
-    tickets = await services.badge_tickets(event)
-    counts = {t.id: sum(1 for ticket in tickets if ticket.ticket_type_id == t.id) for t in types}
+    counts = await sold_by_type(event)
     context = {
         "user": user,
         "event": event,
         "types": types,
         "counts": counts,
-        "total": len(tickets),
+        "total": counts.total(),
         "notice": request.query_params.get("notice"),
     }
     return render(request, "dashboard/badges.html", context)
