@@ -110,6 +110,14 @@ def _list_form(form: Any) -> dict[str, Any]:
     return data
 
 
+def _chosen_id(form: Any, name: str) -> int:
+    """The row a button names (its hidden field): a number that fits the column, else `Invalid`."""
+    raw = str(form.get(name, ""))
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise Invalid({name: gettext(N_("Choose one of the offered values."))})
+    return int(raw)
+
+
 async def create_list(request: Request) -> Response:
     user = await organiser(request)
     form = await checked_form(request)
@@ -140,10 +148,7 @@ async def revoke_door_token(request: Request) -> Response:
     user = await organiser(request)
     form = await checked_form(request)
     event = await organiser_event(user, request.path_params["slug"])
-    raw = str(form.get("token_id", ""))
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise Invalid({"token_id": gettext(N_("Choose one of the offered values."))})
-    await tokens.revoke_door_token(user, event, int(raw))
+    await tokens.revoke_door_token(user, event, _chosen_id(form, "token_id"))
     return RedirectResponse(str(request.url_for("dashboard_checkin", slug=event.slug)), status_code=303)
 
 
@@ -166,10 +171,7 @@ async def deactivate_door_user(request: Request) -> Response:
     user = await organiser(request)
     form = await checked_form(request)
     event = await organiser_event(user, request.path_params["slug"])
-    raw = str(form.get("user_id", ""))
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise Invalid({"user_id": gettext(N_("Choose one of the offered values."))})
-    await tokens.deactivate_door_user(user, int(raw))
+    await tokens.deactivate_door_user(user, _chosen_id(form, "user_id"))
     target = request.url_for("dashboard_checkin", slug=event.slug)
     return RedirectResponse(f"{target}#staff-heading", status_code=303)
 

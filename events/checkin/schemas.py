@@ -12,9 +12,9 @@ from events.checkin.models import CheckinList
 from events.errors import N_
 
 SECRET_MAX_LENGTH = 4096
+"""Longer than any secret; a longer text is refused as a malformed request, not looked at."""
 ID_MAX = 2**31 - 1
 """Ids are 32-bit integers in the database: a larger number names nothing (and must not reach a query)."""
-"""Longer than any secret; a longer text is refused as a malformed request, not looked at."""
 
 
 class ScanIn(BaseModel):
