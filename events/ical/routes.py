@@ -32,7 +32,8 @@ from events.errors import NotFound
 from events.i18n import get_locale, use_locale
 from events.ical import feeds
 from events.ical.links import calendar_links
-from events.ticketing.models import OrderStatus, Ticket, TicketStatus
+from events.ticketing.availability import live_ticket_filter
+from events.ticketing.models import Ticket
 from events.web.templating import environment
 from settings import settings
 
@@ -194,17 +195,15 @@ async def calendar_feed(request: Request) -> Response:
 
 
 async def _agenda_ticket(token: str) -> Ticket:
-    """The ticket behind an agenda token; a cancelled ticket or a closed order has no agenda."""
-    ticket = await Ticket.filter(agenda_token=token).select_related("order", "event").first()
-    if ticket is None or ticket.status != TicketStatus.VALID or ticket.event.status == EventStatus.DRAFT:
-        raise NotFound()
-    order = ticket.order
-    lapsed = (
-        order.status == OrderStatus.PENDING
-        and order.expires_at is not None
-        and order.expires_at <= clock.now()
+    """The ticket behind an agenda token while it holds its place (the rule of `availability`); a
+    cancelled ticket or a closed order has no agenda.
+    """
+    ticket = (
+        await Ticket.filter(live_ticket_filter(clock.now()), agenda_token=token)
+        .select_related("order", "event")
+        .first()
     )
-    if order.status not in (OrderStatus.PAID, OrderStatus.PENDING) or lapsed:
+    if ticket is None or ticket.event.status == EventStatus.DRAFT:
         raise NotFound()
     return ticket
 
