@@ -40,7 +40,6 @@ from events.invoicing import routes as invoicing_routes
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
-from events.ticketing import booking_routes
 from events.ticketing import routes as ticketing_routes
 from events.web.api import openapi_document
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
@@ -83,7 +82,6 @@ def _routes() -> list[BaseRoute]:
         *accounts_routes.routes,
         *ical_routes.routes,
         *ticketing_routes.routes,
-        *booking_routes.routes,
         *payments_routes.routes,
         *invoicing_routes.routes,
         *badges_routes.routes,

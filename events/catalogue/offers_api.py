@@ -54,7 +54,7 @@ async def create_ticket_type(request: Request) -> Response:
 @documented("Change a ticket type", body=TicketTypePatch, response=TicketTypeOut)
 async def patch_ticket_type(request: Request) -> Response:
     user, event = await _event(request)
-    found = await offers.ticket_type(event, _int(request.path_params["id"]))
+    found = await offers.ticket_type(event, request.path_params["id"])
     changed = await offers.update_ticket_type(user, found, await json_body(request))
     return answer((await types_json(event, [changed]))[0])
 
@@ -80,18 +80,14 @@ async def create_question(request: Request) -> Response:
     return answer(question_out(question), status_code=201)
 
 
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return 0
-
-
 routes = [
     Route("/events/{slug}/ticket-types", list_ticket_types, methods=["GET"], name="api_ticket_types"),
     Route("/events/{slug}/ticket-types", create_ticket_type, methods=["POST"], name="api_ticket_type_create"),
     Route(
-        "/events/{slug}/ticket-types/{id}", patch_ticket_type, methods=["PATCH"], name="api_ticket_type_patch"
+        "/events/{slug}/ticket-types/{id:int}",
+        patch_ticket_type,
+        methods=["PATCH"],
+        name="api_ticket_type_patch",
     ),
     Route("/events/{slug}/promo-codes", create_promo_code, methods=["POST"], name="api_promo_create"),
     Route("/events/{slug}/questions", list_questions, methods=["GET"], name="api_questions"),

@@ -16,7 +16,15 @@ from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
 from events.payments import refunds
 from events.payments import services as payments
-from events.ticketing import attendee_routes, attendees, manage, orders, waitlist, waitlist_routes
+from events.ticketing import (
+    attendee_routes,
+    attendees,
+    booking_routes,
+    manage,
+    orders,
+    waitlist,
+    waitlist_routes,
+)
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
 from events.ticketing.models import Order, SessionBooking, Ticket
@@ -144,6 +152,7 @@ routes = [
     Route("/orders/{code}/{secret}", order_page, methods=["GET"], name="order_page"),
     Route("/orders/{code}/{secret}/cancel", cancel_order, methods=["POST"], name="order_cancel"),
     Route("/orders/{code}/{secret}/resend", resend_confirmation, methods=["POST"], name="order_resend"),
+    *booking_routes.routes,
     *waitlist_routes.routes,
     *attendee_routes.routes,
 ]
