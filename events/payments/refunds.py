@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -97,9 +98,9 @@ async def refund_order(user: User | None, order: Order, request: RefundRequest) 
         )
         before = {"status": str(order.status)}
         if request.cancel:
-            await _cancel_tickets(order, OrderStatus.CANCELLED)
+            await release(order, OrderStatus.CANCELLED)
         await audit.record(
-            user, await _organisation_of(order), "order.refund_requested", "order", order.code,
+            user, order.event.organisation_id, "order.refund_requested", "order", order.code,
             before=before, after={"status": str(order.status), "refund": money(request.amount)},
         )  # fmt: skip
     await push(refund)
@@ -107,20 +108,16 @@ async def refund_order(user: User | None, order: Order, request: RefundRequest) 
     return refund
 
 
-async def _organisation_of(order: Order) -> int:
-    event = await Event.get(id=order.event_id)
-    return event.organisation_id
-
-
 async def cancel_by_attendee(order: Order) -> Order:
     """The buyer's own cancellation, where the event allows it: a paid order is refunded in full."""
-    if order.status != OrderStatus.PAID or await refundable_cents(order) == 0:
+    left = await refundable_cents(order) if order.status == OrderStatus.PAID else 0
+    if left == 0:
         return await manage.cancel_by_attendee(order)
     event = await Event.get(id=order.event_id)
     if not event.allow_self_cancel or event.starts_at <= clock.now():
         raise OrderNotChangeable()
     request = RefundRequest(
-        await refundable_cents(order),
+        left,
         f"order-{order.id}-self-cancel",
         N_("Cancelled by the attendee"),
         cancel=True,
@@ -203,14 +200,13 @@ async def push(refund: Refund) -> None:
 
 async def push_pending(older_than_seconds: float = 30.0, limit: int = 50) -> int:
     """Worker: refunds still pending after a crash or an outage are asked again (same key)."""
-    since = clock.now().timestamp() - older_than_seconds
-    pushed = 0
-    for refund in await Refund.filter(status=RefundStatus.PENDING).order_by("id").limit(limit):
-        if refund.created_at.timestamp() > since:
-            continue
+    since = clock.now() - timedelta(seconds=older_than_seconds)
+    stale = (
+        await Refund.filter(status=RefundStatus.PENDING, created_at__lte=since).order_by("id").limit(limit)
+    )
+    for refund in stale:
         await push(refund)
-        pushed += 1
-    return pushed
+    return len(stale)
 
 
 # ---------------------------------------------------------------- what a settled refund changes
@@ -230,7 +226,7 @@ async def settle(order: Order, refund: Refund, stripe_refund_id: str) -> bool:
     if order.status in (OrderStatus.PAID, OrderStatus.CANCELLED):
         credit_note = await invoicing.issue_credit_note(order, refund.amount_cents, refund_id=refund.id)
     if order.refunded_cents >= order.total_cents:
-        await _cancel_tickets(order, OrderStatus.REFUNDED)
+        await release(order, OrderStatus.REFUNDED)
     await order.save(update_fields=["refunded_cents", "updated_at"])
     event = await Event.get(id=order.event_id)
     if not refund.idempotency_key.endswith("-late-payment"):
@@ -238,10 +234,12 @@ async def settle(order: Order, refund: Refund, stripe_refund_id: str) -> bool:
     return True
 
 
-async def _cancel_tickets(order: Order, status: OrderStatus) -> None:
-    order.status = status
-    order.cancelled_at = order.cancelled_at or clock.now()
-    await order.save(update_fields=["status", "cancelled_at", "updated_at"])
+async def release(order: Order, status: OrderStatus) -> None:
+    """Under the order's lock: the order ends in `status` (if not there yet) and its places go back."""
+    if order.status != status:
+        order.status = status
+        order.cancelled_at = order.cancelled_at or clock.now()
+        await order.save(update_fields=["status", "cancelled_at", "updated_at"])
     await Ticket.filter(order_id=order.id).update(status=TicketStatus.CANCELLED)
     public_pages.clear()
 

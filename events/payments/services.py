@@ -33,6 +33,7 @@ from tortoise.transactions import in_transaction
 
 from events import clock
 from events.catalogue.models import Event, TicketType
+from events.catalogue.offer_schemas import money
 from events.errors import N_, OrderNotPayable, PaymentProviderUnavailable
 from events.i18n import gettext, use_locale
 from events.invoicing import services as invoicing
@@ -206,7 +207,7 @@ async def _accept(order: Order, session: CheckoutSession) -> Refund | None:
         return None
     reason = N_("Order cancelled") if order.status == OrderStatus.CANCELLED else N_("Late payment, sold out")
     refund = await refunds.late_payment_refund(order, order.total_cents, reason)
-    await _release(order, order.status if order.status != OrderStatus.PENDING else OrderStatus.EXPIRED)
+    await refunds.release(order, order.status if order.status != OrderStatus.PENDING else OrderStatus.EXPIRED)
     await notices.late_payment_refunded(order, event, refund.amount_cents)
     await notices.alert_organisers(
         order, event, notices.ALERT_LATE_REFUND, order.code, amount=refund.amount_cents
@@ -254,25 +255,16 @@ async def _flag(order: Order, event: Event, session: CheckoutSession, alert: str
     )  # fmt: skip
 
 
-async def _release(order: Order, status: OrderStatus) -> None:
-    if order.status != status:
-        order.status = status
-        order.cancelled_at = order.cancelled_at or clock.now()
-        await order.save(update_fields=["status", "cancelled_at", "updated_at"])
-    await Ticket.filter(order_id=order.id).update(status=TicketStatus.CANCELLED)
-    public_pages.clear()
-
-
 async def _fail(order: Order, session: CheckoutSession) -> None:
     if order.status != OrderStatus.PENDING or order.stripe_session_id != session.id:
         return
-    await _release(order, OrderStatus.CANCELLED)
+    await refunds.release(order, OrderStatus.CANCELLED)
     await notices.payment_failed(order, await Event.get(id=order.event_id))
 
 
 async def _expire(order: Order, session: CheckoutSession) -> None:
     if order.status == OrderStatus.PENDING and order.stripe_session_id == session.id:
-        await _release(order, OrderStatus.EXPIRED)
+        await refunds.release(order, OrderStatus.EXPIRED)
 
 
 # ---------------------------------------------------------------- the webhook
@@ -383,6 +375,7 @@ async def expire_lapsed_sessions(limit: int = 50) -> int:
 async def payment_view(order: Order) -> dict[str, Any]:
     documents = await invoicing.order_documents(order)
     made = await Refund.filter(order_id=order.id).order_by("id")
+    refundable = await refunds.refundable_cents(order)
     return {
         "pay_url": pay_url(order),
         "payable": _payable(order) and order.stripe_session_closed_at is None,
@@ -400,6 +393,7 @@ async def payment_view(order: Order) -> dict[str, Any]:
             for r in made
         ],
         "refunded_cents": order.refunded_cents,
-        "refundable_cents": await refunds.refundable_cents(order),
+        "refundable_cents": refundable,
+        "refundable": money(refundable),
         "refund_key": refunds.new_key(),
     }
