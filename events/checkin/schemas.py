@@ -41,9 +41,13 @@ class ScanIn(BaseModel):
         return self
 
 
+def unprintable(value: str) -> bool:
+    """Control characters or lone surrogates: PostgreSQL refuses NUL in text, and neither is a name."""
+    return any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in value)
+
+
 def _printable(value: str) -> str:
-    """No control characters in a name (PostgreSQL refuses NUL in text)."""
-    if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+    if unprintable(value):
         raise ValueError(N_("This value is not valid."))
     return value
 

@@ -19,7 +19,7 @@ from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event, TicketType
 from events.checkin.models import CheckinList, ListTicketState, ScanNonce
-from events.checkin.schemas import CheckinListIn, list_out
+from events.checkin.schemas import CheckinListIn, list_out, unprintable
 from events.dashboard.stats import sold_by_type
 from events.errors import N_, Invalid, NotFound
 from events.i18n import gettext
@@ -179,7 +179,7 @@ async def search(
 ) -> list[dict[str, Any]]:
     """Attendees whose name, organisation or order code matches, for a badge left at home."""
     term = text.strip()
-    if len(term) < 2 or any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in term):
+    if len(term) < 2 or unprintable(term):
         return []
     door_list = await checkin_list(event, list_id)
     found = (
