@@ -17,7 +17,7 @@ from events import clock
 from events.catalogue import offers
 from events.catalogue.models import Event, PromoCode, TicketType
 from events.ticketing import waitlist
-from events.ticketing.availability import on_sale, remaining, usage
+from events.ticketing.availability import live_order_filter, on_sale, remaining, usage
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 
 MAX_DAYS = 400
@@ -87,14 +87,13 @@ async def type_figures(event: Event) -> list[TypeFigures]:
 async def promo_figures(event: Event) -> list[PromoFigures]:
     """Each code with its uses counted as the order path counts them: paid, or pending and holding."""
     promos = await PromoCode.filter(event_id=event.id).order_by("code").prefetch_related("ticket_types")
-    now = clock.now()
-    uses: Counter[int] = Counter()
-    for order in await Order.filter(event_id=event.id, promo_code_id__isnull=False).only(
-        "id", "promo_code_id", "status", "expires_at"
-    ):
-        holding = order.status == OrderStatus.PENDING and order.expires_at and order.expires_at > now
-        if order.status == OrderStatus.PAID or holding:
-            uses[order.promo_code_id or 0] += 1
+    rows = (
+        await Order.filter(live_order_filter(clock.now()), event_id=event.id, promo_code_id__isnull=False)
+        .annotate(n=Count("id"))
+        .group_by("promo_code_id")
+        .values("promo_code_id", "n")
+    )
+    uses: Counter[int] = Counter({row["promo_code_id"]: row["n"] for row in rows})
     return [
         PromoFigures(promo=p, uses=uses[p.id], type_names=[t.name for t in p.ticket_types]) for p in promos
     ]

@@ -36,6 +36,11 @@ class Usage:
         return sum(self.by_type.values())
 
 
+def live_order_filter(now: datetime) -> Q:
+    """Orders that hold their places (and count as a use of their promo code) now."""
+    return Q(status=OrderStatus.PAID) | Q(status=OrderStatus.PENDING, expires_at__gt=now)
+
+
 def live_ticket_filter(now: datetime) -> Q:
     """Tickets that hold a place now."""
     return Q(status=TicketStatus.VALID) & (

@@ -34,7 +34,7 @@ from events.i18n import gettext
 from events.mail.models import OutboxMessage
 from events.ticketing import secrets
 from events.ticketing.answers import clean_answers
-from events.ticketing.availability import on_sale, remaining, usage
+from events.ticketing.availability import live_order_filter, on_sale, remaining, usage
 from events.ticketing.models import (
     EventKey,
     Order,
@@ -204,9 +204,7 @@ async def _check_places(
 async def _check_promo_uses(promo: PromoCode | None) -> None:
     if promo is None or promo.max_uses is None:
         return
-    now = clock.now()
-    uses = await Order.filter(promo_code_id=promo.id, status=OrderStatus.PAID).count()
-    uses += await Order.filter(promo_code_id=promo.id, status=OrderStatus.PENDING, expires_at__gt=now).count()
+    uses = await Order.filter(live_order_filter(clock.now()), promo_code_id=promo.id).count()
     if uses >= promo.max_uses:
         raise PromoCodeExhausted()
 
