@@ -6,7 +6,7 @@ import logging
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import NoMatchFound, Route
+from starlette.routing import Route
 
 from events.accounts.auth import checked_form, organiser
 from events.catalogue.services import organiser_event
@@ -33,10 +33,7 @@ async def pay(request: Request) -> Response:
 
 
 def _back(request: Request, slug: str, code: str) -> str:
-    try:
-        return str(request.url_for("dashboard_order", slug=slug, code=code))
-    except NoMatchFound:
-        return str(request.url_for("dashboard_event", slug=slug))
+    return str(request.url_for("dashboard_order", slug=slug, code=code))
 
 
 async def refund(request: Request) -> Response:
