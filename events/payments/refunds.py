@@ -35,8 +35,7 @@ from events.payments.gateway import GatewayError, StripeRefund
 from events.payments.locks import lock_order
 from events.payments.models import Refund, RefundStatus
 from events.ticketing import manage
-from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
-from events.web.pagecache import public_pages
+from events.ticketing.models import Order, OrderStatus
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +97,7 @@ async def refund_order(user: User | None, order: Order, request: RefundRequest) 
         )
         before = {"status": str(order.status)}
         if request.cancel:
-            await release(order, OrderStatus.CANCELLED)
+            await manage.release(order, OrderStatus.CANCELLED)
         await audit.record(
             user, order.event.organisation_id, "order.refund_requested", "order", order.code,
             before=before, after={"status": str(order.status), "refund": money(request.amount)},
@@ -226,22 +225,12 @@ async def settle(order: Order, refund: Refund, stripe_refund_id: str) -> bool:
     if order.status in (OrderStatus.PAID, OrderStatus.CANCELLED):
         credit_note = await invoicing.issue_credit_note(order, refund.amount_cents, refund_id=refund.id)
     if order.refunded_cents >= order.total_cents:
-        await release(order, OrderStatus.REFUNDED)
+        await manage.release(order, OrderStatus.REFUNDED)
     await order.save(update_fields=["refunded_cents", "updated_at"])
     event = await Event.get(id=order.event_id)
     if not refund.idempotency_key.endswith("-late-payment"):
         await notices.refund_issued(order, event, refund, credit_note)
     return True
-
-
-async def release(order: Order, status: OrderStatus) -> None:
-    """Under the order's lock: the order ends in `status` (if not there yet) and its places go back."""
-    if order.status != status:
-        order.status = status
-        order.cancelled_at = order.cancelled_at or clock.now()
-        await order.save(update_fields=["status", "cancelled_at", "updated_at"])
-    await Ticket.filter(order_id=order.id).update(status=TicketStatus.CANCELLED)
-    public_pages.clear()
 
 
 async def sync(order: Order, stripe_refunds: list[StripeRefund]) -> None:

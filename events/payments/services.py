@@ -41,9 +41,10 @@ from events.payments import gateway, notices, refunds
 from events.payments.gateway import CheckoutSession, GatewayError, LineItem, WebhookEvent
 from events.payments.locks import lock_order
 from events.payments.models import Refund, StripeEvent
+from events.ticketing import manage
 from events.ticketing.availability import remaining, usage
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
-from events.ticketing.order_schemas import order_url
+from events.ticketing.order_schemas import order_url, pay_url
 from events.ticketing.paid import after_paid
 from events.web.pagecache import public_pages
 
@@ -56,10 +57,6 @@ EVENT_LEASE = timedelta(seconds=30)
 
 
 # ---------------------------------------------------------------- the payment page
-
-
-def pay_url(order: Order) -> str:
-    return f"{order_url(order)}/pay"
 
 
 def _line_items(order: Order, tickets: list[Ticket], types: dict[int, TicketType]) -> list[LineItem]:
@@ -207,7 +204,7 @@ async def _accept(order: Order, session: CheckoutSession) -> Refund | None:
         return None
     reason = N_("Order cancelled") if order.status == OrderStatus.CANCELLED else N_("Late payment, sold out")
     refund = await refunds.late_payment_refund(order, order.total_cents, reason)
-    await refunds.release(order, order.status if order.status != OrderStatus.PENDING else OrderStatus.EXPIRED)
+    await manage.release(order, order.status if order.status != OrderStatus.PENDING else OrderStatus.EXPIRED)
     await notices.late_payment_refunded(order, event, refund.amount_cents)
     await notices.alert_organisers(
         order, event, notices.ALERT_LATE_REFUND, order.code, amount=refund.amount_cents
@@ -258,13 +255,13 @@ async def _flag(order: Order, event: Event, session: CheckoutSession, alert: str
 async def _fail(order: Order, session: CheckoutSession) -> None:
     if order.status != OrderStatus.PENDING or order.stripe_session_id != session.id:
         return
-    await refunds.release(order, OrderStatus.CANCELLED)
+    await manage.release(order, OrderStatus.CANCELLED)
     await notices.payment_failed(order, await Event.get(id=order.event_id))
 
 
 async def _expire(order: Order, session: CheckoutSession) -> None:
     if order.status == OrderStatus.PENDING and order.stripe_session_id == session.id:
-        await refunds.release(order, OrderStatus.EXPIRED)
+        await manage.release(order, OrderStatus.EXPIRED)
 
 
 # ---------------------------------------------------------------- the webhook

@@ -23,7 +23,7 @@ from events.ticketing.models import (
     Ticket,
     TicketStatus,
 )
-from events.ticketing.order_schemas import order_out, order_url
+from events.ticketing.order_schemas import order_out, pay_url
 from events.ticketing.paid import after_paid
 from events.web.pagecache import public_pages
 
@@ -97,15 +97,15 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
 
 def _payment_url(order: Order) -> str | None:
     """Pending with something to pay: the page that makes (or reuses) the Checkout Session."""
-    if order.status == OrderStatus.PENDING and order.total_cents > 0:
-        return f"{order_url(order)}/pay"
-    return None
+    return pay_url(order) if order.status == OrderStatus.PENDING and order.total_cents > 0 else None
 
 
-async def _cancel(order: Order, status: OrderStatus) -> None:
-    order.status = status
-    order.cancelled_at = clock.now()
-    await order.save(update_fields=["status", "cancelled_at", "updated_at"])
+async def release(order: Order, status: OrderStatus) -> None:
+    """The order ends in `status` (if not there yet) and its places go back: its tickets are cancelled."""
+    if order.status != status:
+        order.status = status
+        order.cancelled_at = order.cancelled_at or clock.now()
+        await order.save(update_fields=["status", "cancelled_at", "updated_at"])
     await Ticket.filter(order_id=order.id).update(status=TicketStatus.CANCELLED)
     public_pages.clear()
 
@@ -120,7 +120,7 @@ async def cancel_by_attendee(order: Order) -> Order:
     if not event.allow_self_cancel or not cancellable or event.starts_at <= clock.now():
         raise OrderNotChangeable()
     async with in_transaction():
-        await _cancel(order, OrderStatus.CANCELLED)
+        await release(order, OrderStatus.CANCELLED)
     return order
 
 
@@ -129,7 +129,7 @@ async def cancel_by_organiser(user: User, order: Order) -> Order:
         raise OrderNotChangeable()
     async with in_transaction():
         before = {"status": str(order.status)}
-        await _cancel(order, OrderStatus.CANCELLED)
+        await release(order, OrderStatus.CANCELLED)
         await audit.record(
             user, user.organisation_id, "order.cancelled", "order", order.code,
             before=before, after={"status": str(order.status)},

@@ -116,6 +116,11 @@ def order_url(order: Order) -> str:
     return f"{settings.base_url}/orders/{order.code}/{order.secret}"
 
 
+def pay_url(order: Order) -> str:
+    """The page that makes (or reuses) the order's Checkout Session and sends the buyer there."""
+    return f"{order_url(order)}/pay"
+
+
 def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, Any]:
     base = order_url(order)
     return {
