@@ -84,7 +84,7 @@ routes = [
     Route("/events/{slug}/ticket-types", list_ticket_types, methods=["GET"], name="api_ticket_types"),
     Route("/events/{slug}/ticket-types", create_ticket_type, methods=["POST"], name="api_ticket_type_create"),
     Route(
-        "/events/{slug}/ticket-types/{id:int}",
+        "/events/{slug}/ticket-types/{id:id}",
         patch_ticket_type,
         methods=["PATCH"],
         name="api_ticket_type_patch",

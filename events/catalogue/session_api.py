@@ -10,16 +10,12 @@ from events.accounts.auth import api_organiser
 from events.catalogue import services, sessions
 from events.catalogue.models import Event, Session
 from events.catalogue.session_schemas import SessionInput, SessionList, SessionOut, SessionPatch
-from events.errors import NotFound
 from events.web.api import answer, documented, json_body
 
 
 async def _session(event: Event, request: Request) -> Session:
-    """The session named in the path (`{id}` stays a plain parameter, as the OpenAPI paths show it)."""
-    raw = request.path_params["id"]
-    if not raw.isdigit():
-        raise NotFound()
-    return await sessions.event_session(event, int(raw))
+    """The session named in the path."""
+    return await sessions.event_session(event, request.path_params["id"])
 
 
 @documented("The programme of one of the organisation's events", response=SessionList)
@@ -61,6 +57,6 @@ async def patch_session(request: Request) -> Response:
 routes = [
     Route("/events/{slug}/sessions", list_sessions, methods=["GET"], name="api_sessions"),
     Route("/events/{slug}/sessions", create_session, methods=["POST"], name="api_session_create"),
-    Route("/events/{slug}/sessions/{id}", get_session, methods=["GET"], name="api_session"),
-    Route("/events/{slug}/sessions/{id}", patch_session, methods=["PATCH"], name="api_session_patch"),
+    Route("/events/{slug}/sessions/{id:id}", get_session, methods=["GET"], name="api_session"),
+    Route("/events/{slug}/sessions/{id:id}", patch_session, methods=["PATCH"], name="api_session_patch"),
 ]

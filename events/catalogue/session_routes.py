@@ -16,7 +16,6 @@ from events.accounts.models import User
 from events.catalogue import services, sessions
 from events.catalogue.models import Event, Session
 from events.catalogue.session_schemas import session_values
-from events.dashboard import forms
 from events.dashboard.context import organiser_event
 from events.errors import Invalid
 from events.i18n import get_locale
@@ -108,7 +107,7 @@ async def create_session(request: Request) -> Response:
 
 async def _event_session(request: Request) -> tuple[User, Event, Session]:
     user, event = await organiser_event(request)
-    return user, event, await sessions.event_session(event, forms.path_id(request.path_params["id"]))
+    return user, event, await sessions.event_session(event, request.path_params["id"])
 
 
 def _session_page(
@@ -170,25 +169,25 @@ dashboard_routes = [
         name="dashboard_session_create",
     ),
     Route(
-        "/dashboard/events/{slug}/programme/{id}",
+        "/dashboard/events/{slug}/programme/{id:id}",
         session_page,
         methods=["GET"],
         name="dashboard_session",
     ),
     Route(
-        "/dashboard/events/{slug}/programme/{id}",
+        "/dashboard/events/{slug}/programme/{id:id}",
         update_session,
         methods=["POST"],
         name="dashboard_session_update",
     ),
     Route(
-        "/dashboard/events/{slug}/programme/{id}/cancel",
+        "/dashboard/events/{slug}/programme/{id:id}/cancel",
         cancel_session,
         methods=["POST"],
         name="dashboard_session_cancel",
     ),
     Route(
-        "/dashboard/events/{slug}/programme/{id}/restore",
+        "/dashboard/events/{slug}/programme/{id:id}/restore",
         restore_session,
         methods=["POST"],
         name="dashboard_session_restore",

@@ -164,7 +164,7 @@ routes = [
     Route("/events/{slug}/door-tokens", door_tokens, methods=["GET"], name="api_door_tokens"),
     Route("/events/{slug}/door-tokens", create_door_token, methods=["POST"], name="api_door_token_create"),
     Route(
-        "/events/{slug}/door-tokens/{token_id:int}/revoke",
+        "/events/{slug}/door-tokens/{token_id:id}/revoke",
         revoke_door_token,
         methods=["POST"],
         name="api_door_token_revoke",

@@ -50,8 +50,3 @@ def ids(form: FormData, name: str) -> list[Any]:
     """Chosen ids of a group of checkboxes; anything not a number is passed on to be refused."""
     chosen = [str(value) for value in form.getlist(name)]
     return [int(value) if value.isdigit() and len(value) < 10 else value for value in chosen]
-
-
-def path_id(value: str) -> int:
-    """A row id from the path; anything else (or too large for the column) finds nothing."""
-    return int(value) if value.isdigit() and len(value) < 10 else 0

@@ -105,14 +105,14 @@ async def ticket_type_create(request: Request) -> Response:
 
 async def ticket_type_page(request: Request) -> Response:
     user, event = await organiser_event(request)
-    found = await offers.ticket_type(event, forms.path_id(request.path_params["id"]))
+    found = await offers.ticket_type(event, request.path_params["id"])
     return _type_form(request, user, event, _type_values(found), ticket_type=found)
 
 
 async def ticket_type_update(request: Request) -> Response:
     user, event = await organiser_event(request)
     form = await checked_form(request)
-    found = await offers.ticket_type(event, forms.path_id(request.path_params["id"]))
+    found = await offers.ticket_type(event, request.path_params["id"])
     try:
         await offers.update_ticket_type(user, found, _type_data(form, event))
     except Invalid as error:
@@ -183,13 +183,13 @@ routes = [
         name="dashboard_ticket_type_new",
     ),
     Route(
-        "/dashboard/events/{slug}/tickets/{id}",
+        "/dashboard/events/{slug}/tickets/{id:id}",
         ticket_type_page,
         methods=["GET"],
         name="dashboard_ticket_type",
     ),
     Route(
-        "/dashboard/events/{slug}/tickets/{id}",
+        "/dashboard/events/{slug}/tickets/{id:id}",
         ticket_type_update,
         methods=["POST"],
         name="dashboard_ticket_type_update",

@@ -9,7 +9,6 @@ from starlette.routing import Route
 
 from events.accounts.auth import checked_form
 from events.catalogue.models import Event
-from events.dashboard.forms import path_id
 from events.errors import Invalid, NotFound
 from events.ticketing import attendees, manage
 from events.ticketing.models import Order, Ticket
@@ -52,7 +51,7 @@ async def _page(
 
 async def _order_ticket(request: Request) -> tuple[Order, Ticket]:
     order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
-    ticket = await Ticket.get_or_none(id=path_id(request.path_params["ticket_id"]), order_id=order.id)
+    ticket = await Ticket.get_or_none(id=request.path_params["ticket_id"], order_id=order.id)
     if ticket is None:
         raise NotFound()
     await ticket.fetch_related("ticket_type")
@@ -86,13 +85,13 @@ async def attendee_update(request: Request) -> Response:
 
 routes = [
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id}/attendee",
+        "/orders/{code}/{secret}/tickets/{ticket_id:id}/attendee",
         attendee_page,
         methods=["GET"],
         name="attendee_edit",
     ),
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id}/attendee",
+        "/orders/{code}/{secret}/tickets/{ticket_id:id}/attendee",
         attendee_update,
         methods=["POST"],
         name="attendee_update",

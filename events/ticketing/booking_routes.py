@@ -43,13 +43,13 @@ async def cancel(request: Request) -> Response:
 
 routes = [
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id:int}/sessions",
+        "/orders/{code}/{secret}/tickets/{ticket_id:id}/sessions",
         book,
         methods=["POST"],
         name="order_book_sessions",
     ),
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id:int}/sessions/{session_id:int}/cancel",
+        "/orders/{code}/{secret}/tickets/{ticket_id:id}/sessions/{session_id:id}/cancel",
         cancel,
         methods=["POST"],
         name="order_cancel_session",

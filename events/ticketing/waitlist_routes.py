@@ -9,7 +9,6 @@ from starlette.routing import Route
 
 from events.accounts.auth import checked_form, client_ip
 from events.catalogue.models import Event, TicketType
-from events.dashboard.forms import path_id
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
 from events.ticketing import orders, waitlist
@@ -38,7 +37,7 @@ async def _page(
 
 async def _event_and_type(request: Request) -> tuple[Event, TicketType]:
     event = await orders.event_on_sale(request.path_params["slug"])
-    return event, await waitlist.waiting_type(event, path_id(request.path_params["type_id"]))
+    return event, await waitlist.waiting_type(event, request.path_params["type_id"])
 
 
 async def waitlist_page(request: Request) -> Response:
@@ -62,9 +61,9 @@ async def waitlist_join(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/waiting-list/{type_id}", waitlist_page, methods=["GET"], name="waitlist_join"),
+    Route("/events/{slug}/waiting-list/{type_id:id}", waitlist_page, methods=["GET"], name="waitlist_join"),
     Route(
-        "/events/{slug}/waiting-list/{type_id}",
+        "/events/{slug}/waiting-list/{type_id:id}",
         waitlist_join,
         methods=["POST"],
         name="waitlist_join_submit",

@@ -7,6 +7,7 @@ Each API endpoint carries its OpenAPI description through `@documented`, so the 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from events.errors import N_, Invalid
 from events.i18n import gettext
 
 F = TypeVar("F", bound=Callable[..., Any])
+_CONVERTOR = re.compile(r"\{(\w+):\w+\}")
 
 
 async def json_body(request: Request) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def _walk(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, Route]]:
         if isinstance(route, Mount):
             found += _walk(list(route.routes), prefix + route.path)
         elif isinstance(route, Route) and hasattr(route.endpoint, "__openapi__"):
-            found.append((prefix + route.path, route))
+            found.append((_CONVERTOR.sub(r"{\1}", prefix + route.path), route))
     return found
 
 
