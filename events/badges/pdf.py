@@ -15,37 +15,19 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from events.badges import qr
+from events.fonts import BOLD, REGULAR
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-
-
-def _fonts() -> tuple[str, str]:
-    """DejaVu when installed (every accent and ligature of French), else the PDF core fonts."""
-    for folder in _FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            pdfmetrics.registerFont(TTFont("Colloque", str(regular)))
-            pdfmetrics.registerFont(TTFont("Colloque-Bold", str(bold)))
-            return "Colloque", "Colloque-Bold"
-    logger.warning("DejaVu fonts not found: PDFs fall back to Helvetica (apt-get install fonts-dejavu-core)")
-    return "Helvetica", "Helvetica-Bold"
-
-
-REGULAR, BOLD = _fonts()
 
 
 class Layout(StrEnum):

@@ -13,7 +13,6 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -22,11 +21,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from events.errors import N_
+from events.fonts import BOLD, CORE_FONTS, REGULAR
 from events.i18n import format_money, format_rate, gettext, use_locale
 from events.invoicing.models import Invoice, InvoiceKind
 from events.invoicing.services import (
@@ -38,24 +36,6 @@ from events.invoicing.services import (
 )
 
 logger = logging.getLogger(__name__)
-
-_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-
-
-def _fonts() -> tuple[str, str]:
-    """DejaVu when installed (every French accent, the narrow spaces of French numbers), else Helvetica."""
-    for folder in _FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            pdfmetrics.registerFont(TTFont("ColloqueInvoice", str(regular)))
-            pdfmetrics.registerFont(TTFont("ColloqueInvoice-Bold", str(bold)))
-            return "ColloqueInvoice", "ColloqueInvoice-Bold"
-    logger.warning("DejaVu fonts not found: invoices fall back to Helvetica")
-    return "Helvetica", "Helvetica-Bold"
-
-
-REGULAR, BOLD = _fonts()
-CORE_FONTS = REGULAR == "Helvetica"
 
 
 @dataclass(frozen=True)
