@@ -30,16 +30,26 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def checked_form(request: Request) -> FormData:
-    """The posted form, once its CSRF token matches the session's."""
-    form = await request.form()
-    sent = form.get(CSRF_FIELD)
+def check_csrf(request: Request, sent: object) -> None:
+    """Refuse unless `sent` (a form field or a header) is this session's CSRF token."""
     expected = request.session.get(SESSION_CSRF)
     if not isinstance(sent, str) or not isinstance(expected, str):
         raise CsrfFailed()
     if not secrets.compare_digest(sent.encode(), expected.encode()):
         raise CsrfFailed()
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, once its CSRF token matches the session's."""
+    form = await request.form()
+    check_csrf(request, form.get(CSRF_FIELD))
     return form
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of `Authorization: Bearer <token>`, if there is one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def client_ip(request: Request) -> str:
@@ -75,12 +85,12 @@ async def organiser(request: Request) -> User:
 
 async def api_organiser(request: Request) -> User:
     """The organiser behind `Authorization: Bearer <token>`."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(request)
+    if token is None:
         raise Unauthenticated()
-    if token.strip().startswith(DOOR_TOKEN_PREFIX):
+    if token.startswith(DOOR_TOKEN_PREFIX):
         raise Forbidden()
-    user = await services.user_for_token(token.strip())
+    user = await services.user_for_token(token)
     if user.role not in ORGANISER_ROLES:
         raise Forbidden()
     return user

@@ -7,8 +7,6 @@ of the scanner page; a session call that changes something must carry the page's
 
 from __future__ import annotations
 
-import secrets
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -31,36 +29,24 @@ from events.checkin.schemas import (
     list_out,
 )
 from events.checkin.tokens import Scanner
-from events.errors import CsrfFailed, Unauthenticated
+from events.errors import Unauthenticated
 from events.web.api import answer, documented, json_body
 from settings import settings
 
 CSRF_HEADER = "x-csrf-token"
 
 
-def _bearer(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def _check_csrf_header(request: Request) -> None:
-    sent = request.headers.get(CSRF_HEADER, "")
-    expected = request.session.get(auth.SESSION_CSRF)
-    if not isinstance(expected, str) or not secrets.compare_digest(sent.encode(), expected.encode()):
-        raise CsrfFailed()
-
-
 async def scanner(request: Request) -> Scanner:
     """Who scans at this event's door: a bearer token, else the signed-in user of the scanner page."""
     slug = request.path_params["slug"]
-    token = _bearer(request)
+    token = auth.bearer_token(request)
     if token is not None:
         return await tokens.token_scanner(token, slug)
     user = await auth.session_user(request)
     if user is None:
         raise Unauthenticated()
     if request.method != "GET":
-        _check_csrf_header(request)
+        auth.check_csrf(request, request.headers.get(CSRF_HEADER))
     return await tokens.user_scanner(user, slug)
 
 
