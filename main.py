@@ -42,6 +42,7 @@ from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
 from events.web.api import openapi_document
+from events.web.guards import InputGuard
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
 from events.web.templating import render
 from settings import ROOT, Settings, settings, tortoise_config
@@ -174,6 +175,7 @@ def create_app(
                 https_only=config.https,
             ),
             Middleware(LocaleMiddleware, default=config.default_locale),
+            Middleware(InputGuard, reject=domain_error),
         ],
         exception_handlers={
             DomainError: domain_error,

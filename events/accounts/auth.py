@@ -13,6 +13,7 @@ from starlette.requests import Request
 from events.accounts import services
 from events.accounts.models import Role, User
 from events.errors import CsrfFailed, Forbidden, Unauthenticated
+from events.validation import without_control_characters
 
 SESSION_USER = "uid"
 SESSION_EPOCH = "epoch"
@@ -40,10 +41,19 @@ def check_csrf(request: Request, sent: object) -> None:
 
 
 async def checked_form(request: Request) -> FormData:
-    """The posted form, once its CSRF token matches the session's."""
+    """The posted form, once its CSRF token matches the session's, without control characters.
+
+    Every organiser and public form comes through here, so a NUL byte typed into any field (which
+    PostgreSQL refuses) is dropped once, the same way `validation.validate` drops it from JSON.
+    """
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
-    return form
+    return FormData(
+        [
+            (name, without_control_characters(value) if isinstance(value, str) else value)
+            for name, value in form.multi_items()
+        ]
+    )
 
 
 def bearer_token(request: Request) -> str | None:

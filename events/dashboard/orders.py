@@ -66,10 +66,15 @@ async def order_cancel(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/events/{slug}/orders", orders_page, methods=["GET"], name="dashboard_orders"),
-    Route("/dashboard/events/{slug}/orders/{code}", order_page, methods=["GET"], name="dashboard_order"),
+    Route("/dashboard/events/{slug:slug}/orders", orders_page, methods=["GET"], name="dashboard_orders"),
     Route(
-        "/dashboard/events/{slug}/orders/{code}/cancel",
+        "/dashboard/events/{slug:slug}/orders/{code:code}",
+        order_page,
+        methods=["GET"],
+        name="dashboard_order",
+    ),
+    Route(
+        "/dashboard/events/{slug:slug}/orders/{code:code}/cancel",
         order_cancel,
         methods=["POST"],
         name="dashboard_order_cancel",

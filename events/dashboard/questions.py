@@ -68,9 +68,11 @@ async def question_create(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/events/{slug}/questions", questions_page, methods=["GET"], name="dashboard_questions"),
     Route(
-        "/dashboard/events/{slug}/questions",
+        "/dashboard/events/{slug:slug}/questions", questions_page, methods=["GET"], name="dashboard_questions"
+    ),
+    Route(
+        "/dashboard/events/{slug:slug}/questions",
         question_create,
         methods=["POST"],
         name="dashboard_question_create",

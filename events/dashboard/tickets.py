@@ -169,39 +169,39 @@ async def promo_create(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/events/{slug}/tickets", tickets_page, methods=["GET"], name="dashboard_tickets"),
+    Route("/dashboard/events/{slug:slug}/tickets", tickets_page, methods=["GET"], name="dashboard_tickets"),
     Route(
-        "/dashboard/events/{slug}/tickets",
+        "/dashboard/events/{slug:slug}/tickets",
         ticket_type_create,
         methods=["POST"],
         name="dashboard_ticket_type_create",
     ),
     Route(
-        "/dashboard/events/{slug}/tickets/new",
+        "/dashboard/events/{slug:slug}/tickets/new",
         ticket_type_new,
         methods=["GET"],
         name="dashboard_ticket_type_new",
     ),
     Route(
-        "/dashboard/events/{slug}/tickets/{id:id}",
+        "/dashboard/events/{slug:slug}/tickets/{id:id}",
         ticket_type_page,
         methods=["GET"],
         name="dashboard_ticket_type",
     ),
     Route(
-        "/dashboard/events/{slug}/tickets/{id:id}",
+        "/dashboard/events/{slug:slug}/tickets/{id:id}",
         ticket_type_update,
         methods=["POST"],
         name="dashboard_ticket_type_update",
     ),
     Route(
-        "/dashboard/events/{slug}/promo-codes/new",
+        "/dashboard/events/{slug:slug}/promo-codes/new",
         promo_new,
         methods=["GET"],
         name="dashboard_promo_new",
     ),
     Route(
-        "/dashboard/events/{slug}/promo-codes",
+        "/dashboard/events/{slug:slug}/promo-codes",
         promo_create,
         methods=["POST"],
         name="dashboard_promo_create",

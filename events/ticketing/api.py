@@ -64,10 +64,17 @@ async def organiser_cancel(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/orders", create_order, methods=["POST"], name="api_order_create"),
-    Route("/events/{slug}/orders", list_orders, methods=["GET"], name="api_orders"),
-    Route("/events/{slug}/orders/{code}", organiser_order, methods=["GET"], name="api_order"),
-    Route("/events/{slug}/orders/{code}/cancel", organiser_cancel, methods=["POST"], name="api_order_cancel"),
-    Route("/orders/{code}/{secret}", buyer_order, methods=["GET"], name="api_buyer_order"),
-    Route("/orders/{code}/{secret}/cancel", buyer_cancel, methods=["POST"], name="api_buyer_cancel"),
+    Route("/events/{slug:slug}/orders", create_order, methods=["POST"], name="api_order_create"),
+    Route("/events/{slug:slug}/orders", list_orders, methods=["GET"], name="api_orders"),
+    Route("/events/{slug:slug}/orders/{code:code}", organiser_order, methods=["GET"], name="api_order"),
+    Route(
+        "/events/{slug:slug}/orders/{code:code}/cancel",
+        organiser_cancel,
+        methods=["POST"],
+        name="api_order_cancel",
+    ),
+    Route("/orders/{code:code}/{secret:secret}", buyer_order, methods=["GET"], name="api_buyer_order"),
+    Route(
+        "/orders/{code:code}/{secret:secret}/cancel", buyer_cancel, methods=["POST"], name="api_buyer_cancel"
+    ),
 ]

@@ -147,11 +147,16 @@ async def resend_confirmation(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/register", register_page, methods=["GET"], name="register"),
-    Route("/events/{slug}/register", register, methods=["POST"], name="register_submit"),
-    Route("/orders/{code}/{secret}", order_page, methods=["GET"], name="order_page"),
-    Route("/orders/{code}/{secret}/cancel", cancel_order, methods=["POST"], name="order_cancel"),
-    Route("/orders/{code}/{secret}/resend", resend_confirmation, methods=["POST"], name="order_resend"),
+    Route("/events/{slug:slug}/register", register_page, methods=["GET"], name="register"),
+    Route("/events/{slug:slug}/register", register, methods=["POST"], name="register_submit"),
+    Route("/orders/{code:code}/{secret:secret}", order_page, methods=["GET"], name="order_page"),
+    Route("/orders/{code:code}/{secret:secret}/cancel", cancel_order, methods=["POST"], name="order_cancel"),
+    Route(
+        "/orders/{code:code}/{secret:secret}/resend",
+        resend_confirmation,
+        methods=["POST"],
+        name="order_resend",
+    ),
     *booking_routes.routes,
     *waitlist_routes.routes,
     *attendee_routes.routes,
