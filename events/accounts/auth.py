@@ -93,6 +93,16 @@ async def organiser(request: Request) -> User:
     return user
 
 
+async def token_organiser(request: Request) -> User | None:
+    """The organiser whose valid token the call carries, or None (anonymous, or not an organiser's)."""
+    if bearer_token(request) is None:
+        return None
+    try:
+        return await api_organiser(request)
+    except (Unauthenticated, Forbidden):
+        return None
+
+
 async def api_organiser(request: Request) -> User:
     """The organiser behind `Authorization: Bearer <token>`."""
     token = bearer_token(request)

@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import api_organiser
+from events.accounts.auth import api_organiser, client_ip, token_organiser
 from events.catalogue.services import organiser_event
 from events.payments import refunds
 from events.payments.schemas import CancelIn
-from events.ticketing import manage, orders
+from events.ticketing import limits, manage, orders
 from events.ticketing.order_schemas import OrderIn, OrderOut
 from events.validation import validate
 from events.web.api import answer, documented, json_body
@@ -20,7 +20,9 @@ from events.web.api import answer, documented, json_body
     "Register: create an order and its tickets", body=OrderIn, response=OrderOut, status=201, auth=False
 )
 async def create_order(request: Request) -> Response:
-    order = await orders.place_order(request.path_params["slug"], await json_body(request))
+    anonymous = await token_organiser(request) is None
+    async with limits.order_rate(client_ip(request) if anonymous else None):
+        order = await orders.place_order(request.path_params["slug"], await json_body(request))
     return answer(await manage.order_json(order), status_code=201)
 
 

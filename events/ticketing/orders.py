@@ -32,7 +32,7 @@ from events.errors import (
 )
 from events.i18n import gettext
 from events.mail.models import OutboxMessage
-from events.ticketing import secrets
+from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import live_order_filter, on_sale, remaining, usage
 from events.ticketing.models import (
@@ -243,6 +243,8 @@ async def place_order(slug: str, data: object) -> Order:
     key = await secrets.event_key(event)
     order = _new_order(event, request, promo, priced)
     tickets = _new_tickets(event, key, request, priced, answers, types)
+    if order.status == OrderStatus.PENDING:
+        await limits.check_held_places(order.buyer_email, len(tickets))
     mail = confirmation(order, event, tickets, types) if order.status == OrderStatus.PAID else None
     bookings = [item.sessions for item in request.tickets]
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form
+from events.accounts.auth import checked_form, client_ip
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
 from events.errors import DomainError, Invalid
@@ -20,6 +20,7 @@ from events.ticketing import (
     attendee_routes,
     attendees,
     booking_routes,
+    limits,
     manage,
     orders,
     waitlist,
@@ -89,7 +90,8 @@ async def register(request: Request) -> Response:
     for ticket in data["tickets"]:
         quantities[ticket["ticket_type"]] = quantities.get(ticket["ticket_type"], 0) + 1
     try:
-        order = await orders.place_order(event.slug, data)
+        async with limits.order_rate(client_ip(request)):
+            order = await orders.place_order(event.slug, data)
     except Invalid as error:
         return await _register_page(
             request, event, quantities, values=form, errors=form_errors(error.details), status_code=422
