@@ -89,7 +89,6 @@ def _routes() -> list[BaseRoute]:
         *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
-        *session_routes.dashboard_routes,
     ]
 
 

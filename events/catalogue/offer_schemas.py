@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -202,3 +202,11 @@ def question_out(question: Question) -> dict[str, Any]:
         "sensitive": question.sensitive,
         "position": question.position,
     }
+
+
+class BadgeColours(BaseModel):
+    """The colour band of each ticket type on its badges, by ticket type id (`#rrggbb`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    colours: dict[Annotated[int, Field(ge=1, le=2**31 - 1)], Annotated[str, Field(max_length=20)]]

@@ -47,7 +47,7 @@ from events.catalogue.session_schemas import (
 from events.errors import N_, Conflict, EventNotEditable, Invalid, NotFound
 from events.i18n import gettext, ngettext
 from events.ticketing.models import OrderStatus, SessionBooking, Ticket, TicketStatus
-from events.validation import field_errors, validate
+from events.validation import field_errors
 from events.web.pagecache import public_pages
 from settings import settings
 
@@ -226,10 +226,10 @@ def _action(before: SessionStatus, after: SessionStatus) -> str:
     return "session.cancelled" if after == SessionStatus.CANCELLED else "session.restored"
 
 
-async def update_session(user: User, event: Event, session: Session, data: dict[str, Any]) -> Session:
+async def update_session(user: User, event: Event, session: Session, patch: SessionPatch) -> Session:
     """Change some fields; cancelling this way tells the attendees, as `cancel_session` does."""
     _editable(event)
-    changes = validate(SessionPatch, data).model_dump(exclude_unset=True)
+    changes = patch.model_dump(exclude_unset=True)
     values = validate_session(event, {**session_values(session), **changes})
     async with in_transaction():
         await _lock(session)
@@ -251,13 +251,13 @@ async def cancel_session(user: User, event: Event, session: Session) -> Session:
     """Mark the session cancelled (it stays in the programme and the feeds) and tell its attendees."""
     if session.status == SessionStatus.CANCELLED:
         return session
-    return await update_session(user, event, session, {"status": SessionStatus.CANCELLED})
+    return await update_session(user, event, session, SessionPatch(status=SessionStatus.CANCELLED))
 
 
 async def restore_session(user: User, event: Event, session: Session) -> Session:
     if session.status == SessionStatus.SCHEDULED:
         return session
-    return await update_session(user, event, session, {"status": SessionStatus.SCHEDULED})
+    return await update_session(user, event, session, SessionPatch(status=SessionStatus.SCHEDULED))
 
 
 async def _attendees(session: Session) -> list[Ticket]:

@@ -20,9 +20,9 @@ from events.audit import services as audit
 from events.catalogue.models import Event, TicketType
 from events.checkin.models import CheckinList, ListTicketState, ScanNonce
 from events.checkin.schemas import CheckinListIn, list_out, unprintable
-from events.dashboard.stats import sold_by_type
 from events.errors import N_, Invalid, NotFound
 from events.i18n import gettext
+from events.ticketing.figures import sold_by_type
 from events.ticketing.models import OrderStatus, Ticket, TicketStatus
 from events.validation import validate
 

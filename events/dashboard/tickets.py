@@ -19,8 +19,8 @@ from events.catalogue.offer_schemas import (
     money,
     ticket_type_values,
 )
-from events.dashboard import stats
 from events.dashboard.context import organiser_event
+from events.ticketing import figures
 from events.web import forms
 from events.web.forms import FormState
 from events.web.templating import render
@@ -60,8 +60,8 @@ async def tickets_page(request: Request) -> Response:
         "user": user,
         "event": event,
         "current": "tickets",
-        "types": await stats.type_figures(event),
-        "promos": await stats.promo_figures(event),
+        "types": await figures.type_figures(event),
+        "promos": await figures.promo_figures(event),
         "notice": request.query_params.get("notice"),
     }
     return render(request, "dashboard/tickets.html", context)

@@ -107,7 +107,7 @@ def see_other(target: Target, notice: str | None = None) -> RedirectResponse:
 async def form_cycle(
     request: Request,
     *,
-    schema: type[M],
+    schema: type[M] | Callable[[Mapping[str, object]], M],
     read: Callable[[FormData], Mapping[str, object]],
     save: Callable[[M], Awaitable[R]],
     page: Page,
@@ -120,19 +120,20 @@ async def form_cycle(
 
     `shown` gives the values to put back in the fields when they differ from what `read` gives the
     schema (a textarea read as lines is shown as typed); `problems` are the domain errors a public form
-    explains above itself (sold out, already waiting) instead of leaving its page.
+    explains above itself (sold out, already waiting) instead of leaving its page. `schema` is the
+    area's pydantic input, or a function that validates into it when the rules need the event (a
+    programme session must fall within the event's days).
     """
     form = await checked_form(request)
     data = read(form)
     try:
-        result = await save(validate(schema, data))
+        values = validate(schema, data) if isinstance(schema, type) else schema(data)
+        result = await save(values)
     except Invalid as error:
-        values = shown(form) if shown else data
-        return await page(FormState(values, error.details, status=error.status))
+        return await page(FormState(shown(form) if shown else data, error.details, status=error.status))
     except problems as error:
-        values = shown(form) if shown else data
         message = gettext(error.message, **error.params)
-        return await page(FormState(values, problem=message, status=error.status))
+        return await page(FormState(shown(form) if shown else data, problem=message, status=error.status))
     return see_other(done(result), notice)
 
 
