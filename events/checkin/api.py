@@ -42,7 +42,7 @@ async def scanner(request: Request) -> Scanner:
     token = auth.bearer_token(request)
     if token is not None:
         return await tokens.token_scanner(token, slug)
-    user = await auth.session_user(request)
+    user = await auth.login_session_user(request)
     if user is None:
         raise Unauthenticated()
     if request.method != "GET":

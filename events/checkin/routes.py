@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import session_user
+from events.accounts.auth import login_session_user
 from events.accounts.models import User
 from events.catalogue.models import Event, EventStatus
 from events.checkin import services, tokens
@@ -18,7 +18,7 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 async def _signed_in(request: Request) -> User:
-    user = await session_user(request)
+    user = await login_session_user(request)
     if user is None:
         raise Unauthenticated()
     return user

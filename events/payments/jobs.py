@@ -14,8 +14,8 @@ from events.worker import register_job
 RECONCILE_EVERY = 60.0
 
 
-async def expire_sessions() -> int:
-    return await services.expire_lapsed_sessions() if gateway.configured() else 0
+async def expire_checkout_sessions() -> int:
+    return await services.expire_lapsed_checkout_sessions() if gateway.configured() else 0
 
 
 async def push_refunds() -> int:
@@ -26,6 +26,6 @@ async def reconcile() -> int:
     return await services.reconcile_pending() if gateway.configured() else 0
 
 
-register_job("expire lapsed Stripe sessions", expire_sessions)
+register_job("expire lapsed Stripe sessions", expire_checkout_sessions)
 register_job("push pending refunds", push_refunds)
 register_job("reconcile pending payments", reconcile, every=RECONCILE_EVERY)

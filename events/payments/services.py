@@ -87,7 +87,7 @@ async def checkout_url(order: Order) -> str:
     once lead to one session. Once paid, the answer is the order page itself.
     """
     if order.stripe_session_id and order.stripe_session_closed_at is None:
-        session = await gateway.retrieve_session(order.stripe_session_id)
+        session = await gateway.retrieve_checkout_session(order.stripe_session_id)
         if session.status == "open" and session.url and _payable(order):
             return session.url
         if session.status != "open":
@@ -98,10 +98,10 @@ async def checkout_url(order: Order) -> str:
         return order_url(order)
     if not _payable(order):
         raise OrderNotPayable()
-    return await _new_session(order)
+    return await _new_checkout_session(order)
 
 
-async def _new_session(order: Order) -> str:
+async def _new_checkout_session(order: Order) -> str:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id")
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
@@ -134,7 +134,7 @@ async def _new_session(order: Order) -> str:
 
 async def fulfil(session_id: str) -> Order | None:
     """Bring our order in line with this Checkout Session as Stripe holds it now. Idempotent."""
-    return await apply(await gateway.retrieve_session(session_id))
+    return await apply(await gateway.retrieve_checkout_session(session_id))
 
 
 async def apply(session: CheckoutSession) -> Order | None:
@@ -150,7 +150,7 @@ async def apply(session: CheckoutSession) -> Order | None:
     to_push: Refund | None = None
     async with in_transaction():
         order = await lock_order(order)
-        await _note_session(order, session)
+        await _note_checkout_session(order, session)
         if session.paid:
             to_push = await _accept(order, session)
             if session.payment_intent == order.stripe_payment_intent:
@@ -164,7 +164,7 @@ async def apply(session: CheckoutSession) -> Order | None:
     return await Order.get(id=order.id).select_related("event")
 
 
-async def _note_session(order: Order, session: CheckoutSession) -> None:
+async def _note_checkout_session(order: Order, session: CheckoutSession) -> None:
     fields: dict[str, Any] = {}
     if order.stripe_session_id is None:
         fields["stripe_session_id"] = session.id
@@ -275,7 +275,7 @@ async def handle_webhook(event: WebhookEvent) -> str:
         return "duplicate"
     session_id: str | None = event.object_id
     if event.type == "charge.refunded":
-        session_id = await _session_of_payment(event.payment_intent)
+        session_id = await _checkout_session_of_payment(event.payment_intent)
     if session_id:
         await fulfil(session_id)
     await StripeEvent.filter(id=event.id).update(processed_at=clock.now())
@@ -298,13 +298,13 @@ async def _claim(event: WebhookEvent) -> bool:
         return bool(taken)
 
 
-async def _session_of_payment(payment_intent: str | None) -> str | None:
+async def _checkout_session_of_payment(payment_intent: str | None) -> str | None:
     if not payment_intent:
         return None
     order = await Order.get_or_none(stripe_payment_intent=payment_intent)
     if order is not None and order.stripe_session_id:
         return order.stripe_session_id
-    session = await gateway.session_for_payment_intent(payment_intent)
+    session = await gateway.checkout_session_for_payment_intent(payment_intent)
     return session.id if session else None
 
 
@@ -340,7 +340,7 @@ async def reconcile_pending(limit: int = 100) -> int:
     return changed
 
 
-async def expire_lapsed_sessions(limit: int = 50) -> int:
+async def expire_lapsed_checkout_sessions(limit: int = 50) -> int:
     """Worker: close at Stripe the sessions of orders whose hold lapsed (or that were cancelled)."""
     now = clock.now()
     lapsed = (
@@ -356,11 +356,11 @@ async def expire_lapsed_sessions(limit: int = 50) -> int:
     for order in lapsed:
         assert order.stripe_session_id is not None
         try:
-            session = await gateway.expire_session(
+            session = await gateway.expire_checkout_session(
                 order.stripe_session_id, idempotency_key=f"expire-{order.stripe_session_id}"
             )
         except GatewayError:  # no longer open: paid just in time, or already expired
-            session = await gateway.retrieve_session(order.stripe_session_id)
+            session = await gateway.retrieve_checkout_session(order.stripe_session_id)
         await apply(session)
         closed += 1
     return closed

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 from tortoise.transactions import in_transaction
 
@@ -28,6 +29,13 @@ from events.validation import validate
 ATTENDEE_FIELDS = ("name", "email", "organisation", "job_title")
 EDITABLE_ORDERS = (OrderStatus.PAID, OrderStatus.PENDING)
 FORM_PREFIX = "ticket-0-"
+
+
+class AttendeeForm(BaseModel):
+    """One attendee's form as `read_form` reads it; `update_attendee` holds it to the event's questions."""
+
+    attendee: dict[str, str]
+    answers: dict[str, str | bool | list[str]] = Field(default_factory=dict)
 
 
 def edit_deadline(event: Event) -> datetime:

@@ -134,8 +134,15 @@ def _consent_errors(data: object) -> dict[str, str]:
     return {}
 
 
-def _read(data: object) -> OrderIn:
-    """The request, or every field error at once (consent included) so a form shows them together."""
+def read_order(data: object) -> OrderIn:
+    """The request, or every field error at once (consent included) so a form shows them together.
+
+    An `OrderIn` already read is given back once its consent is checked again (the form cycle reads it).
+    """
+    if isinstance(data, OrderIn):
+        if consent := _consent_errors(data.model_dump(include={"consents"})):
+            raise Invalid(consent)
+        return data
     errors = _consent_errors(data)
     try:
         request = validate(OrderIn, data)
@@ -209,7 +216,7 @@ async def _check_promo_uses(promo: PromoCode | None) -> None:
         raise PromoCodeExhausted()
 
 
-async def place_order(slug: str, data: object) -> Order:
+async def place_order(slug: str, data: OrderIn | object) -> Order:
     """Create an order and its tickets together, or nothing.
 
     A free order is paid at once; one with something to pay is pending and holds its places until
@@ -217,7 +224,7 @@ async def place_order(slug: str, data: object) -> Order:
     the transaction, which then holds the event's lock for a handful of statements only.
     """
     event = await event_on_sale(slug)
-    request = _read(data)
+    request = read_order(data)
     promo = await find_promo(event, request.promo_code)
     unlocked = await promo_type_ids(promo)
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}

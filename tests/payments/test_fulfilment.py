@@ -222,10 +222,10 @@ async def test_lapsed_hold_expires_the_stripe_session_through_the_api(
     with clock.frozen(clock.now()) as advance:
         order = await pending_order(shop)
         session_id = await open_session(client, order)
-        assert await jobs.expire_sessions() == 0  # the hold still runs
+        assert await jobs.expire_checkout_sessions() == 0  # the hold still runs
         advance(timedelta(minutes=16))
-        assert await jobs.expire_sessions() == 1
-        assert await jobs.expire_sessions() == 0  # once
+        assert await jobs.expire_checkout_sessions() == 1
+        assert await jobs.expire_checkout_sessions() == 0  # once
     assert fake_stripe.sessions[session_id]["status"] == "expired"
     expiring = [r for r in fake_stripe.requests if r.path.endswith("/expire")]
     assert len(expiring) == 1 and expiring[0].idempotency_key
@@ -314,7 +314,7 @@ async def test_payment_made_just_before_the_session_is_expired_is_honoured(
         session_id = await open_session(client, order)
         advance(timedelta(minutes=16))
         fake_stripe.complete(session_id)  # the buyer paid; our expiry comes a second too late
-        assert await jobs.expire_sessions() == 1
+        assert await jobs.expire_checkout_sessions() == 1
     await order.refresh_from_db()
     assert order.status == "paid"
 
