@@ -34,7 +34,7 @@ def _type_fields(values: TicketTypeInput) -> dict[str, Any]:
     return fields
 
 
-def _type_snapshot(ticket_type: TicketType) -> dict[str, Any]:
+def _type_snapshot(ticket_type: TicketType) -> dict[str, object]:
     values = ticket_type_values(ticket_type)
     return {key: str(value) if value is not None else None for key, value in values.items()}
 

@@ -134,15 +134,15 @@ async def event_session(event: Event, session_id: int) -> Session:
     return session
 
 
-def session_json(event: Event, session: Session, booked: int) -> dict[str, Any]:
+def session_json(event: Event, session: Session, booked: int) -> dict[str, object]:
     return session_out(session, event.timezone, booked)
 
 
-async def sessions_json(event: Event) -> list[dict[str, Any]]:
+async def sessions_json(event: Event) -> list[dict[str, object]]:
     return [session_json(event, s, booked) for s, booked in await sessions_with_counts(event)]
 
 
-async def public_sessions_json(event: Event) -> list[dict[str, Any]]:
+async def public_sessions_json(event: Event) -> list[dict[str, object]]:
     """The `sessions` of the public event JSON (`GET /api/v1/public/events/{slug}`)."""
     return await sessions_json(event)
 
@@ -175,7 +175,7 @@ def validate_session(event: Event, data: object) -> SessionInput:
         raise Invalid(field_errors(exc)) from None
 
 
-def _snapshot(session: Session) -> dict[str, Any]:
+def _snapshot(session: Session) -> dict[str, object]:
     values = session_values(session)
     values["starts_at"] = session.starts_at.isoformat()
     values["ends_at"] = session.ends_at.isoformat()
@@ -238,7 +238,7 @@ async def update_session(user: User, event: Event, session: Session, patch: Sess
         for name, value in values.model_dump().items():
             setattr(session, name, value)
         await session.save()
-        action = _action(SessionStatus(before["status"]), session.status)
+        action = _action(SessionStatus(str(before["status"])), session.status)
         if action == "session.cancelled":
             await notify_session_cancelled(session, await _attendees(session))
         after = _snapshot(session)

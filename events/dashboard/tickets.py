@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -41,7 +39,7 @@ def _type_data(form: FormData, event: Event) -> dict[str, object]:
     }
 
 
-def _type_values(ticket_type: TicketType) -> dict[str, Any]:
+def _type_values(ticket_type: TicketType) -> dict[str, object]:
     """The stored values, amounts written as the form shows them (two decimals)."""
     return {
         **ticket_type_values(ticket_type),

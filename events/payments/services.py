@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -165,7 +164,7 @@ async def apply(session: CheckoutSession) -> Order | None:
 
 
 async def _note_checkout_session(order: Order, session: CheckoutSession) -> None:
-    fields: dict[str, Any] = {}
+    fields: dict[str, object] = {}
     if order.stripe_session_id is None:
         fields["stripe_session_id"] = session.id
     if session.payment_intent and order.stripe_payment_intent is None:
@@ -369,7 +368,7 @@ async def expire_lapsed_checkout_sessions(limit: int = 50) -> int:
 # ---------------------------------------------------------------- what the order page shows
 
 
-async def payment_view(order: Order) -> dict[str, Any]:
+async def payment_view(order: Order) -> dict[str, object]:
     documents = await invoicing.order_documents(order)
     made = await Refund.filter(order_id=order.id).order_by("id")
     refundable = await refunds.refundable_cents(order)

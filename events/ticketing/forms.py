@@ -7,6 +7,7 @@ service (`tickets.0.attendee.name`) are mapped onto them so messages sit beside 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -18,7 +19,7 @@ BUYER_FIELDS = ("name", "email", "organisation", "vat_id", "address", "country")
 MAX_TICKETS = 50
 
 
-def chosen_quantities(params: Any, type_ids: list[int]) -> dict[int, int]:
+def chosen_quantities(params: Mapping[str, str], type_ids: list[int]) -> dict[int, int]:
     """`type-<id>=<n>` pairs from the ticket chooser, bounded and with zeros dropped."""
     chosen: dict[int, int] = {}
     for type_id in type_ids:
@@ -38,7 +39,7 @@ def _answer(form: FormData, index: int, question: Question) -> Any:
     return str(form.get(name, "")).strip()
 
 
-def _numbers(values: list[Any]) -> list[int]:
+def _numbers(values: Sequence[object]) -> list[int]:
     return [int(str(v)) for v in values if str(v).isdigit()]
 
 
@@ -89,5 +90,5 @@ def field_name(error_key: str) -> str:
     return error_key.replace("consents.", "")
 
 
-def form_errors(details: dict[str, Any]) -> dict[str, str]:
+def form_errors(details: dict[str, object]) -> dict[str, str]:
     return {field_name(key): str(message) for key, message in details.items()}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.accounts.services import normalise_email
@@ -52,7 +50,7 @@ class TicketIn(BaseModel):
 
     ticket_type: int
     attendee: AttendeeIn
-    answers: dict[str, Any] = Field(default_factory=dict)
+    answers: dict[str, object] = Field(default_factory=dict)
     sessions: list[int] = Field(default_factory=list, max_length=50)
 
 
@@ -121,7 +119,7 @@ def pay_url(order: Order) -> str:
     return f"{order_url(order)}/pay"
 
 
-def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, Any]:
+def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, object]:
     base = order_url(order)
     return {
         "id": ticket.id,
@@ -148,7 +146,7 @@ def order_out(
     sessions: dict[int, list[int]],
     payment_url: str | None = None,
     has_invoice: bool = False,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     return {
         "code": order.code,
         "secret": order.secret,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -104,7 +103,7 @@ async def register(request: Request) -> Response:
     )
 
 
-async def _order_context(order: Order) -> dict[str, Any]:
+async def _order_context(order: Order) -> dict[str, object]:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
     booked: dict[int, list[Session]] = {}

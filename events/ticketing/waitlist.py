@@ -30,7 +30,6 @@ from events.mail import services as mail
 from events.ticketing.availability import on_sale, remaining, usage
 from events.ticketing.models import WaitingListEntry, WaitingStatus
 from events.validation import EMAIL_PATTERN, validate
-from events.worker import register_job
 from settings import settings
 
 ACTIVE = (WaitingStatus.WAITING, WaitingStatus.OFFERED)
@@ -200,6 +199,3 @@ async def waiting_counts(event: Event) -> dict[int, int]:
         .values_list("ticket_type_id", "n")
     )
     return {int(type_id): int(n) for type_id, n in rows}
-
-
-register_job("offer waiting-list places", offer_places, every=15.0)

@@ -23,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 _CONVERTOR = re.compile(r"\{(\w+):\w+\}")
 
 
-async def json_body(request: Request) -> dict[str, Any]:
+async def json_body(request: Request) -> dict[str, object]:
     try:
         body = json.loads(await request.body() or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -84,16 +84,16 @@ def _walk(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, Route]]:
     return found
 
 
-def _ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
+def _ref(model: type[BaseModel], components: dict[str, object]) -> dict[str, str]:
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     components.update(schema.pop("$defs", {}))
     components[model.__name__] = schema
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _operation(route: Route, method: str, components: dict[str, Any]) -> dict[str, Any]:
+def _operation(route: Route, method: str, components: dict[str, object]) -> dict[str, object]:
     doc = route.endpoint.__openapi__  # type: ignore[attr-defined]
-    responses: dict[str, Any] = {
+    responses: dict[str, object] = {
         str(doc["status"]): {
             "description": "OK",
             "content": {
@@ -107,7 +107,7 @@ def _operation(route: Route, method: str, components: dict[str, Any]) -> dict[st
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         },
     }
-    operation: dict[str, Any] = {
+    operation: dict[str, object] = {
         "summary": doc["summary"],
         "operationId": f"{route.name}_{method}",
         "responses": responses,
@@ -122,9 +122,9 @@ def _operation(route: Route, method: str, components: dict[str, Any]) -> dict[st
     return operation
 
 
-def openapi_document(routes: list[BaseRoute], server: str) -> dict[str, Any]:
-    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
-    paths: dict[str, Any] = {}
+def openapi_document(routes: list[BaseRoute], server: str) -> dict[str, object]:
+    components: dict[str, object] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, dict[str, object]] = {}
     for path, route in _walk(routes):
         for method in sorted(route.methods or {"GET"}):
             if method == "HEAD":
