@@ -41,6 +41,7 @@ from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
+from events.web import links
 from events.web.api import openapi_document
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
 from events.web.templating import render
@@ -160,8 +161,10 @@ def create_app(
         ):
             yield
 
+    routes = _routes()
+    links.use_routes(routes)
     return Starlette(
-        routes=_routes(),
+        routes=routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=config.https),
             Middleware(

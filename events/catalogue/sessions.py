@@ -48,8 +48,8 @@ from events.errors import N_, Conflict, EventNotEditable, Invalid, NotFound
 from events.i18n import gettext, ngettext
 from events.ticketing.models import OrderStatus, SessionBooking, Ticket, TicketStatus
 from events.validation import field_errors
+from events.web import links
 from events.web.pagecache import public_pages
-from settings import settings
 
 
 class UnknownSession(Invalid):
@@ -289,8 +289,8 @@ async def notify_session_cancelled(session: Session, tickets: Sequence[Ticket]) 
                 "session": session,
                 "event": event,
                 "name": ticket.attendee_name,
-                "programme_url": f"{settings.base_url}/events/{event.slug}/programme",
-                "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
+                "programme_url": links.absolute("event_programme", slug=event.slug),
+                "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
             },
             kind="session_cancelled",
             dedupe_key=f"session-cancelled:{session.id}:{session.sequence}:{ticket.id}",

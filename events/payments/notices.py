@@ -13,6 +13,7 @@ from events.mail import services as mail
 from events.payments.models import Refund
 from events.ticketing.models import Order
 from events.ticketing.order_schemas import order_url
+from events.web import links
 from settings import settings
 
 ALERT_MISMATCH = "amount_mismatch"
@@ -68,7 +69,7 @@ async def _organisers(event: Event) -> list[User]:
 
 async def alert_organisers(order: Order, event: Event, reason: str, key: str, **details: object) -> None:
     """An e-mail to the organisation's owners about an order that needs a person to look at it."""
-    dashboard_url = f"{settings.base_url}/dashboard/events/{event.slug}"
+    dashboard_url = links.absolute("dashboard_event", slug=event.slug)
     for person in await _organisers(event):
         await mail.enqueue_template(
             "payments/mail/organiser_alert",

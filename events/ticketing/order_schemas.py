@@ -9,7 +9,7 @@ from events.catalogue.offer_schemas import money
 from events.errors import N_
 from events.ticketing.models import Order, Ticket
 from events.validation import EMAIL_PATTERN
-from settings import settings
+from events.web import links
 
 
 def _email(value: str) -> str:
@@ -111,16 +111,15 @@ class OrderOut(BaseModel):
 
 
 def order_url(order: Order) -> str:
-    return f"{settings.base_url}/orders/{order.code}/{order.secret}"
+    return links.absolute("order_page", code=order.code, secret=order.secret)
 
 
 def pay_url(order: Order) -> str:
     """The page that makes (or reuses) the order's Checkout Session and sends the buyer there."""
-    return f"{order_url(order)}/pay"
+    return links.absolute("order_pay", code=order.code, secret=order.secret)
 
 
 def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, object]:
-    base = order_url(order)
     return {
         "id": ticket.id,
         "ticket_type": ticket.ticket_type_id,
@@ -132,9 +131,9 @@ def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str
         },
         "status": str(ticket.status),
         "secret": ticket.secret,
-        "qr_url": f"{base}/tickets/{ticket.id}.png",
-        "pdf_url": f"{base}/tickets/{ticket.id}.pdf",
-        "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
+        "qr_url": links.absolute("ticket_qr", code=order.code, secret=order.secret, ticket_id=ticket.id),
+        "pdf_url": links.absolute("ticket_pdf", code=order.code, secret=order.secret, ticket_id=ticket.id),
+        "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
         "sessions": session_ids,
     }
 

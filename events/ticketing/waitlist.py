@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tortoise.expressions import F
@@ -30,7 +29,7 @@ from events.mail import services as mail
 from events.ticketing.availability import on_sale, remaining, usage
 from events.ticketing.models import WaitingListEntry, WaitingStatus
 from events.validation import EMAIL_PATTERN, validate
-from settings import settings
+from events.web import links
 
 ACTIVE = (WaitingStatus.WAITING, WaitingStatus.OFFERED)
 JOIN_LIMIT = 20
@@ -100,8 +99,8 @@ async def join(
 
 def offer_url(event: Event, entry: WaitingListEntry) -> str:
     """The registration page with the offered ticket chosen and the offer carried into the form."""
-    query = urlencode({f"type-{entry.ticket_type_id}": 1, "offer": entry.offer_token})
-    return f"{settings.base_url}/events/{event.slug}/register?{query}"
+    query = {f"type-{entry.ticket_type_id}": 1, "offer": entry.offer_token}
+    return links.absolute("register", query=query, slug=event.slug)
 
 
 async def live_offer(event: Event, token: str | None) -> WaitingListEntry | None:
