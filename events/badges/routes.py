@@ -43,8 +43,13 @@ async def order_pdf(request: Request) -> Response:
 
 
 routes = [
-    Route("/orders/{code}/{secret}/tickets.pdf", order_pdf, methods=["GET"], name="order_tickets_pdf"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.png", ticket_png, name="ticket_qr"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.svg", ticket_svg, name="ticket_qr_svg"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.pdf", ticket_pdf, name="ticket_pdf"),
+    Route(
+        "/orders/{code:code}/{secret:secret}/tickets.pdf",
+        order_pdf,
+        methods=["GET"],
+        name="order_tickets_pdf",
+    ),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.png", ticket_png, name="ticket_qr"),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.svg", ticket_svg, name="ticket_qr_svg"),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.pdf", ticket_pdf, name="ticket_pdf"),
 ]

@@ -60,5 +60,5 @@ async def programme(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/programme", programme, methods=["GET"], name="event_programme"),
+    Route("/events/{slug:slug}/programme", programme, methods=["GET"], name="event_programme"),
 ]

@@ -51,5 +51,5 @@ async def scanner_page(request: Request) -> Response:
 
 routes = [
     Route("/scan", scanner_index, methods=["GET"], name="scanner_index"),
-    Route("/scan/{slug}", scanner_page, methods=["GET"], name="scanner"),
+    Route("/scan/{slug:slug}", scanner_page, methods=["GET"], name="scanner"),
 ]

@@ -95,11 +95,14 @@ async def badge_colours(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/events/{slug}/badges", badges_page, methods=["GET"], name="dashboard_badges"),
+    Route("/dashboard/events/{slug:slug}/badges", badges_page, methods=["GET"], name="dashboard_badges"),
     Route(
-        "/dashboard/events/{slug}/badges.pdf", badges_download, methods=["GET"], name="dashboard_badges_pdf"
+        "/dashboard/events/{slug:slug}/badges.pdf",
+        badges_download,
+        methods=["GET"],
+        name="dashboard_badges_pdf",
     ),
     forms.form_route(
-        "/dashboard/events/{slug}/badges/colours", badge_colours, name="dashboard_badge_colours"
+        "/dashboard/events/{slug:slug}/badges/colours", badge_colours, name="dashboard_badge_colours"
     ),
 ]

@@ -156,7 +156,7 @@ async def deactivate_door_user(request: Request) -> Response:
     )
 
 
-_CHECKIN = "/dashboard/events/{slug}/checkin"
+_CHECKIN = "/dashboard/events/{slug:slug}/checkin"
 
 routes = [
     Route(_CHECKIN, checkin_page, methods=["GET"], name="dashboard_checkin"),

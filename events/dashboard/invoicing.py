@@ -21,7 +21,7 @@ async def organiser_document(request: Request) -> Response:
 
 routes = [
     Route(
-        "/dashboard/events/{slug}/orders/{code}/documents/{number}.pdf",
+        "/dashboard/events/{slug:slug}/orders/{code:code}/documents/{number:number}.pdf",
         organiser_document,
         methods=["GET"],
         name="dashboard_order_document",

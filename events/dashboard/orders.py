@@ -122,10 +122,10 @@ async def cancel_and_refund(request: Request) -> Response:
     )
 
 
-_ORDER = "/dashboard/events/{slug}/orders/{code}"
+_ORDER = "/dashboard/events/{slug:slug}/orders/{code:code}"
 
 routes = [
-    Route("/dashboard/events/{slug}/orders", orders_page, methods=["GET"], name="dashboard_orders"),
+    Route("/dashboard/events/{slug:slug}/orders", orders_page, methods=["GET"], name="dashboard_orders"),
     Route(_ORDER, order_page, methods=["GET"], name="dashboard_order"),
     forms.form_route(f"{_ORDER}/cancel", order_cancel, name="dashboard_order_cancel"),
     forms.form_route(f"{_ORDER}/refund", refund, name="dashboard_order_refund"),

@@ -91,13 +91,18 @@ async def restore_session(request: Request) -> Response:
     )
 
 
-_SESSION = "/dashboard/events/{slug}/programme/{id:id}"
+_SESSION = "/dashboard/events/{slug:slug}/programme/{id:id}"
 
 routes = [
     Route(
-        "/dashboard/events/{slug}/programme", organiser_programme, methods=["GET"], name="dashboard_programme"
+        "/dashboard/events/{slug:slug}/programme",
+        organiser_programme,
+        methods=["GET"],
+        name="dashboard_programme",
     ),
-    forms.form_route("/dashboard/events/{slug}/programme", create_session, name="dashboard_session_create"),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/programme", create_session, name="dashboard_session_create"
+    ),
     Route(_SESSION, session_page, methods=["GET"], name="dashboard_session"),
     forms.form_route(_SESSION, update_session, name="dashboard_session_update"),
     forms.form_route(f"{_SESSION}/cancel", cancel_session, name="dashboard_session_cancel"),

@@ -33,9 +33,14 @@ async def buyer_document(request: Request) -> Response:
 
 
 routes = [
-    Route("/orders/{code}/{secret}/invoice.pdf", buyer_invoice, methods=["GET"], name="order_invoice"),
     Route(
-        "/orders/{code}/{secret}/documents/{number}.pdf",
+        "/orders/{code:code}/{secret:secret}/invoice.pdf",
+        buyer_invoice,
+        methods=["GET"],
+        name="order_invoice",
+    ),
+    Route(
+        "/orders/{code:code}/{secret:secret}/documents/{number:number}.pdf",
         buyer_document,
         methods=["GET"],
         name="order_document",

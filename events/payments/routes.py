@@ -29,5 +29,5 @@ async def pay(request: Request) -> Response:
 
 routes = [
     Route("/stripe/webhook", stripe_webhook, methods=["POST"], name="stripe_webhook"),
-    Route("/orders/{code}/{secret}/pay", pay, methods=["GET"], name="order_pay"),
+    Route("/orders/{code:code}/{secret:secret}/pay", pay, methods=["GET"], name="order_pay"),
 ]

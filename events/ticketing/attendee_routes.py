@@ -84,12 +84,14 @@ async def attendee_update(request: Request) -> Response:
 
 routes = [
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id:id}/attendee",
+        "/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}/attendee",
         attendee_page,
         methods=["GET"],
         name="attendee_edit",
     ),
     forms.form_route(
-        "/orders/{code}/{secret}/tickets/{ticket_id:id}/attendee", attendee_update, name="attendee_update"
+        "/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}/attendee",
+        attendee_update,
+        name="attendee_update",
     ),
 ]

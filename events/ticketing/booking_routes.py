@@ -59,7 +59,7 @@ async def cancel(request: Request) -> Response:
     )
 
 
-_TICKET = "/orders/{code}/{secret}/tickets/{ticket_id:id}"
+_TICKET = "/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}"
 
 routes = [
     forms.form_route(f"{_TICKET}/sessions", book, name="order_book_sessions"),

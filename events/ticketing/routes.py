@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from events.accounts.auth import client_ip
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
 from events.errors import DomainError
@@ -19,6 +20,7 @@ from events.ticketing import (
     attendee_routes,
     attendees,
     booking_routes,
+    limits,
     manage,
     orders,
     waitlist,
@@ -27,6 +29,7 @@ from events.ticketing import (
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
 from events.ticketing.models import Order, SessionBooking, Ticket
+from events.ticketing.order_schemas import OrderIn
 from events.web import forms
 from events.web.forms import FormState
 from events.web.templating import render
@@ -91,11 +94,15 @@ async def register(request: Request) -> Response:
         form = state.values if isinstance(state.values, FormData) else FormData()
         return await _register_page(request, event, quantities(form), state)
 
+    async def place(wanted: OrderIn) -> Order:
+        async with limits.order_rate(client_ip(request)):
+            return await orders.place_order(event.slug, wanted)
+
     return await forms.form_cycle(
         request,
         schema=orders.read_order,
         read=lambda form: order_data(form, questions, locale),
-        save=lambda wanted: orders.place_order(event.slug, wanted),
+        save=place,
         page=page,
         done=lambda order: request.url_for("order_page", code=order.code, secret=order.secret),
         shown=lambda form: form,
@@ -151,11 +158,11 @@ async def resend_confirmation(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/register", register_page, methods=["GET"], name="register"),
-    forms.form_route("/events/{slug}/register", register, name="register_submit"),
-    Route("/orders/{code}/{secret}", order_page, methods=["GET"], name="order_page"),
-    forms.form_route("/orders/{code}/{secret}/cancel", cancel_order, name="order_cancel"),
-    forms.form_route("/orders/{code}/{secret}/resend", resend_confirmation, name="order_resend"),
+    Route("/events/{slug:slug}/register", register_page, methods=["GET"], name="register"),
+    forms.form_route("/events/{slug:slug}/register", register, name="register_submit"),
+    Route("/orders/{code:code}/{secret:secret}", order_page, methods=["GET"], name="order_page"),
+    forms.form_route("/orders/{code:code}/{secret:secret}/cancel", cancel_order, name="order_cancel"),
+    forms.form_route("/orders/{code:code}/{secret:secret}/resend", resend_confirmation, name="order_resend"),
     *booking_routes.routes,
     *waitlist_routes.routes,
     *attendee_routes.routes,

@@ -59,6 +59,10 @@ async def waitlist_join(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/waiting-list/{type_id:id}", waitlist_page, methods=["GET"], name="waitlist_join"),
-    forms.form_route("/events/{slug}/waiting-list/{type_id:id}", waitlist_join, name="waitlist_join_submit"),
+    Route(
+        "/events/{slug:slug}/waiting-list/{type_id:id}", waitlist_page, methods=["GET"], name="waitlist_join"
+    ),
+    forms.form_route(
+        "/events/{slug:slug}/waiting-list/{type_id:id}", waitlist_join, name="waitlist_join_submit"
+    ),
 ]
