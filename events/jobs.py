@@ -16,7 +16,7 @@ from events.invoicing.attachments import invoice
 from events.mail.attachments import AttachmentBuilder
 from events.mail.jobs import send_outbox
 from events.payments.jobs import RECONCILE_EVERY, expire_checkout_sessions, push_refunds, reconcile
-from events.ticketing.manage import expire_holds
+from events.ticketing.lifecycle import expire_holds
 from events.ticketing.waitlist import offer_places
 from events.worker import HOURLY, ScheduledJob, purge_throttle_hits
 

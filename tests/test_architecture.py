@@ -110,3 +110,15 @@ def test_only_the_form_cycle_reads_a_posted_form() -> None:
         and (node.id if isinstance(node, ast.Name) else node.attr) == "checked_form"
     ]
     assert readers == []
+
+
+def _subclasses(kind: type[errors.DomainError]) -> Iterator[type[errors.DomainError]]:
+    for sub in kind.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_the_error_tree_names_every_domain_error() -> None:
+    tree = errors.__doc__ or ""
+    missing = [kind.__name__ for kind in _subclasses(errors.DomainError) if f" {kind.__name__}" not in tree]
+    assert missing == []

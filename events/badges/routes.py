@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.badges import qr, services
-from events.ticketing import manage
+from events.ticketing import lifecycle
 
 PRIVATE = {"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"}
 
@@ -19,25 +19,25 @@ def pdf_response(content: bytes, filename: str, *, download: bool = False) -> Re
 
 
 async def ticket_png(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     ticket = await services.issued_ticket(order, request.path_params["ticket_id"])
     return Response(qr.png(ticket.secret), media_type="image/png", headers=PRIVATE)
 
 
 async def ticket_svg(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     ticket = await services.issued_ticket(order, request.path_params["ticket_id"])
     return Response(qr.svg(ticket.secret), media_type="image/svg+xml", headers=PRIVATE)
 
 
 async def ticket_pdf(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     ticket = await services.issued_ticket(order, request.path_params["ticket_id"])
     return pdf_response(await services.tickets_pdf(order, [ticket]), f"ticket-{order.code}-{ticket.id}.pdf")
 
 
 async def order_pdf(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     tickets = await services.issued_tickets(order)
     return pdf_response(await services.tickets_pdf(order, tickets), f"tickets-{order.code}.pdf")
 

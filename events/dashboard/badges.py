@@ -14,7 +14,7 @@ from events.badges.routes import pdf_response
 from events.catalogue import offers
 from events.catalogue.models import Event
 from events.catalogue.offer_schemas import BadgeColours
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.errors import N_, Invalid
 from events.i18n import gettext
 from events.ticketing.figures import sold_by_type
@@ -37,7 +37,7 @@ async def _page(request: Request, user: User, event: Event, state: FormState) ->
 
 
 async def badges_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _page(request, user, event, FormState())
 
 
@@ -61,7 +61,7 @@ def _choice(request: Request) -> tuple[Layout, list[int], str]:
 
 
 async def badges_download(request: Request) -> Response:
-    _user, event = await organiser_event(request)
+    _user, event = await organiser_and_event(request)
     layout, type_ids, text = _choice(request)
     known = {t.id for t in await offers.ticket_types(event)}
     if not set(type_ids) <= known:
@@ -82,7 +82,7 @@ def _colours(form: FormData) -> dict[str, object]:
 
 
 async def badge_colours(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=BadgeColours,

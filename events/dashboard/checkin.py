@@ -22,7 +22,7 @@ from events.catalogue.models import Event
 from events.checkin import services, tokens
 from events.checkin.api import scanner_url
 from events.checkin.schemas import ID_MAX, CheckinListIn, DoorTokenIn, DoorUserIn
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.web import forms
 from events.web.forms import FormState
 
@@ -70,7 +70,7 @@ def _renamed(state: FormState, names: Mapping[str, str]) -> FormState:
 
 
 async def checkin_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _dashboard(request, user, event, FormState())
 
 
@@ -87,7 +87,7 @@ def _back(request: Request, event: Event, anchor: str = "") -> str:
 
 
 async def create_list(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=CheckinListIn,
@@ -99,7 +99,7 @@ async def create_list(request: Request) -> Response:
 
 
 async def create_door_token(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
 
     async def save(values: DoorTokenIn) -> None:
         _created, token = await tokens.create_door_token(user, event, values)
@@ -116,7 +116,7 @@ async def create_door_token(request: Request) -> Response:
 
 
 async def revoke_door_token(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=ChosenToken,
@@ -131,7 +131,7 @@ _STAFF_FIELDS = ("email", "name", "password")
 
 
 async def create_door_user(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     staff = {name: f"staff_{name}" for name in _STAFF_FIELDS}
     return await forms.form_cycle(
         request,
@@ -145,7 +145,7 @@ async def create_door_user(request: Request) -> Response:
 
 
 async def deactivate_door_user(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=ChosenUser,

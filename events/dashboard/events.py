@@ -17,7 +17,7 @@ from events.catalogue import registration, services
 from events.catalogue.models import Event
 from events.catalogue.schemas import EventInput, EventPatch, event_values
 from events.dashboard import charts
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.ticketing import figures
 from events.web import forms
 from events.web.forms import FormState
@@ -83,12 +83,12 @@ async def _event_page(
 
 
 async def event_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _event_page(request, user, event, FormState(event_values(event)))
 
 
 async def update_event(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=EventPatch,
@@ -110,7 +110,7 @@ def _rules_form(form: FormData, event: Event) -> dict[str, object]:
 
 
 async def update_rules(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=registration.RegistrationRules,
@@ -124,7 +124,7 @@ async def update_rules(request: Request) -> Response:
 
 
 async def publish_event(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.button_cycle(
         request,
         save=lambda: services.publish_event(user, event),
@@ -133,7 +133,7 @@ async def publish_event(request: Request) -> Response:
 
 
 async def cancel_event(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.button_cycle(
         request,
         save=lambda: services.cancel_event(user, event),

@@ -10,13 +10,13 @@ from starlette.routing import Route
 from events.accounts.models import User
 from events.catalogue import offers
 from events.catalogue.models import Event
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.payments import refunds
 from events.payments import services as payments
 from events.payments.models import Refund
 from events.payments.refunds import RefundRequest
 from events.payments.schemas import CancelRefundForm, RefundForm
-from events.ticketing import figures, history, manage
+from events.ticketing import figures, history, lifecycle
 from events.ticketing.models import Order, OrderStatus, Ticket
 from events.ticketing.order_schemas import order_url
 from events.web import forms
@@ -27,11 +27,11 @@ SEARCH_LENGTH = 100
 
 
 async def orders_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     status = request.query_params.get("status", "")
     status = status if status in {s.value for s in OrderStatus} else ""
     q = request.query_params.get("q", "").strip()[:SEARCH_LENGTH]
-    found = await manage.organiser_orders(event, status or None, q or None)
+    found = await lifecycle.organiser_orders(event, status or None, q or None)
     context = {
         "user": user,
         "event": event,
@@ -61,8 +61,8 @@ async def _order_page(request: Request, user: User, event: Event, order: Order, 
 
 
 async def _event_order(request: Request) -> tuple[User, Event, Order]:
-    user, event = await organiser_event(request)
-    return user, event, await manage.organiser_order(event, request.path_params["code"])
+    user, event = await organiser_and_event(request)
+    return user, event, await lifecycle.organiser_order(event, request.path_params["code"])
 
 
 async def order_page(request: Request) -> Response:
@@ -74,7 +74,7 @@ async def order_cancel(request: Request) -> Response:
     user, event, order = await _event_order(request)
     return await forms.button_cycle(
         request,
-        save=lambda: manage.cancel_by_organiser(user, order),
+        save=lambda: lifecycle.cancel_by_organiser(user, order),
         done=lambda _: request.url_for("dashboard_order", slug=event.slug, code=order.code),
         notice="cancelled",
     )

@@ -11,7 +11,7 @@ from events.accounts.models import User
 from events.catalogue import sessions
 from events.catalogue.models import Event, Session
 from events.catalogue.session_schemas import SessionPatch, session_values
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.web import forms
 from events.web.forms import FormState
 
@@ -28,12 +28,12 @@ async def _programme_page(request: Request, user: User, event: Event, state: For
 
 
 async def organiser_programme(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _programme_page(request, user, event, FormState())
 
 
 async def create_session(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=lambda data: sessions.validate_session(event, data),
@@ -45,7 +45,7 @@ async def create_session(request: Request) -> Response:
 
 
 async def _event_session(request: Request) -> tuple[User, Event, Session]:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return user, event, await sessions.event_session(event, request.path_params["id"])
 
 

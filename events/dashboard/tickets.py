@@ -17,7 +17,7 @@ from events.catalogue.offer_schemas import (
     money,
     ticket_type_values,
 )
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.ticketing import figures
 from events.web import forms
 from events.web.forms import FormState
@@ -53,7 +53,7 @@ def _posted_type(form: FormData) -> dict[str, object]:
 
 
 async def tickets_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     context = {
         "user": user,
         "event": event,
@@ -73,13 +73,13 @@ async def _type_form(
 
 
 async def ticket_type_new(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     values = {"price": "0.00", "vat_rate": "0.00", "max_per_order": 10, "badge_colour": "#0b5c8e"}
     return await _type_form(request, user, event, FormState(values))
 
 
 async def ticket_type_create(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=TicketTypeInput,
@@ -93,13 +93,13 @@ async def ticket_type_create(request: Request) -> Response:
 
 
 async def ticket_type_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     found = await offers.ticket_type(event, request.path_params["id"])
     return await _type_form(request, user, event, FormState(_type_values(found)), found)
 
 
 async def ticket_type_update(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     found = await offers.ticket_type(event, request.path_params["id"])
     return await forms.form_cycle(
         request,
@@ -135,12 +135,12 @@ async def _promo_form(request: Request, user: User, event: Event, state: FormSta
 
 
 async def promo_new(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _promo_form(request, user, event, FormState({"ticket_types": []}))
 
 
 async def promo_create(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=PromoCodeInput,

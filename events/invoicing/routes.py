@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from events.invoicing import documents
 from events.invoicing.models import Invoice
-from events.ticketing import manage
+from events.ticketing import lifecycle
 
 
 def pdf_response(document: Invoice, content: bytes) -> Response:
@@ -21,13 +21,13 @@ def pdf_response(document: Invoice, content: bytes) -> Response:
 
 
 async def buyer_invoice(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     document = await documents.for_order(order)
     return pdf_response(document, await documents.render(document))
 
 
 async def buyer_document(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     document = await documents.for_order(order, request.path_params["number"])
     return pdf_response(document, await documents.render(document))
 

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from events.payments import gateway, services
-from events.ticketing import manage
+from events.ticketing import lifecycle
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ async def stripe_webhook(request: Request) -> Response:
 
 async def pay(request: Request) -> Response:
     """The order's Stripe Checkout page (made on first use, then reused): safe to follow twice."""
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     return RedirectResponse(await services.checkout_url(order), status_code=303)
 
 

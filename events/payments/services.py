@@ -40,11 +40,11 @@ from events.payments import gateway, notices, refunds
 from events.payments.gateway import CheckoutSession, GatewayError, LineItem, WebhookEvent
 from events.payments.locks import lock_order
 from events.payments.models import Refund, StripeEvent
-from events.ticketing import manage
+from events.ticketing import lifecycle
 from events.ticketing.availability import remaining, usage
+from events.ticketing.confirmation import after_paid
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from events.ticketing.order_schemas import order_url, pay_url
-from events.ticketing.paid import after_paid
 from events.web.pagecache import public_pages
 
 logger = logging.getLogger(__name__)
@@ -203,7 +203,9 @@ async def _accept(order: Order, session: CheckoutSession) -> Refund | None:
         return None
     reason = N_("Order cancelled") if order.status == OrderStatus.CANCELLED else N_("Late payment, sold out")
     refund = await refunds.late_payment_refund(order, order.total_cents, reason)
-    await manage.release(order, order.status if order.status != OrderStatus.PENDING else OrderStatus.EXPIRED)
+    await lifecycle.release(
+        order, order.status if order.status != OrderStatus.PENDING else OrderStatus.EXPIRED
+    )
     await notices.late_payment_refunded(order, event, refund.amount_cents)
     await notices.alert_organisers(
         order, event, notices.ALERT_LATE_REFUND, order.code, amount=refund.amount_cents
@@ -254,13 +256,13 @@ async def _flag(order: Order, event: Event, session: CheckoutSession, alert: str
 async def _fail(order: Order, session: CheckoutSession) -> None:
     if order.status != OrderStatus.PENDING or order.stripe_session_id != session.id:
         return
-    await manage.release(order, OrderStatus.CANCELLED)
+    await lifecycle.release(order, OrderStatus.CANCELLED)
     await notices.payment_failed(order, await Event.get(id=order.event_id))
 
 
 async def _expire(order: Order, session: CheckoutSession) -> None:
     if order.status == OrderStatus.PENDING and order.stripe_session_id == session.id:
-        await manage.release(order, OrderStatus.EXPIRED)
+        await lifecycle.release(order, OrderStatus.EXPIRED)
 
 
 # ---------------------------------------------------------------- the webhook

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from events.catalogue.models import Event
 from events.errors import NotFound
-from events.ticketing import attendees, manage
+from events.ticketing import attendees, lifecycle
 from events.ticketing.attendees import AttendeeForm
 from events.ticketing.models import Order, Ticket
 from events.web import forms
@@ -47,7 +47,7 @@ async def _page(request: Request, order: Order, ticket: Ticket, state: FormState
 
 
 async def _order_ticket(request: Request) -> tuple[Order, Ticket]:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     ticket = await Ticket.get_or_none(id=request.path_params["ticket_id"], order_id=order.id)
     if ticket is None:
         raise NotFound()

@@ -20,7 +20,7 @@ from events.audit import services as audit
 from events.catalogue.models import Event, Question, QuestionKind
 from events.errors import Invalid, NotFound, OrderNotChangeable
 from events.ticketing.answers import clean_answers
-from events.ticketing.manage import ATTENDEE_EDIT_CLOSED
+from events.ticketing.lifecycle import ATTENDEE_EDIT_CLOSED
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from events.ticketing.order_schemas import AttendeeIn
 from events.validation import validate

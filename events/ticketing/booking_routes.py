@@ -9,13 +9,13 @@ from starlette.responses import Response
 
 from events.catalogue import sessions
 from events.errors import NotFound
-from events.ticketing import manage
+from events.ticketing import lifecycle
 from events.ticketing.models import Order, Ticket
 from events.web import forms
 
 
 async def _ticket(request: Request) -> tuple[Order, Ticket]:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     ticket = await Ticket.get_or_none(id=request.path_params["ticket_id"], order_id=order.id)
     if ticket is None:
         raise NotFound()

@@ -35,6 +35,7 @@ from events.mail.models import OutboxMessage
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import live_order_filter, on_sale, remaining, usage
+from events.ticketing.confirmation import confirmation, confirmation_attachments
 from events.ticketing.models import (
     EventKey,
     Order,
@@ -44,7 +45,6 @@ from events.ticketing.models import (
     WaitingStatus,
 )
 from events.ticketing.order_schemas import OrderIn, TicketIn
-from events.ticketing.paid import confirmation, confirmation_attachments
 from events.validation import validate
 from settings import settings
 

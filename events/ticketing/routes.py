@@ -20,8 +20,8 @@ from events.ticketing import (
     attendee_routes,
     attendees,
     booking_routes,
+    lifecycle,
     limits,
-    manage,
     orders,
     waitlist,
     waitlist_routes,
@@ -129,7 +129,7 @@ async def _order_context(order: Order) -> dict[str, object]:
 
 
 async def order_page(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     order = await payments.reconcile_on_return(order)  # a lost webhook loses no sale
     context = await _order_context(order)
     context["payment"] = await payments.payment_view(order)
@@ -138,7 +138,7 @@ async def order_page(request: Request) -> Response:
 
 
 async def cancel_order(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     return await forms.button_cycle(
         request,
         save=lambda: refunds.cancel_by_attendee(order),
@@ -148,10 +148,10 @@ async def cancel_order(request: Request) -> Response:
 
 
 async def resend_confirmation(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     return await forms.button_cycle(
         request,
-        save=lambda: manage.resend_confirmation(order),
+        save=lambda: lifecycle.resend_confirmation(order),
         done=lambda _: request.url_for("order_page", code=order.code, secret=order.secret),
         notice="resent",
     )

@@ -13,11 +13,11 @@ A page uses it like this::
         return forms.show(request, "dashboard/questions.html", context, state)
 
     async def questions_page(request: Request) -> Response:          # GET: the empty form
-        user, event = await organiser_event(request)
+        user, event = await organiser_and_event(request)
         return await _page(request, user, event, FormState({"kind": "text"}))
 
     async def question_create(request: Request) -> Response:         # POST: the cycle
-        user, event = await organiser_event(request)
+        user, event = await organiser_and_event(request)
         return await forms.form_cycle(
             request,
             schema=QuestionInput,

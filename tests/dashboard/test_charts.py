@@ -82,7 +82,7 @@ async def test_sales_are_counted_per_day_in_the_event_time_zone_with_empty_days(
 
 
 async def test_cancelled_tickets_leave_the_sales_series(app: object) -> None:
-    from events.ticketing.manage import cancel_by_attendee
+    from events.ticketing.lifecycle import cancel_by_attendee
 
     event = await _event(app)
     pass_ = await make_ticket_type(event)

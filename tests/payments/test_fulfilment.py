@@ -19,7 +19,7 @@ from events.mail.models import OutboxMessage
 from events.payments import jobs, services
 from events.payments.fake_stripe import FakeStripe
 from events.payments.models import Refund, StripeEvent
-from events.ticketing.manage import expire_holds
+from events.ticketing.lifecycle import expire_holds
 from events.ticketing.models import Order, Ticket
 from tests.factories import make_order, make_ticket_type
 from tests.payments.conftest import Shop, deliver, open_session, pending_order
@@ -295,7 +295,7 @@ async def test_late_payment_into_a_sold_out_event_is_refunded_automatically(
 async def test_payment_for_an_order_the_organiser_cancelled_is_refunded(
     client: httpx.AsyncClient, shop: Shop, fake_stripe: FakeStripe
 ) -> None:
-    from events.ticketing.manage import cancel_by_organiser
+    from events.ticketing.lifecycle import cancel_by_organiser
 
     order = await pending_order(shop)
     session_id = await open_session(client, order)

@@ -16,6 +16,7 @@ from events.catalogue.models import Event
 from events.errors import N_, Invalid, NotFound, OrderNotChangeable
 from events.i18n import gettext
 from events.invoicing.models import Invoice
+from events.ticketing.confirmation import after_paid
 from events.ticketing.models import (
     Order,
     OrderStatus,
@@ -24,7 +25,6 @@ from events.ticketing.models import (
     TicketStatus,
 )
 from events.ticketing.order_schemas import order_out, pay_url
-from events.ticketing.paid import after_paid
 from events.web.pagecache import public_pages
 
 
