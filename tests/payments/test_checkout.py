@@ -66,7 +66,7 @@ async def test_every_stripe_write_carries_an_idempotency_key(
         other = await pending_order(shop)
         await open_session(client, other)
         advance(timedelta(minutes=16))
-        await jobs.expire_sessions()
+        await jobs.expire_checkout_sessions()
     writes = [r for r in fake_stripe.requests if r.method == "POST"]
     assert {r.path.split("/")[-1] for r in writes} == {"sessions", "refunds", "expire"}
     assert all(r.idempotency_key and len(r.idempotency_key) <= 255 for r in writes)
