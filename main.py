@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import secrets
 import sys
@@ -151,6 +152,14 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _settle_memory() -> None:
+    """Move everything alive after start-up (modules, templates, routes) out of the garbage collector's
+    sight: a full collection then walks only what requests made, so it stops adding pauses of tens of
+    milliseconds to the slowest requests under load."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -168,6 +177,7 @@ def create_app(
             RegisterTortoise(app, config=config, generate_schemas=generate_schemas),
             worker.in_background() if run_worker else nullcontext(),
         ):
+            _settle_memory()
             yield
 
     routes = _routes()
