@@ -39,6 +39,8 @@ from events.ical import routes as ical_routes
 from events.invoicing import routes as invoicing_routes
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
+from events.privacy import api as privacy_api
+from events.privacy import routes as privacy_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
 from events.web.api import openapi_document
@@ -73,6 +75,7 @@ API_ROUTES: list[BaseRoute] = [
     *ticketing_api.routes,
     *payments_api.routes,
     *checkin_api.routes,
+    *privacy_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 
@@ -92,6 +95,7 @@ def _routes() -> list[BaseRoute]:
         *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
+        *privacy_routes.routes,
         *session_routes.dashboard_routes,
     ]
 

@@ -16,7 +16,7 @@ from events.accounts.auth import checked_form, organiser
 from events.catalogue import services
 from events.catalogue.models import Event
 from events.catalogue.schemas import event_values
-from events.dashboard import charts, forms, orders, questions, registration, stats, tickets
+from events.dashboard import charts, forms, orders, privacy, questions, registration, stats, tickets
 from events.dashboard.context import organiser_event
 from events.errors import Invalid
 from events.validation import blank_to_none
@@ -25,6 +25,7 @@ from events.web.templating import render
 _FORM_FIELDS = (
     "title", "slug", "description", "venue", "address", "city", "country",
     "timezone", "starts_at", "ends_at", "capacity", "currency",
+    "retention_months", "sensitive_retention_days",
 )  # fmt: skip
 
 
@@ -40,7 +41,10 @@ async def index(request: Request) -> Response:
 
 async def new_event(request: Request) -> Response:
     user = await organiser(request)
-    values = {"timezone": "Europe/Paris", "currency": "EUR", "country": "FR"}
+    values = {
+        "timezone": "Europe/Paris", "currency": "EUR", "country": "FR",
+        "retention_months": 36, "sensitive_retention_days": 30,
+    }  # fmt: skip
     return render(request, "dashboard/event_form.html", {"user": user, "values": values})
 
 
@@ -157,4 +161,5 @@ routes = [
     *tickets.routes,
     *questions.routes,
     *orders.routes,
+    *privacy.routes,
 ]

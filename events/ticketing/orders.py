@@ -32,6 +32,7 @@ from events.errors import (
 )
 from events.i18n import gettext
 from events.mail.models import OutboxMessage
+from events.privacy.consents import record_order_consents
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import live_order_filter, on_sale, remaining, usage
@@ -251,7 +252,9 @@ async def place_order(slug: str, data: object) -> Order:
     for attempt in range(3):
         try:
             async with _queue(event):
-                return await _commit(event, wanted, offer, promo, order, tickets, mail, bookings)
+                placed = await _commit(event, wanted, offer, promo, order, tickets, mail, bookings)
+            await record_order_consents(placed, event)
+            return placed
         except IntegrityError:  # an order code drawn twice (about 1 in 10^11): draw again
             if attempt == 2:
                 raise
