@@ -29,7 +29,7 @@ async def _event_with_answers(**policy: int) -> tuple[Event, str, str]:
 async def test_sensitive_answers_are_purged_after_their_days_and_the_rest_after_its_months(
     app: object,
 ) -> None:
-    event, diet, lab = await _event_with_answers(retention_months=6, sensitive_retention_days=10)
+    event, _diet, lab = await _event_with_answers(retention_months=6, sensitive_retention_days=10)
     other, _d, _l = await _event_with_answers(retention_months=12, sensitive_retention_days=60)
     with clock.frozen(event.ends_at + timedelta(days=9)) as advance:
         assert await apply_retention() == 0
