@@ -80,9 +80,15 @@ API_ROUTES: list[BaseRoute] = [
 ]
 
 
+async def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    return RedirectResponse(request.url_for("static", path="favicon.svg"), status_code=301)
+
+
 def _routes() -> list[BaseRoute]:
     return [
         Route("/healthz", healthz, name="healthz"),
+        Route("/favicon.ico", favicon, name="favicon"),
         Mount("/api/v1", routes=API_ROUTES, name="api"),
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *accounts_routes.routes,

@@ -63,6 +63,13 @@ def _secret_key(env: dict[str, str]) -> str:
     return key
 
 
+def _default_base_url(host: str, port: int) -> str:
+    """Links follow where `serve` listens; a wildcard address is reached on the loopback one."""
+    wildcards = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 - naming them, not binding to them
+    reachable = wildcards.get(host, f"[{host}]" if ":" in host else host)
+    return f"http://{reachable}:{port}"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -101,14 +108,16 @@ def load() -> Settings:
     env = _env()
     database_url = env.get("DATABASE_URL") or "sqlite://data/colloque.sqlite3"
     default_locale = env.get("DEFAULT_LOCALE", "fr")
+    host = env.get("HOST") or "127.0.0.1"
+    port = int(env.get("PORT") or 8000)
     if default_locale not in {"fr", "en"}:
         raise ValueError("DEFAULT_LOCALE must be 'fr' or 'en'")
     return Settings(
         database_url=database_url,
         secret_key=_secret_key(env),
-        base_url=(env.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
-        host=env.get("HOST") or "127.0.0.1",
-        port=int(env.get("PORT") or 8000),
+        base_url=(env.get("BASE_URL") or _default_base_url(host, port)).rstrip("/"),
+        host=host,
+        port=port,
         stripe_secret_key=env.get("STRIPE_SECRET_KEY") or None,
         stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
         stripe_api_base=env.get("STRIPE_API_BASE") or None,

@@ -11,6 +11,7 @@ from events.catalogue import offers, services, sessions
 from events.catalogue.models import Event
 from events.catalogue.offers_api import types_json
 from events.catalogue.schemas import EventInput, EventList, EventOut, EventPatch, event_out
+from events.validation import validate
 from events.web.api import answer, documented, json_body
 from settings import settings
 
@@ -42,7 +43,9 @@ async def get_event(request: Request) -> Response:
 async def patch_event(request: Request) -> Response:
     user = await api_organiser(request)
     event = await services.organiser_event(user, request.path_params["slug"])
-    return answer(_out(await services.update_event(user, event, await json_body(request))))
+    return answer(
+        _out(await services.update_event(user, event, validate(EventPatch, await json_body(request))))
+    )
 
 
 @documented("Publish a draft event", response=EventOut)

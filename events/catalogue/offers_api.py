@@ -25,6 +25,7 @@ from events.catalogue.offer_schemas import (
 )
 from events.catalogue.services import organiser_event
 from events.ticketing.availability import availability, on_sale
+from events.validation import validate
 from events.web.api import answer, documented, json_body
 
 
@@ -55,7 +56,9 @@ async def create_ticket_type(request: Request) -> Response:
 async def patch_ticket_type(request: Request) -> Response:
     user, event = await _event(request)
     found = await offers.ticket_type(event, request.path_params["id"])
-    changed = await offers.update_ticket_type(user, found, await json_body(request))
+    changed = await offers.update_ticket_type(
+        user, found, validate(TicketTypePatch, await json_body(request))
+    )
     return answer((await types_json(event, [changed]))[0])
 
 

@@ -9,19 +9,21 @@ from starlette.routing import Route
 from events.accounts.auth import api_organiser
 from events.privacy import services
 from events.privacy.schemas import Erased, PersonData, PersonIn
+from events.validation import validate
 from events.web.api import answer, documented, json_body
 
 
 @documented("Everything the organisation holds about a person", body=PersonIn, response=PersonData)
 async def people(request: Request) -> Response:
     user = await api_organiser(request)
-    return answer(await services.person_data(user, await json_body(request)))
+    return answer(await services.person_data(user, validate(PersonIn, await json_body(request))))
 
 
 @documented("Anonymise a person everywhere in the organisation", body=PersonIn, response=Erased)
 async def erase(request: Request) -> Response:
     user = await api_organiser(request)
-    return answer({"erased": await services.erase_person(user, await json_body(request))})
+    erased = await services.erase_person(user, validate(PersonIn, await json_body(request)))
+    return answer({"erased": erased})
 
 
 routes = [

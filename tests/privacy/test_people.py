@@ -217,8 +217,21 @@ async def test_owner_reads_and_erases_a_person_on_the_dashboard_page(client: htt
     assert page.status_code == 200
     assert "végétarien" in page.text and world.person_orders[0].code in page.text
     erased = await client.post("/dashboard/privacy/erase", data={"csrf_token": token, "email": PERSON})
-    assert erased.status_code == 200
+    assert erased.status_code == 303
+    assert "erased" in (await client.get(erased.headers["location"])).text
     assert await Order.filter(buyer_email=PERSON, event__organisation_id=owner.organisation_id).count() == 0
+
+
+async def test_dashboard_lookup_shows_the_field_error_for_a_bad_address(client: httpx.AsyncClient) -> None:
+    world = await _world(client)
+    from events.accounts.models import User
+
+    user = await User.get(organisation_id=world.events[0].organisation_id)
+    await login(client, user.email)
+    token = await csrf_from(client, "/dashboard/privacy")
+    page = await client.post("/dashboard/privacy", data={"csrf_token": token, "email": "nobody"})
+    assert page.status_code == 422
+    assert 'id="e-email"' in page.text
 
 
 async def test_privacy_notice_names_the_organisation_recipients_and_retention(
