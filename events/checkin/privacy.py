@@ -1,13 +1,15 @@
 """A person's check-ins (which door, when), found through their tickets. A contributor of
 `events.privacy.registry`: the check-in rows hold nothing personal themselves (a ticket, a list, a time),
-so erasing the ticket's attendee (ticketing, a later stage) leaves them anonymous and counted.
+so erasing the ticket's attendee (ticketing, a later stage) leaves them anonymous and counted. The
+scanner's remembered answers (`ScanNonce`, kept a short while for retries) do show the name: those
+about the person's tickets are deleted.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from events.checkin.models import Checkin
+from events.checkin.models import Checkin, ScanNonce
 from events.privacy.registry import register
 from events.ticketing.privacy import persons_tickets
 
@@ -29,8 +31,12 @@ class CheckinData:
         }
 
     async def erase(self, email: str, organisation_id: int) -> dict[str, int]:
-        tickets = [t.id for t in await persons_tickets(email, organisation_id)]
-        return {"checkins": await Checkin.filter(ticket_id__in=tickets).count()}
+        tickets = await persons_tickets(email, organisation_id)
+        ids = {t.id for t in tickets}
+        replies = await ScanNonce.filter(event_id__in={t.event_id for t in tickets})
+        shown = [r.id for r in replies if ((r.response or {}).get("ticket") or {}).get("id") in ids]
+        await ScanNonce.filter(id__in=shown).delete()
+        return {"checkins": await Checkin.filter(ticket_id__in=list(ids)).count()}
 
 
 register(CheckinData())
