@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_indexes')]
+    dependencies = [('models', '0011_password_reset')]
 
     initial = False
 

@@ -14,6 +14,11 @@ from events.privacy.registry import register
 from events.ticketing.privacy import persons_tickets
 
 
+def _shown_ticket(response: dict[str, object]) -> object:
+    ticket = response.get("ticket")
+    return ticket.get("id") if isinstance(ticket, dict) else None
+
+
 class CheckinData:
     async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
         tickets = [t.id for t in await persons_tickets(email, organisation_id)]
@@ -34,7 +39,7 @@ class CheckinData:
         tickets = await persons_tickets(email, organisation_id)
         ids = {t.id for t in tickets}
         replies = await ScanNonce.filter(event_id__in={t.event_id for t in tickets})
-        shown = [r.id for r in replies if ((r.response or {}).get("ticket") or {}).get("id") in ids]
+        shown = [r.id for r in replies if _shown_ticket(r.response) in ids]
         await ScanNonce.filter(id__in=shown).delete()
         return {"checkins": await Checkin.filter(ticket_id__in=list(ids)).count()}
 

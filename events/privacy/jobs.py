@@ -6,7 +6,8 @@
   (ticketing's `anonymise_ticket` / `anonymise_order`, consents without their address); the
   orders' amounts and organisations, the counts and the invoices stay.
 
-Each step marks the event when done (`sensitive_purged_at`, `anonymised_at`), so it runs once per event
+Run by the worker hourly (`events.jobs.JOBS`). Each step marks the event when done
+(`sensitive_purged_at`, `anonymised_at`), so it runs once per event
 and an event whose dates move later is simply looked at again. Time comes from the injectable clock.
 """
 
@@ -23,7 +24,6 @@ from events.catalogue.models import Event, Question
 from events.privacy.models import ConsentRecord
 from events.ticketing.models import Order, Ticket, WaitingListEntry
 from events.ticketing.privacy import ERASED_NAME, anonymise_order, anonymise_ticket
-from events.worker import register_job
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,3 @@ async def apply_retention() -> int:
             logger.info("retention: event %s anonymised", event.id)
             done += 1
     return done
-
-
-register_job("apply retention", apply_retention, every=3600.0)
