@@ -146,6 +146,7 @@ MODEL_MODULES = [
     "events.invoicing.models",
     "events.checkin.models",
     "events.mail.models",
+    "events.privacy.models",
 ]
 
 

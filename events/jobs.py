@@ -16,6 +16,7 @@ from events.invoicing.attachments import invoice
 from events.mail.attachments import AttachmentBuilder
 from events.mail.jobs import send_outbox
 from events.payments.jobs import RECONCILE_EVERY, expire_checkout_sessions, push_refunds, reconcile
+from events.privacy.jobs import apply_retention
 from events.ticketing.lifecycle import expire_holds
 from events.ticketing.waitlist import offer_places
 from events.worker import HOURLY, ScheduledJob, purge_throttle_hits
@@ -29,6 +30,7 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("reconcile pending payments", reconcile, every=RECONCILE_EVERY),
     ScheduledJob("purge scan nonces", purge_nonces, every=HOURLY),
     ScheduledJob("purge old throttle hits", purge_throttle_hits, every=HOURLY),
+    ScheduledJob("apply retention", apply_retention, every=HOURLY),
 )
 
 ATTACHMENT_BUILDERS: dict[str, AttachmentBuilder] = {

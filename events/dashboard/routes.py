@@ -14,6 +14,7 @@ from events.dashboard import (
     events,
     invoicing,
     orders,
+    privacy,
     programme,
     questions,
     settings,
@@ -30,4 +31,5 @@ routes: list[BaseRoute] = [
     *checkin.routes,
     *badges.routes,
     *settings.routes,
+    *privacy.routes,
 ]
