@@ -118,6 +118,7 @@ MODEL_MODULES = [
     "events.invoicing.models",
     "events.checkin.models",
     "events.mail.models",
+    "events.partnering.models",
 ]
 
 
