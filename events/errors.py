@@ -24,7 +24,8 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── AlreadyWaiting           409     already_waiting
     │   ├── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
     │   ├── OrderNotPayable          409     order_not_payable  (the hold has lapsed)
-    │   └── RefundNotPossible        409     refund_not_possible
+    │   ├── RefundNotPossible        409     refund_not_possible
+    │   └── RequestsClosed           409     requests_closed    (partnering: past the request deadline)
     └── Throttled                    429     throttled          (retry_after seconds)
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
@@ -159,6 +160,11 @@ class OrderNotPayable(Conflict):
 class RefundNotPossible(Conflict):
     code = "refund_not_possible"
     default_message = N_("This order cannot be refunded by this amount.")
+
+
+class RequestsClosed(Conflict):
+    code = "requests_closed"
+    default_message = N_("Meeting requests are closed for this event.")
 
 
 class InvalidSignature(DomainError):

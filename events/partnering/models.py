@@ -238,3 +238,9 @@ def profile_values(participant: Participant) -> dict[str, Any]:
         "languages": participant.languages,
         "available_slots": participant.available_slots,
     }
+
+
+def table_label(setup: PartneringSetup, table: int) -> str:
+    """A table's number, with its name when the organiser gave one."""
+    name = setup.table_names[table - 1] if 0 < table <= len(setup.table_names) else ""
+    return f"{table} · {name}" if name else str(table)

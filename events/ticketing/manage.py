@@ -16,6 +16,7 @@ from events.audit import services as audit
 from events.catalogue.models import Event
 from events.errors import N_, NotFound, OrderNotChangeable
 from events.invoicing.models import Invoice
+from events.partnering.models import PartneringSetup
 from events.ticketing.models import (
     Order,
     OrderStatus,
@@ -82,6 +83,10 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
     ):
         sessions.setdefault(row["ticket_id"], []).append(row["session_id"])
     invoiced = {row["order_id"] for row in await Invoice.filter(order_id__in=ids).values("order_id")}
+    partnering = {
+        row["event_id"]
+        for row in await PartneringSetup.filter(event_id__in=list(events), enabled=True).values("event_id")
+    }
     return [
         order_out(
             order,
@@ -90,6 +95,7 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
             sessions,
             _payment_url(order),
             order.id in invoiced,
+            order.event_id in partnering,
         )
         for order in orders
     ]

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from events.accounts.services import normalise_email
 from events.catalogue.offer_schemas import money
 from events.errors import N_
-from events.ticketing.models import Order, Ticket
+from events.partnering.tokens import space_url
+from events.ticketing.models import Order, Ticket, TicketStatus
 from events.validation import EMAIL_PATTERN
 from settings import settings
 
@@ -95,6 +96,7 @@ class TicketOut(BaseModel):
     pdf_url: str
     agenda_url: str
     sessions: list[int]
+    partnering_url: str | None = None
 
 
 class OrderOut(BaseModel):
@@ -121,7 +123,10 @@ def pay_url(order: Order) -> str:
     return f"{order_url(order)}/pay"
 
 
-def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, Any]:
+def ticket_out(
+    order: Order, ticket: Ticket, session_ids: list[int], partnering: bool = False
+) -> dict[str, Any]:
+    """`partnering`: the event has partnering on, so a valid ticket links its participant's space."""
     base = order_url(order)
     return {
         "id": ticket.id,
@@ -138,6 +143,7 @@ def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str
         "pdf_url": f"{base}/tickets/{ticket.id}.pdf",
         "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
         "sessions": session_ids,
+        "partnering_url": space_url(ticket) if partnering and ticket.status == TicketStatus.VALID else None,
     }
 
 
@@ -148,6 +154,7 @@ def order_out(
     sessions: dict[int, list[int]],
     payment_url: str | None = None,
     has_invoice: bool = False,
+    partnering: bool = False,
 ) -> dict[str, Any]:
     return {
         "code": order.code,
@@ -168,5 +175,5 @@ def order_out(
             "address": order.buyer_address,
             "country": order.buyer_country,
         },
-        "tickets": [ticket_out(order, t, sessions.get(t.id, [])) for t in tickets],
+        "tickets": [ticket_out(order, t, sessions.get(t.id, []), partnering) for t in tickets],
     }
