@@ -12,9 +12,11 @@ The aim: as many meetings as possible, then as few separate blocks of meetings p
 (little waiting between meetings). Tables are interchangeable, so the solver decides slots only and
 tables are dealt out afterwards: a slot can take as many meetings as it has free tables.
 
-The first phase maximises the number of meetings from a greedy hint; when it is proved optimal with
-time left, a second phase keeps that number and packs each person's meetings together. Whatever the
-solver manages within the time limit, the answer is never worse than the greedy start.
+The first phase maximises the number of meetings: the LP relaxation (GLOP) is solved and rounded (on
+these instances it is most often integral already, which proves the count optimal at once); when the
+rounding falls short of the LP's bound, CP-SAT searches from the best start found. A second phase
+(CP-SAT) keeps that number and packs each person's meetings together within the time left. Whatever
+the solvers manage within the time limit, the answer is never worse than the greedy start.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 NO_COMMON_SLOT = "no_common_slot"
@@ -273,28 +276,118 @@ def _blocks_objective(
     return starts
 
 
+def _candidates(requests: list[Request], state: _State) -> dict[tuple[int, int], Request]:
+    """Every (request, slot) the rules allow before anything new is placed."""
+    found: dict[tuple[int, int], Request] = {}
+    for request in requests:
+        if state.under_max(request):
+            for slot in state.common(request):
+                if state.table_free(slot):
+                    found[(request.id, slot)] = request
+    return found
+
+
+def _relaxation(
+    problem: Problem, requests: list[Request], state: _State, seconds: float
+) -> tuple[dict[tuple[int, int], float], float]:
+    """The LP relaxation (GLOP): its values per (request, slot), and its optimum (an upper bound)."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    candidates = _candidates(requests, state)
+    variables = {key: solver.NumVar(0.0, 1.0, "") for key in candidates}
+    groups: dict[tuple[str, int, int], list[Any]] = defaultdict(list)
+    for (request_id, slot), request in candidates.items():
+        var = variables[(request_id, slot)]
+        groups[("request", request_id, 0)].append(var)
+        groups[("slot", slot, 0)].append(var)
+        for person in (request.first, request.second):
+            groups[("seat", person, slot)].append(var)
+            groups[("person", person, 0)].append(var)
+    for (kind, key, _slot), members in groups.items():
+        if kind in ("request", "seat"):
+            room = 1
+        elif kind == "person":
+            room = problem.max_meetings - state.count[key]
+        else:
+            room = problem.tables - len(state.tables_used[key])
+        if len(members) > room:
+            solver.Add(solver.Sum(members) <= room)
+    solver.Maximize(solver.Sum(list(variables.values())))
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return {}, float(len(requests))
+    values = {key: var.solution_value() for key, var in variables.items()}
+    return values, float(solver.Objective().Value())
+
+
+def _round(
+    problem: Problem, requests: list[Request], values: dict[tuple[int, int], float]
+) -> list[tuple[int, int]]:
+    """The LP's choices, most certain first, each kept while it still fits; then a greedy top-up."""
+    by_id = {request.id: request for request in requests}
+    state = _State(problem)
+    picked: list[tuple[int, int]] = []
+    done: set[int] = set()
+    for (request_id, slot), _value in sorted(values.items(), key=lambda item: (-item[1], item[0])):
+        request = by_id[request_id]
+        if _value <= 1e-6 or request_id in done or not _fits(state, request, slot):
+            continue
+        state.take(request.first, request.second, slot, state.next_table(slot))
+        picked.append((request_id, slot))
+        done.add(request_id)
+    for request in requests:
+        if request.id in done or not state.under_max(request):
+            continue
+        options = [slot for slot in state.common(request) if state.table_free(slot)]
+        if options:
+            slot = min(options, key=lambda option: _closeness(state, request, option))
+            state.take(request.first, request.second, slot, state.next_table(slot))
+            picked.append((request.id, slot))
+    return picked
+
+
+def _fits(state: _State, request: Request, slot: int) -> bool:
+    return state.under_max(request) and slot in state.common(request) and state.table_free(slot)
+
+
 def schedule(problem: Problem, time_limit: float = 10.0, workers: int = 2) -> Result:
     """Place as many open requests as the rules allow within `time_limit` seconds (see the module)."""
     started = time.perf_counter()
     deadline = started + time_limit
     requests = _open_requests(problem)
     state = _State(problem)
-    hint = _greedy(problem, requests)
-    model, choice = _build(problem, requests, state)
-    hinted = {(request.id, slot) for request, slot in hint}
-    for key, var in choice.items():
-        model.add_hint(var, 1 if key in hinted else 0)
-    model.maximize(sum(choice.values()))
-    solver = _solver(deadline - time.perf_counter(), workers)
-    status = solver.solve(model)
-    picked = list(hinted)
-    optimal = False
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value >= len(hinted):
-        picked = [key for key, var in choice.items() if solver.boolean_value(var)]
-        optimal = status == cp_model.OPTIMAL
+    values, bound = _relaxation(problem, requests, state, time_limit / 2)
+    options = [_round(problem, requests, values), [(r.id, slot) for r, slot in _greedy(problem, requests)]]
+    picked = max(options, key=len)
+    optimal = len(picked) >= int(bound + 1e-6)
+    if not optimal and deadline - time.perf_counter() > 0.5:
+        picked, optimal = _improve(problem, requests, state, picked, started + time_limit * 0.6, workers)
     if optimal and deadline - time.perf_counter() > 0.5 and picked:
         picked = _pack(problem, requests, state, picked, deadline, workers)
     return _finish(problem, requests, picked, started, optimal)
+
+
+def _improve(
+    problem: Problem,
+    requests: list[Request],
+    state: _State,
+    picked: list[tuple[int, int]],
+    deadline: float,
+    workers: int,
+) -> tuple[list[tuple[int, int]], bool]:
+    """CP-SAT from the best start so far, for more meetings; never returns fewer than it was given."""
+    model, choice = _build(problem, requests, state)
+    chosen = set(picked)
+    for key, var in choice.items():
+        model.add_hint(var, 1 if key in chosen else 0)
+    model.maximize(sum(choice.values()))
+    if deadline - time.perf_counter() < 0.5:
+        return picked, False
+    solver = _solver(deadline - time.perf_counter(), workers)
+    status = solver.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value > len(picked):
+        better = [key for key, var in choice.items() if solver.boolean_value(var)]
+        return better, status == cp_model.OPTIMAL
+    return picked, status == cp_model.OPTIMAL
 
 
 def _pack(
@@ -312,7 +405,9 @@ def _pack(
     for key, var in choice.items():
         model.add_hint(var, 1 if key in chosen else 0)
     model.minimize(sum(_blocks_objective(model, choice, requests, problem, state)))
-    solver = _solver(deadline - time.perf_counter(), workers)
+    if deadline - time.perf_counter() < 0.5:
+        return picked
+    solver = _solver(deadline - time.perf_counter() - 0.2, workers)
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [key for key, var in choice.items() if solver.boolean_value(var)]
