@@ -22,7 +22,9 @@ from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event, Session, SessionStatus
 from events.errors import N_, Conflict, InvalidTransition, NotFound
-from events.partnering import notices, scheduler
+from events.i18n import gettext
+from events.ical.feeds import MeetingEntry
+from events.partnering import notices, scheduler, tokens
 from events.partnering.models import (
     Feedback,
     Meeting,
@@ -402,3 +404,42 @@ async def stats(event: Event) -> dict[str, Any]:
         "outcomes": {outcome.value: outcomes[outcome.value] for outcome in Outcome},
         "by_kind": dict(sorted(kinds.items())),
     }
+
+
+# ------------------------------------------------------------------ the personal calendar
+
+
+async def calendar_entries(ticket: Ticket) -> list[MeetingEntry]:
+    """The ticket's meetings for its `/agenda/{token}.ics`, once the schedule is published."""
+    setup = await PartneringSetup.get_or_none(event_id=ticket.event_id, enabled=True)
+    participant = await Participant.get_or_none(ticket_id=ticket.id)
+    if setup is None or setup.published_at is None or participant is None:
+        return []
+    mine = Q(sender_id=participant.id) | Q(receiver_id=participant.id)
+    found = (
+        await Meeting.filter(mine, event_id=ticket.event_id)
+        .select_related("slot")
+        .order_by("slot__starts_at", "id")
+    )
+    others = {m.receiver_id if m.sender_id == participant.id else m.sender_id for m in found}
+    names = {p.id: p.ticket for p in await Participant.filter(id__in=list(others)).select_related("ticket")}
+    url = tokens.space_url(ticket)
+    entries = []
+    for meeting in found:
+        other = names[meeting.receiver_id if meeting.sender_id == participant.id else meeting.sender_id]
+        who = ", ".join(part for part in (other.attendee_name, other.attendee_organisation) if part)
+        entries.append(
+            MeetingEntry(
+                id=meeting.id,
+                title=gettext(N_("B2B meeting: {who}"), who=who),
+                starts_at=meeting.slot.starts_at,
+                ends_at=meeting.slot.ends_at,
+                table=table_label(setup, meeting.table),
+                sequence=meeting.sequence,
+                cancelled=meeting.status == MeetingStatus.CANCELLED,
+                created_at=meeting.created_at,
+                updated_at=meeting.updated_at,
+                url=url,
+            )
+        )
+    return entries
