@@ -11,7 +11,7 @@ from events.catalogue.offer_schemas import money
 from events.errors import N_
 from events.partnering.tokens import space_url
 from events.ticketing.models import Order, Ticket, TicketStatus
-from events.validation import EMAIL_PATTERN
+from events.validation import EMAIL_PATTERN, RowRef
 from settings import settings
 
 
@@ -51,10 +51,10 @@ class AttendeeIn(BaseModel):
 class TicketIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ticket_type: int
+    ticket_type: RowRef
     attendee: AttendeeIn
     answers: dict[str, Any] = Field(default_factory=dict)
-    sessions: list[int] = Field(default_factory=list, max_length=50)
+    sessions: list[RowRef] = Field(default_factory=list, max_length=50)
 
 
 class Consents(BaseModel):
