@@ -38,6 +38,7 @@ from events.errors import N_, DomainError, NotFound, ServiceUnavailable, Throttl
 from events.ical import routes as ical_routes
 from events.invoicing import routes as invoicing_routes
 from events.partnering import api as partnering_api
+from events.partnering import routes as partnering_routes
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
@@ -96,6 +97,7 @@ def _routes() -> list[BaseRoute]:
         *invoicing_routes.routes,
         *badges_routes.routes,
         *checkin_routes.routes,
+        *partnering_routes.routes,
         *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,

@@ -218,7 +218,7 @@ async def stats(request: Request) -> Response:
     return answer(await meetings.stats(event))
 
 
-_EVENT = "/events/{slug}/partnering"
+_EVENT = "/events/{slug:slug}/partnering"
 routes = [
     Route(_EVENT, put_setup, methods=["PUT"], name="api_partnering_setup_put"),
     Route(_EVENT, get_setup, methods=["GET"], name="api_partnering_setup"),

@@ -443,3 +443,7 @@ async def calendar_entries(ticket: Ticket) -> list[MeetingEntry]:
             )
         )
     return entries
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value)

@@ -14,6 +14,8 @@ from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
+from events.partnering.models import PartneringSetup
+from events.partnering.tokens import space_url
 from events.payments import refunds
 from events.payments import services as payments
 from events.ticketing import (
@@ -28,7 +30,7 @@ from events.ticketing import (
 )
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
-from events.ticketing.models import Order, SessionBooking, Ticket
+from events.ticketing.models import Order, SessionBooking, Ticket, TicketStatus
 from events.web.templating import render
 
 
@@ -105,6 +107,13 @@ async def register(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+async def partnering_links(event: Event, tickets: list[Ticket]) -> dict[int, str]:
+    """Each valid ticket's partnering space, when the event has partnering on."""
+    if not await PartneringSetup.filter(event_id=event.id, enabled=True).exists():
+        return {}
+    return {t.id: space_url(t) for t in tickets if t.status == TicketStatus.VALID}
+
+
 async def _order_context(order: Order) -> dict[str, Any]:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
@@ -119,6 +128,7 @@ async def _order_context(order: Order) -> dict[str, Any]:
         "tickets": tickets,
         "booked": booked,
         "workshops": await _workshops(event),
+        "partnering_links": await partnering_links(event, tickets),
         **attendees.page_context(order, event),
     }
 
