@@ -66,6 +66,7 @@ class Migration(migrations.Migration):
                 ('cooperation_types', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('follow_up_months', fields.IntField(default=3)),
                 ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_run', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('opened_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('lock_version', fields.IntField(default=0)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),

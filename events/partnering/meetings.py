@@ -153,15 +153,19 @@ async def run_schedule(user: User, event: Event, data: object) -> dict[str, Any]
             user, event.organisation_id, "partnering.scheduled", "event", event.id,
             after={"scheduled": created, "unscheduled": len(result.unplaced)},
         )  # fmt: skip
-    total = await Meeting.filter(event_id=event.id, status__in=ACTIVE).count()
-    return {
-        "scheduled": created,
-        "total": total,
-        "unscheduled": [
-            {"request_id": rid, "reason": reason} for rid, reason in sorted(result.unplaced.items())
-        ],
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+        total = await Meeting.filter(event_id=event.id, status__in=ACTIVE).count()
+        run = {
+            "scheduled": created,
+            "total": total,
+            "unscheduled": [
+                {"request_id": rid, "reason": why} for rid, why in sorted(result.unplaced.items())
+            ],
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        await PartneringSetup.filter(event_id=event.id).update(
+            last_run={**run, "at": clock.now().isoformat()}
+        )
+    return run
 
 
 async def _still_fits(event: Event, placed: scheduler.Placed, slot: Slot) -> bool:

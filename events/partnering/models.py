@@ -81,6 +81,8 @@ class PartneringSetup(Model):
     cooperation_types: list[dict[str, str]] = fields.JSONField(default=list)
     follow_up_months = fields.IntField(default=3)
     published_at = fields.DatetimeField(null=True)
+    # The latest scheduling run, for the organiser's page: {"at", "scheduled", "total", "unscheduled"}.
+    last_run: dict[str, Any] = fields.JSONField(default=dict)
     opened_at = fields.DatetimeField(null=True)
     # Written first by every request and scheduling transaction: it serialises them on both databases.
     lock_version = fields.IntField(default=0)
