@@ -499,3 +499,25 @@ async def close_space(participant_id: int) -> None:
         )
         for meeting in await Meeting.filter(mine, status=MeetingStatus.SCHEDULED):
             await cancel_meeting(meeting)
+
+
+async def copy_partnering(source: Event, target: Event, shift: timedelta) -> PartneringSetup | None:
+    """For event duplication: the set-up and its slots, moved by `shift`; no profile, request or meeting.
+
+    The copy starts unpublished and not yet opened, so that its own opening e-mail goes out when the
+    organiser switches it on. Called inside the duplication's transaction (it writes no audit row of
+    its own: the duplication records one).
+    """
+    setup = await setup_of(source)
+    if setup is None:
+        return None
+    closes = setup.requests_close_at + shift if setup.requests_close_at else None
+    copied = await PartneringSetup.create(
+        event_id=target.id, enabled=False, meeting_minutes=setup.meeting_minutes, tables=setup.tables,
+        table_names=list(setup.table_names), max_meetings=setup.max_meetings, requests_close_at=closes,
+        topics=[dict(t) for t in setup.topics], cooperation_types=[dict(t) for t in setup.cooperation_types],
+        follow_up_months=setup.follow_up_months,
+    )  # fmt: skip
+    for slot in await event_slots(source):
+        await Slot.create(event_id=target.id, starts_at=slot.starts_at + shift, ends_at=slot.ends_at + shift)
+    return copied

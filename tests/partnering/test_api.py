@@ -253,3 +253,18 @@ async def test_forged_or_oversized_token_is_unauthenticated(
         assert answer.status_code == 401
     page = await client.get(f"/partnering/{forged}")
     assert page.status_code == 404
+
+
+async def test_copy_partnering_moves_slots_and_leaves_people_behind(partnering: Setting) -> None:
+    from events.partnering.models import PartneringSetup, Slot
+
+    await Participant.create(event_id=partnering.event.id, ticket_id=partnering.tickets[0].id, visible=True)
+    copy = await make_event(partnering.owner)
+    shift = timedelta(days=365)
+    await services.copy_partnering(partnering.event, copy, shift)
+    source = [s.starts_at for s in await Slot.filter(event_id=partnering.event.id).order_by("starts_at")]
+    copied = [s.starts_at for s in await Slot.filter(event_id=copy.id).order_by("starts_at")]
+    assert copied == [start + shift for start in source]
+    setup = await PartneringSetup.get(event_id=copy.id)
+    assert setup.topics[0] == {"fr": "Oncologie", "en": "Oncology"} and not setup.enabled
+    assert await Participant.filter(event_id=copy.id).count() == 0
