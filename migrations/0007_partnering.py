@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'partnering_participant', 'app': 'models', 'indexes': [Index(fields=['event_id', 'visible', 'closed'])], 'pk_attr': 'id', 'table_description': "One ticket's partnering space and profile; `closed` once the ticket is cancelled."},
+            options={'table': 'partnering_participant', 'app': 'models', 'indexes': [Index(fields=['event_id', 'visible', 'closed'])], 'pk_attr': 'id', 'table_description': "One ticket's partnering space and profile, closed once the ticket is cancelled."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'partnering_setup', 'app': 'models', 'pk_attr': 'id', 'table_description': "One event's partnering rules. `windows` are `{starts_at, ends_at}` ISO strings in UTC;"},
+            options={'table': 'partnering_setup', 'app': 'models', 'pk_attr': 'id', 'table_description': "One event's partnering rules: meeting windows (ISO start and end, UTC), tables, limits, and the"},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -63,8 +63,8 @@ class Outcome(StrEnum):
 
 
 class PartneringSetup(Model):
-    """One event's partnering rules. `windows` are `{starts_at, ends_at}` ISO strings in UTC;
-    `topics` and `cooperation_types` are `{fr, en}` pairs the profiles choose from."""
+    """One event's partnering rules: meeting windows (ISO start and end, UTC), tables, limits, and the
+    topics and cooperation types (French and English pairs) that profiles choose from."""
 
     id = fields.IntField(primary_key=True)
     event: fields.OneToOneRelation[Event] = fields.OneToOneField(
@@ -112,7 +112,7 @@ class Slot(Model):
 
 
 class Participant(Model):
-    """One ticket's partnering space and profile; `closed` once the ticket is cancelled."""
+    """One ticket's partnering space and profile, closed once the ticket is cancelled."""
 
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(

@@ -268,3 +268,15 @@ async def test_copy_partnering_moves_slots_and_leaves_people_behind(partnering: 
     setup = await PartneringSetup.get(event_id=copy.id)
     assert setup.topics[0] == {"fr": "Oncologie", "en": "Oncology"} and not setup.enabled
     assert await Participant.filter(event_id=copy.id).count() == 0
+
+
+async def test_demo_event_has_partnering_with_a_dozen_visible_profiles(client: httpx.AsyncClient) -> None:
+    from events.demo import DEMO_SLUG, load_demo
+    from events.partnering.models import Meeting
+
+    await load_demo("demo password 123")
+    visible_ones = await Participant.filter(event__slug=DEMO_SLUG, visible=True).count()
+    kinds = set(await Participant.filter(event__slug=DEMO_SLUG).values_list("organisation_kind", flat=True))
+    assert visible_ones == 12
+    assert {"lab", "startup", "large_company", "investor"} <= {str(k) for k in kinds}
+    assert await Meeting.filter(event__slug=DEMO_SLUG).count() > 0
