@@ -43,6 +43,7 @@ from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
+from events.web import links
 from events.web.api import openapi_document
 from events.web.guards import InputGuard
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
@@ -101,7 +102,6 @@ def _routes() -> list[BaseRoute]:
         *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
-        *session_routes.dashboard_routes,
     ]
 
 
@@ -174,8 +174,10 @@ def create_app(
         ):
             yield
 
+    routes = _routes()
+    links.use_routes(routes)
     return Starlette(
-        routes=_routes(),
+        routes=routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=config.https),
             Middleware(

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from events import clock
 from events.accounts.models import User
 from events.catalogue.models import Event
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.errors import Conflict, InvalidTransition, NotFound
 from events.i18n import get_locale
 from events.partnering import exports, meetings, services
@@ -130,7 +130,7 @@ async def _overview(request: Request, user: User, event: Event, state: FormState
 
 
 async def overview_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _overview(request, user, event)
 
 
@@ -139,7 +139,7 @@ def _shown(form: FormData) -> dict[str, object]:
 
 
 async def save_setup(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=SetupIn,
@@ -154,7 +154,7 @@ async def save_setup(request: Request) -> Response:
 
 
 async def run_schedule(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.button_cycle(
         request,
         save=lambda: meetings.run_schedule(user, event, {"time_limit": 10}),
@@ -164,7 +164,7 @@ async def run_schedule(request: Request) -> Response:
 
 
 async def publish(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.button_cycle(
         request,
         save=lambda: meetings.publish(user, event),
@@ -209,12 +209,12 @@ async def _schedule_page(request: Request, user: User, event: Event, state: Form
 
 
 async def schedule_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _schedule_page(request, user, event, FormState())
 
 
 async def move_meeting(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     meeting_id = request.path_params["meeting_id"]
     return await forms.form_cycle(
         request,
@@ -233,7 +233,7 @@ async def move_meeting(request: Request) -> Response:
 
 async def tables_page(request: Request) -> Response:
     """The live view of every table in the current (or next) slot; reloads itself every 30 s."""
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     setup = await services.enabled_setup(event)
     slots = await services.event_slots(event)
     now = clock.now()
@@ -274,7 +274,7 @@ async def export_xlsx(request: Request) -> Response:
 
 
 async def _export(request: Request, kind: str) -> Response:
-    _user, event = await organiser_event(request)
+    _user, event = await organiser_and_event(request)
     await services.enabled_setup(event)
     table = await exports.rows(event)
     if kind == "xlsx":

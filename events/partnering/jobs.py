@@ -1,4 +1,4 @@
-"""Background work of partnering (listed in `events.worker.JOB_MODULES`).
+"""Background work of partnering (listed in `events.jobs.JOBS`).
 
 - spaces of cancelled tickets are closed and their meetings cancelled;
 - meetings whose slot ended without both scans become `no_show`;
@@ -14,10 +14,7 @@ from tortoise.expressions import Q
 
 from events import clock
 from events.partnering import notices
-from events.partnering.meetings import mark_no_shows
 from events.partnering.models import Meeting, MeetingStatus, Participant, PartneringSetup
-from events.partnering.services import close_dead_spaces
-from events.worker import register_job
 
 REMINDER_AHEAD = timedelta(hours=3)
 """How long before a day's first meeting its reminder goes out."""
@@ -78,9 +75,3 @@ async def send_follow_ups() -> int:
                 await notices.follow_up(people[me], meeting, people[other].ticket)
                 sent += 1
     return sent
-
-
-register_job("close partnering spaces of cancelled tickets", close_dead_spaces, every=30.0)
-register_job("mark partnering no-shows", mark_no_shows, every=60.0)
-register_job("partnering reminders", send_reminders, every=300.0)
-register_job("partnering follow-ups", send_follow_ups, every=3600.0)

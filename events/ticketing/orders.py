@@ -35,6 +35,7 @@ from events.mail.models import OutboxMessage
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import live_order_filter, on_sale, remaining, usage
+from events.ticketing.confirmation import confirmation, confirmation_attachments
 from events.ticketing.models import (
     EventKey,
     Order,
@@ -44,7 +45,6 @@ from events.ticketing.models import (
     WaitingStatus,
 )
 from events.ticketing.order_schemas import OrderIn, TicketIn
-from events.ticketing.paid import confirmation, confirmation_attachments
 from events.validation import validate
 from settings import settings
 
@@ -138,8 +138,15 @@ def _consent_errors(data: object) -> dict[str, str]:
     return {}
 
 
-def _read(data: object) -> OrderIn:
-    """The request, or every field error at once (consent included) so a form shows them together."""
+def read_order(data: object) -> OrderIn:
+    """The request, or every field error at once (consent included) so a form shows them together.
+
+    An `OrderIn` already read is given back once its consent is checked again (the form cycle reads it).
+    """
+    if isinstance(data, OrderIn):
+        if consent := _consent_errors(data.model_dump(include={"consents"})):
+            raise Invalid(consent)
+        return data
     errors = _consent_errors(data)
     try:
         request = validate(OrderIn, data)
@@ -215,7 +222,7 @@ async def _check_promo_uses(promo: PromoCode | None) -> None:
         raise PromoCodeExhausted()
 
 
-async def place_order(slug: str, data: object) -> Order:
+async def place_order(slug: str, data: OrderIn | object) -> Order:
     """Create an order and its tickets together, or nothing.
 
     A free order is paid at once; one with something to pay is pending and holds its places until
@@ -223,7 +230,7 @@ async def place_order(slug: str, data: object) -> Order:
     the transaction, which then holds the event's lock for a handful of statements only.
     """
     event = await event_on_sale(slug)
-    request = _read(data)
+    request = read_order(data)
     promo = await find_promo(event, request.promo_code)
     unlocked = await promo_type_ids(promo)
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}

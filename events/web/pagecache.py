@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Hashable
 
+from events.cache import track
+
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
@@ -35,4 +37,4 @@ class PageCache:
         self._entries.clear()
 
 
-public_pages = PageCache()
+public_pages = track(PageCache())
