@@ -18,7 +18,7 @@ from events.catalogue.models import Event
 from events.errors import N_, Conflict, InvalidTransition, NotFound, RequestsClosed
 from events.i18n import format_when, get_locale
 from events.partnering import meetings, pdf, services
-from events.partnering.models import OrganisationKind, Outcome, Participant
+from events.partnering.models import OrganisationKind, Outcome, Participant, RequestStatus
 from events.partnering.schemas import FeedbackIn, ProfileIn, RequestIn
 from events.web import forms
 from events.web.forms import FormState
@@ -41,6 +41,7 @@ KIND_LABELS = {
     OrganisationKind.PUBLIC_BODY: N_("Public body"),
     OrganisationKind.OTHER: N_("Other"),
 }
+LIVE_REQUESTS = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 REQUEST_LABELS = {
     "pending": N_("Pending"),
     "accepted": N_("Accepted"),
@@ -103,6 +104,8 @@ async def _page(request: Request, participant: Participant, state: FormState, fo
         "received": received,
         "names": {pid: p.ticket.attendee_name for pid, p in names.items()},
         "agenda": await meetings.agenda(participant),
+        "linked": {r.receiver_id for r in sent if r.status in LIVE_REQUESTS}
+        | {r.sender_id for r in received if r.status in LIVE_REQUESTS},
         "form": form,
     }
     return forms.show(

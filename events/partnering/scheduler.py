@@ -312,11 +312,16 @@ def _relaxation(
             room = problem.tables - len(state.tables_used[key])
         if len(members) > room:
             solver.Add(solver.Sum(members) <= room)
-    solver.Maximize(solver.Sum(list(variables.values())))
+    # Each meeting counts one, less a hair for later slots: among equal counts, earlier meetings.
+    hair = 1.0 / (10.0 * max(1, problem.slots) * max(1, len(variables)))
+    objective = solver.Objective()
+    for (_request_id, slot), var in variables.items():
+        objective.SetCoefficient(var, 1.0 - hair * slot)
+    objective.SetMaximization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return {}, float(len(requests))
     values = {key: var.solution_value() for key, var in variables.items()}
-    return values, float(solver.Objective().Value())
+    return values, sum(values.values())
 
 
 def _round(
@@ -404,7 +409,11 @@ def _pack(
     chosen = set(picked)
     for key, var in choice.items():
         model.add_hint(var, 1 if key in chosen else 0)
-    model.minimize(sum(_blocks_objective(model, choice, requests, problem, state)))
+    # Fewest runs first; among those, the earliest slots (the weight keeps the runs first).
+    weight = problem.slots * len(picked) + 1
+    starts = _blocks_objective(model, choice, requests, problem, state)
+    lateness = sum(slot * var for (_request_id, slot), var in choice.items())
+    model.minimize(weight * sum(starts) + lateness)
     if deadline - time.perf_counter() < 0.5:
         return picked
     solver = _solver(deadline - time.perf_counter() - 0.2, workers)
