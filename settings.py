@@ -126,6 +126,7 @@ MODEL_MODULES = [
     "events.invoicing.models",
     "events.checkin.models",
     "events.mail.models",
+    "events.abstracts.models",
 ]
 
 
