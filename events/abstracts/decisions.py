@@ -184,8 +184,8 @@ async def notify(user: User, event: Event) -> int:
                 context={
                     "event": event,
                     "abstract": abstract,
-                    "register_url": register_url(event, promo),
-                    "promo": promo,
+                    "register_url": register_url(event, promo if accepted else None),
+                    "promo": promo if accepted else None,
                 },
                 kind="abstract_decision",
                 dedupe_key=f"abstract-decision:{abstract.id}",

@@ -192,10 +192,16 @@ def manage_url(abstract: Abstract) -> str:
     return f"{settings.base_url}/abstracts/{abstract.code}/{abstract.secret}"
 
 
-async def published_event_with_call(slug: str) -> tuple[Event, Call]:
-    event = await Event.get_or_none(slug=slug, status=EventStatus.PUBLISHED)
+async def published_event(slug: str) -> Event:
+    """The call, its form and the book of abstracts are public while the event is published."""
+    event = await Event.get_or_none(slug=slug[:80], status=EventStatus.PUBLISHED)
     if event is None:
         raise NotFound()
+    return event
+
+
+async def published_event_with_call(slug: str) -> tuple[Event, Call]:
+    event = await published_event(slug)
     return event, await call_of(event)
 
 

@@ -24,11 +24,13 @@ class Committee:
         return f"/api/v1/events/{self.event.slug}{tail}"
 
 
-async def committee(client: httpx.AsyncClient, *, blind: bool = False, **call: Any) -> Committee:
+async def committee(
+    client: httpx.AsyncClient, *, blind: bool = False, event: dict[str, Any] | None = None, **call: Any
+) -> Committee:
     """Owner, a published event, a call (Oncologie, Immunologie), three reviewers:
     `onco` (CHU), `inserm` (Oncologie, an Inserm address: conflicted with Inserm authors), `immuno`."""
     owner = await make_organiser()
-    event = await make_event(owner, published=True)
+    event_row = await make_event(owner, published=True, **(event or {}))
     headers = bearer(await api_token(client, owner.email))
     body = {
         "opens_at": "2020-01-01T00:00:00+00:00",
@@ -40,7 +42,9 @@ async def committee(client: httpx.AsyncClient, *, blind: bool = False, **call: A
         "review_questions": [{"text": "Originalité", "max_score": 5}, {"text": "Méthode", "max_score": 10}],
         **call,
     }
-    answer = await client.put(f"/api/v1/events/{event.slug}/call-for-abstracts", json=body, headers=headers)
+    answer = await client.put(
+        f"/api/v1/events/{event_row.slug}/call-for-abstracts", json=body, headers=headers
+    )
     assert answer.status_code == 200, answer.text
     data = answer.json()
     tracks = [t["id"] for t in data["tracks"]]
@@ -55,16 +59,18 @@ async def committee(client: httpx.AsyncClient, *, blind: bool = False, **call: A
     for key, (email, on, affiliation) in people.items():
         person = await make_reviewer(name, email)
         seat = await client.post(
-            f"/api/v1/events/{event.slug}/reviewers",
+            f"/api/v1/events/{event_row.slug}/reviewers",
             json={"user_id": person.id, "tracks": on, "affiliation": affiliation},
             headers=headers,
         )
         assert seat.status_code == 201, seat.text
         reviewers[key] = (bearer(await api_token(client, email)), seat.json()["id"])
-    return Committee(event, headers, tracks, questions, reviewers)
+    return Committee(event_row, headers, tracks, questions, reviewers)
 
 
 async def submit(client: httpx.AsyncClient, c: Committee, track: int, **overrides: Any) -> dict[str, Any]:
-    answer = await client.post(c.url("/abstracts"), json=submission_body(track, **overrides))
+    """The creation answer, with the title and authors that were sent."""
+    sent = submission_body(track, **overrides)
+    answer = await client.post(c.url("/abstracts"), json=sent)
     assert answer.status_code == 201, answer.text
-    return dict(answer.json())
+    return {"title": sent["title"], "authors": sent["authors"], **answer.json()}
