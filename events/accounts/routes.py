@@ -44,7 +44,7 @@ async def login(request: Request) -> Response:
         context = {"email": email, "next": form.get("next", ""), "error": error}
         return render(request, "accounts/login.html", context, status_code=401)
     auth.start_session(request, user)
-    home = "scanner_index" if user.role == Role.DOOR else "dashboard"
+    home = {Role.DOOR: "scanner_index", Role.REVIEWER: "my_reviews"}.get(user.role, "dashboard")
     target = _safe_next(str(form.get("next", ""))) or request.url_for(home)
     return RedirectResponse(target, status_code=303)
 
