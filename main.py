@@ -27,6 +27,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from events import i18n, worker
 from events.abstracts import api as abstracts_api
+from events.abstracts import reviewer_routes
 from events.abstracts import routes as abstracts_routes
 from events.accounts import routes as accounts_routes
 from events.badges import routes as badges_routes
@@ -97,6 +98,7 @@ def _routes() -> list[BaseRoute]:
         *checkin_routes.routes,
         *session_routes.routes,
         *abstracts_routes.routes,
+        *reviewer_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
         *session_routes.dashboard_routes,
