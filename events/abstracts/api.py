@@ -204,29 +204,44 @@ async def schedule(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/call-for-abstracts", get_call, methods=["GET"], name="api_call"),
-    Route("/events/{slug}/call-for-abstracts", put_call, methods=["PUT"], name="api_call_put"),
-    Route("/events/{slug}/abstracts", submit, methods=["POST"], name="api_abstract_submit"),
-    Route("/events/{slug}/abstracts", list_abstracts, methods=["GET"], name="api_abstracts"),
-    Route("/events/{slug}/abstracts/assign", assign, methods=["POST"], name="api_abstracts_assign"),
-    Route("/events/{slug}/abstracts/notify", notify, methods=["POST"], name="api_abstracts_notify"),
-    Route("/events/{slug}/abstracts/decisions", decide_many, methods=["POST"], name="api_abstracts_decide"),
+    Route("/events/{slug:slug}/call-for-abstracts", get_call, methods=["GET"], name="api_call"),
+    Route("/events/{slug:slug}/call-for-abstracts", put_call, methods=["PUT"], name="api_call_put"),
+    Route("/events/{slug:slug}/abstracts", submit, methods=["POST"], name="api_abstract_submit"),
+    Route("/events/{slug:slug}/abstracts", list_abstracts, methods=["GET"], name="api_abstracts"),
+    Route("/events/{slug:slug}/abstracts/assign", assign, methods=["POST"], name="api_abstracts_assign"),
+    Route("/events/{slug:slug}/abstracts/notify", notify, methods=["POST"], name="api_abstracts_notify"),
     Route(
-        "/events/{slug}/abstracts/{id:id}/decision", decide, methods=["POST"], name="api_abstract_decision"
+        "/events/{slug:slug}/abstracts/decisions", decide_many, methods=["POST"], name="api_abstracts_decide"
     ),
     Route(
-        "/events/{slug}/abstracts/{id:id}/schedule", schedule, methods=["POST"], name="api_abstract_schedule"
+        "/events/{slug:slug}/abstracts/{id:id}/decision",
+        decide,
+        methods=["POST"],
+        name="api_abstract_decision",
     ),
-    Route("/events/{slug}/assignments", assign_one, methods=["POST"], name="api_assignment_add"),
-    Route("/events/{slug}/assignments/remove", unassign_one, methods=["POST"], name="api_assignment_remove"),
-    Route("/events/{slug}/reviewers", list_reviewers, methods=["GET"], name="api_reviewers"),
-    Route("/events/{slug}/reviewers", add_reviewer, methods=["POST"], name="api_reviewer_add"),
+    Route(
+        "/events/{slug:slug}/abstracts/{id:id}/schedule",
+        schedule,
+        methods=["POST"],
+        name="api_abstract_schedule",
+    ),
+    Route("/events/{slug:slug}/assignments", assign_one, methods=["POST"], name="api_assignment_add"),
+    Route(
+        "/events/{slug:slug}/assignments/remove", unassign_one, methods=["POST"], name="api_assignment_remove"
+    ),
+    Route("/events/{slug:slug}/reviewers", list_reviewers, methods=["GET"], name="api_reviewers"),
+    Route("/events/{slug:slug}/reviewers", add_reviewer, methods=["POST"], name="api_reviewer_add"),
     Route("/reviews", my_reviews, methods=["GET"], name="api_reviews"),
     Route("/abstracts/{id:id}/review", put_review, methods=["PUT"], name="api_review_put"),
-    Route("/abstracts/{code}/{secret}", get_submission, methods=["GET"], name="api_submission"),
-    Route("/abstracts/{code}/{secret}", patch_submission, methods=["PATCH"], name="api_submission_patch"),
+    Route("/abstracts/{code:code}/{secret:secret}", get_submission, methods=["GET"], name="api_submission"),
     Route(
-        "/abstracts/{code}/{secret}/withdraw",
+        "/abstracts/{code:code}/{secret:secret}",
+        patch_submission,
+        methods=["PATCH"],
+        name="api_submission_patch",
+    ),
+    Route(
+        "/abstracts/{code:code}/{secret:secret}/withdraw",
         withdraw_submission,
         methods=["POST"],
         name="api_submission_withdraw",

@@ -169,10 +169,10 @@ async def book_pdf(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/abstracts.pdf", book_pdf, methods=["GET"], name="abstracts_book"),
-    Route("/events/{slug}/abstracts", call_page, methods=["GET"], name="abstracts_call"),
-    forms.form_route("/events/{slug}/abstracts", submit, name="abstracts_submit"),
-    Route("/abstracts/{code}/{secret}", manage_page, methods=["GET"], name="abstract_manage"),
-    forms.form_route("/abstracts/{code}/{secret}", edit, name="abstract_edit"),
-    forms.form_route("/abstracts/{code}/{secret}/withdraw", withdraw, name="abstract_withdraw"),
+    Route("/events/{slug:slug}/abstracts.pdf", book_pdf, methods=["GET"], name="abstracts_book"),
+    Route("/events/{slug:slug}/abstracts", call_page, methods=["GET"], name="abstracts_call"),
+    forms.form_route("/events/{slug:slug}/abstracts", submit, name="abstracts_submit"),
+    Route("/abstracts/{code:code}/{secret:secret}", manage_page, methods=["GET"], name="abstract_manage"),
+    forms.form_route("/abstracts/{code:code}/{secret:secret}", edit, name="abstract_edit"),
+    forms.form_route("/abstracts/{code:code}/{secret:secret}/withdraw", withdraw, name="abstract_withdraw"),
 ]

@@ -1,9 +1,9 @@
 """The call for abstracts and the submissions to it: rules for organisers and for submitters.
 
 A submission is open to anyone, without an account, between `opens_at` and `closes_at`; it is
-throttled per client address like an anonymous order (`ORDER_THROTTLE` a minute). The submitter gets
-an e-mail in their language with a private link (`/abstracts/{code}/{secret}`) where they can edit
-the abstract until the call closes, or withdraw it. Organiser changes to the call are audited.
+throttled per client address like an anonymous order (`ORDER_THROTTLE` a minute, counted apart).
+The submitter gets an e-mail in their language with a private link (`/abstracts/{code}/{secret}`)
+where they can edit the abstract until the call closes, or withdraw it. Changes to the call are audited.
 
     DomainError
     ├── Invalid                 422  invalid  (over `max_words`, unknown track or type, bad field)
@@ -226,14 +226,6 @@ async def _check_content(call: Call, track_id: int, contribution_type: str, body
     return track
 
 
-async def _throttle(client: str) -> None:
-    limit = int(getattr(settings, "order_throttle", 60))
-    if limit <= 0:
-        return
-    await throttle.check(THROTTLE_SCOPE, client, limit, THROTTLE_WINDOW)
-    await throttle.hit(THROTTLE_SCOPE, client)
-
-
 async def submit(slug: str, data: object, client: str) -> Abstract:
     """File a new abstract while the call is open, and write its confirmation e-mail to the outbox."""
     event, call = await published_event_with_call(slug)
@@ -241,7 +233,7 @@ async def submit(slug: str, data: object, client: str) -> Abstract:
         raise CallClosed()
     values = validate_in(SubmissionInput, data, event)
     track = await _check_content(call, values.track, values.contribution_type, values.body)
-    await _throttle(client)
+    await _check_rate(client)
     async with in_transaction():
         abstract = await Abstract.create(
             event_id=event.id,
@@ -257,7 +249,15 @@ async def submit(slug: str, data: object, client: str) -> Abstract:
             locale=values.locale,
         )
         await _confirm(event, abstract, "submitted")
+        if settings.order_throttle:
+            await throttle.hit(THROTTLE_SCOPE, client)
     return abstract
+
+
+async def _check_rate(client: str) -> None:
+    """`ORDER_THROTTLE` submissions accepted per client address per minute (refused ones do not count)."""
+    if settings.order_throttle:
+        await throttle.check(THROTTLE_SCOPE, client, settings.order_throttle, THROTTLE_WINDOW)
 
 
 async def _confirm(event: Event, abstract: Abstract, what: str) -> None:

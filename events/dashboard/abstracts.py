@@ -205,7 +205,7 @@ async def export_xlsx(request: Request) -> Response:
     return Response(await exports.as_xlsx(event), media_type=XLSX, headers=headers)
 
 
-_BASE = "/dashboard/events/{slug}/abstracts"
+_BASE = "/dashboard/events/{slug:slug}/abstracts"
 routes = [
     Route(_BASE, abstracts_page, methods=["GET"], name="dashboard_abstracts"),
     Route(_BASE + ".csv", export_csv, methods=["GET"], name="dashboard_abstracts_csv"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import httpx
@@ -165,3 +166,19 @@ async def test_another_organisation_sees_no_call(client: httpx.AsyncClient, even
     answer = await client.get(f"/api/v1/events/{event.slug}/call-for-abstracts", headers=headers)
     assert answer.status_code == 404
     assert (await client.get(f"/api/v1/events/{event.slug}/abstracts", headers=headers)).status_code == 404
+
+
+async def test_submissions_are_throttled_per_address(
+    client: httpx.AsyncClient, event: Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from events.abstracts import services
+
+    monkeypatch.setattr(services, "settings", dataclasses.replace(services.settings, order_throttle=2))
+    track = await _track(event)
+    url = f"/api/v1/events/{event.slug}/abstracts"
+    refused = await client.post(url, json=submission_body(track, body=" ".join(["mot"] * 99)))
+    assert refused.status_code == 422
+    answers = [await client.post(url, json=submission_body(track)) for _ in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert answers[2].json()["error"]["code"] == "throttled"
+    assert "Retry-After" in answers[2].headers
