@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'abstract_call', 'app': 'models', 'pk_attr': 'id', 'table_description': "An event's call for abstracts: its window, rules and review questions (at most one per event)."},
+            options={'table': 'abstract_call', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The call for abstracts of one event: its window, rules and review questions (one per event at most).'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
                 ('reviewed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'abstract_assignment', 'app': 'models', 'unique_together': (('abstract', 'reviewer'),), 'pk_attr': 'id', 'table_description': 'One abstract given to one reviewer; the review, once written, is kept on it.'},
+            options={'table': 'abstract_assignment', 'app': 'models', 'unique_together': (('abstract', 'reviewer'),), 'pk_attr': 'id', 'table_description': 'One abstract given to one reviewer, with the review once it is written.'},
             bases=['Model'],
         ),
         ops.AlterField(

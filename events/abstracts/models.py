@@ -32,7 +32,7 @@ class AbstractStatus(StrEnum):
 
 
 class Call(Model):
-    """An event's call for abstracts: its window, rules and review questions (at most one per event)."""
+    """The call for abstracts of one event: its window, rules and review questions (one per event at most)."""
 
     id = fields.IntField(primary_key=True)
     event: fields.OneToOneRelation[Event] = fields.OneToOneField(
@@ -148,7 +148,7 @@ class Reviewer(Model):
 
 
 class Assignment(Model):
-    """One abstract given to one reviewer; the review, once written, is kept on it."""
+    """One abstract given to one reviewer, with the review once it is written."""
 
     id = fields.IntField(primary_key=True)
     abstract: fields.ForeignKeyRelation[Abstract] = fields.ForeignKeyField(
