@@ -34,6 +34,7 @@ from events.errors import N_, Conflict, Invalid, NotFound
 from events.i18n import gettext, ngettext
 from events.ticketing.orders import new_code
 from events.validation import field_errors
+from events.web.pagecache import public_pages
 from settings import settings
 
 M = TypeVar("M", bound=BaseModel)
@@ -178,6 +179,7 @@ async def put_call(user: User, event: Event, data: object) -> Call:
             before.pop("open")
         action = "call.updated" if before else "call.created"
         await audit.record(user, event.organisation_id, action, "call_for_abstracts", call.id, before, after)
+    public_pages.clear()  # the event page links to the call
     return call
 
 

@@ -46,6 +46,7 @@ async def test_decisions_notify_exactly_once_in_each_submitters_language(client:
     assert set(mails) == {"fr", "en"}
     assert "accepté" in mails["fr"].subject
     assert "register?code=ORATEUR" in mails["fr"].text_body
+    assert "Communication orale" in mails["fr"].text_body
     assert promo.code in mails["fr"].text_body
     assert "Decision" in mails["en"].subject
     assert "ORATEUR" not in mails["en"].text_body

@@ -96,3 +96,8 @@ async def test_the_submitter_withdraws_from_the_private_page(client: httpx.Async
     answer = await client.post(f"{page}/withdraw", data={"csrf_token": token})
     assert answer.status_code == 303
     assert (await Abstract.get()).status == "withdrawn"
+
+
+async def test_the_event_page_links_to_its_call(client: httpx.AsyncClient, event: Event) -> None:
+    page = await client.get(f"/events/{event.slug}")
+    assert f'href="http://testserver/events/{event.slug}/abstracts"' in page.text
