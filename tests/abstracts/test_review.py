@@ -9,7 +9,7 @@ import httpx
 from events.accounts.models import Organisation, Role
 from events.audit.models import AuditEntry
 from tests.abstracts.scenario import committee, submit
-from tests.factories import bearer, login, make_organiser, make_reviewer
+from tests.factories import api_token, bearer, login, make_organiser, make_reviewer
 
 
 async def test_assignment_gives_each_abstract_reviewers_of_its_track_without_conflict(
@@ -150,3 +150,24 @@ async def test_a_reviewer_session_is_refused_by_the_dashboard(client: httpx.Asyn
     await login(client, "onco@chu-toulouse.fr")
     assert (await client.get("/dashboard")).status_code == 403
     assert (await client.get(f"/dashboard/events/{c.event.slug}")).status_code == 403
+
+
+async def test_anonymous_and_door_staff_get_nothing_of_the_committee(client: httpx.AsyncClient) -> None:
+    c = await committee(client)
+    abstract = await submit(client, c, c.tracks[0])
+    organisation = await Organisation.get(id=c.event.organisation_id)
+    door = await make_organiser(organisation.name, role=Role.DOOR)
+    door_headers = bearer(await api_token(client, door.email))
+    calls = [
+        ("GET", c.url("/abstracts")),
+        ("GET", c.url("/call-for-abstracts")),
+        ("POST", c.url("/abstracts/assign")),
+        ("POST", c.url(f"/abstracts/{abstract['id']}/decision")),
+        ("GET", "/api/v1/reviews"),
+    ]
+    for method, path in calls:
+        assert (await client.request(method, path, json={})).status_code == 401, path
+        assert (await client.request(method, path, json={}, headers=door_headers)).status_code == 403, path
+    review = {"scores": {}, "recommendation": "reject"}
+    denied = await client.put(f"/api/v1/abstracts/{abstract['id']}/review", json=review, headers=door_headers)
+    assert denied.status_code == 403
