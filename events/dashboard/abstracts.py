@@ -23,9 +23,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _page(
-    request: Request, user: User, event: Event, state: FormState, focus: int | None = None
+    request: Request, user: User, event: Event, state: FormState, focus: int | str | None = None
 ) -> Response:
-    """The whole call on one page; `focus` is the abstract whose form the errors belong to."""
+    """The whole call on one page; `focus` names the form the errors belong to (an abstract's id,
+    "reviewer" or "assign"; None for the call's settings)."""
     call = await services.event_call(event)
     context: dict[str, Any] = {
         "user": user,
@@ -42,13 +43,9 @@ async def _page(
         context["team"] = await User.filter(
             organisation_id=event.organisation_id, role=Role.REVIEWER, is_active=True
         ).order_by("name", "id")
-    values = dict(state.values) or await _call_values(event, call)
-    return forms.show(
-        request,
-        "dashboard/abstracts.html",
-        context,
-        FormState(values, state.errors, state.problem, state.status),
-    )
+    own = focus is None and state.values
+    context["call_values"] = dict(state.values) if own else await _call_values(event, call)
+    return forms.show(request, "dashboard/abstracts.html", context, state)
 
 
 async def _call_values(event: Event, call: Call | None) -> dict[str, object]:
@@ -127,7 +124,7 @@ async def reviewer_add(request: Request) -> Response:
             "affiliation": forms.text(form, "affiliation"),
         },
         save=lambda values: review.add_reviewer(user, event, values.model_dump()),
-        page=lambda state: _page(request, user, event, state),
+        page=lambda state: _page(request, user, event, state, "reviewer"),
         done=lambda _: request.url_for("dashboard_abstracts", slug=event.slug),
         notice="reviewer_added",
     )
@@ -140,7 +137,7 @@ async def assign(request: Request) -> Response:
         schema=AssignInput,
         read=lambda form: {"per_abstract": forms.optional(form, "per_abstract")},
         save=lambda values: review.auto_assign(user, event, values.model_dump()),
-        page=lambda state: _page(request, user, event, state),
+        page=lambda state: _page(request, user, event, state, "assign"),
         done=lambda _: request.url_for("dashboard_abstracts", slug=event.slug),
         notice="assigned",
     )

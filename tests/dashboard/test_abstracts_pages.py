@@ -100,3 +100,19 @@ async def test_another_organisation_and_door_staff_get_nothing(client: httpx.Asy
     door = await make_organiser(user.organisation.name, role=Role.DOOR)
     await login(client, door.email)
     assert (await client.get(f"/dashboard/events/{event.slug}/abstracts.xlsx")).status_code == 403
+
+
+async def test_enrolling_a_reviewer_without_a_track_is_explained_beside_the_tracks(
+    client: httpx.AsyncClient,
+) -> None:
+    user = await make_organiser()
+    event = await make_event(user, published=True)
+    await make_call(event)
+    person = await make_organiser(user.organisation.name, role=Role.REVIEWER)
+    await login(client, user.email)
+    page = f"/dashboard/events/{event.slug}/abstracts"
+    token = await csrf_from(client, page)
+    answer = await client.post(f"{page}/reviewers", data={"csrf_token": token, "user_id": str(person.id)})
+    assert answer.status_code == 422
+    assert 'class="field-error"' in answer.text
+    assert "Oncologie\nImmunologie" in answer.text  # the call's settings keep their values
