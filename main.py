@@ -27,6 +27,9 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from events import i18n, worker
+from events.abstracts import api as abstracts_api
+from events.abstracts import reviewer_routes
+from events.abstracts import routes as abstracts_routes
 from events.accounts import routes as accounts_routes
 from events.badges import routes as badges_routes
 from events.catalogue import api as catalogue_api
@@ -81,6 +84,7 @@ API_ROUTES: list[BaseRoute] = [
     *checkin_api.routes,
     *privacy_api.routes,
     *partnering_api.routes,
+    *abstracts_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 
@@ -105,6 +109,8 @@ def _routes() -> list[BaseRoute]:
         *checkin_routes.routes,
         *partnering_routes.routes,
         *session_routes.routes,
+        *abstracts_routes.routes,
+        *reviewer_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
         *privacy_routes.routes,

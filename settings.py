@@ -148,6 +148,7 @@ MODEL_MODULES = [
     "events.mail.models",
     "events.privacy.models",
     "events.partnering.models",
+    "events.abstracts.models",
 ]
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from events import clock
+from events.abstracts import demo as abstracts_demo
 from events.accounts.models import Organisation, User
 from events.accounts.services import create_organiser
 from events.catalogue import offers, sessions
@@ -74,6 +75,7 @@ async def load_demo(password: str) -> str | None:
     await _offer(user, event)
     await _programme(user, event)
     await catalogue.publish_event(user, event)
+    await abstracts_demo.load(user, event, password, DEMO_ORGANISATION)
     await _first_registrations(event)
     await _partnering(user, event)
     return user.email

@@ -34,10 +34,13 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── SessionFull*             409     session_full       (details: session)
     │   ├── SessionOverlap*          409     session_overlap    (details: sessions)
     │   ├── SessionCancelled*        409     session_cancelled  (details: session)
-    │   └── TicketCannotBook*        409     ticket_cannot_book
+    │   ├── TicketCannotBook*        409     ticket_cannot_book
+    │   ├── CallClosed**             409     closed             (abstracts: outside the call's window)
+    │   └── ConflictOfInterest**     409     conflict_of_interest (a reviewer shares an author's domain)
     └── Throttled                    429     throttled          (retry_after seconds)
 
 * Defined beside the programme in `catalogue/sessions.py` (they are built from a `Session`).
+** Defined in `abstracts/services.py` and `abstracts/review.py`, beside the call and the review.
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
 """

@@ -114,3 +114,26 @@ async def api_organiser(request: Request) -> User:
     if user.role not in ORGANISER_ROLES:
         raise Forbidden()
     return user
+
+
+async def reviewer(request: Request) -> User:
+    """The signed-in reviewer, for the "my reviews" pages; every other role is refused."""
+    user = await login_session_user(request)
+    if user is None:
+        raise Unauthenticated()
+    if user.role != Role.REVIEWER:
+        raise Forbidden()
+    return user
+
+
+async def api_reviewer(request: Request) -> User:
+    """The reviewer behind `Authorization: Bearer <token>`; organisers and door staff are refused."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthenticated()
+    if token.startswith(DOOR_TOKEN_PREFIX):
+        raise Forbidden()
+    user = await services.user_for_token(token)
+    if user.role != Role.REVIEWER:
+        raise Forbidden()
+    return user

@@ -58,7 +58,7 @@ async def login(request: Request) -> Response:
     async def sign_in(form: SignIn) -> str:
         user = await services.authenticate(form.email, form.password, auth.client_ip(request))
         auth.start_login_session(request, user)
-        home = "scanner_index" if user.role == Role.DOOR else "dashboard"
+        home = {Role.DOOR: "scanner_index", Role.REVIEWER: "my_reviews"}.get(user.role, "dashboard")
         return _safe_next(form.next) or str(request.url_for(home))
 
     return await forms.form_cycle(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from events.dashboard import (
+    abstracts,
     badges,
     checkin,
     events,
@@ -34,4 +35,5 @@ routes: list[BaseRoute] = [
     *settings.routes,
     *privacy.routes,
     *partnering.routes,
+    *abstracts.routes,
 ]

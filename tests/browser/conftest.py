@@ -21,6 +21,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from tortoise import Tortoise
 
+from events.accounts.models import Role
 from events.accounts.services import create_organiser
 from main import create_app
 from settings import tortoise_config
@@ -47,6 +48,8 @@ class Organiser:
 
 
 ORGANISER = Organiser("Pôle Test", "orga@example.org", "correct horse battery staple")
+# A team member with role `reviewer` in the same organisation (the call-for-abstracts flow).
+REVIEWER = Organiser("Pôle Test", "relectrice@chu-test.fr", "correct horse battery staple")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -66,6 +69,9 @@ async def _create_organiser(database_url: str) -> None:
     try:
         await Tortoise.generate_schemas()
         await create_organiser(ORGANISER.organisation, ORGANISER.email, ORGANISER.password)
+        await create_organiser(
+            REVIEWER.organisation, REVIEWER.email, REVIEWER.password, name="Relectrice", role=Role.REVIEWER
+        )
     finally:
         await Tortoise.close_connections()
 
