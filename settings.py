@@ -146,6 +146,8 @@ MODEL_MODULES = [
     "events.invoicing.models",
     "events.checkin.models",
     "events.mail.models",
+    "events.privacy.models",
+    "events.partnering.models",
 ]
 
 

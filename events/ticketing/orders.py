@@ -34,9 +34,11 @@ from events.errors import (
 )
 from events.i18n import gettext
 from events.mail.models import OutboxMessage
+from events.privacy.consents import record_order_consents
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import Usage, live_order_filter, on_sale, remaining, usage
+from events.ticketing.confirmation import confirmation, confirmation_attachments
 from events.ticketing.models import (
     EventKey,
     Order,
@@ -46,7 +48,6 @@ from events.ticketing.models import (
     WaitingStatus,
 )
 from events.ticketing.order_schemas import OrderIn, TicketIn
-from events.ticketing.paid import confirmation, confirmation_attachments
 from events.validation import validate
 from settings import settings
 
@@ -140,8 +141,15 @@ def _consent_errors(data: object) -> dict[str, str]:
     return {}
 
 
-def _read(data: object) -> OrderIn:
-    """The request, or every field error at once (consent included) so a form shows them together."""
+def read_order(data: object) -> OrderIn:
+    """The request, or every field error at once (consent included) so a form shows them together.
+
+    An `OrderIn` already read is given back once its consent is checked again (the form cycle reads it).
+    """
+    if isinstance(data, OrderIn):
+        if consent := _consent_errors(data.model_dump(include={"consents"})):
+            raise Invalid(consent)
+        return data
     errors = _consent_errors(data)
     try:
         request = validate(OrderIn, data)
@@ -229,7 +237,7 @@ async def _check_promo_uses(promo: PromoCode | None) -> None:
         raise PromoCodeExhausted()
 
 
-async def place_order(slug: str, data: object) -> Order:
+async def place_order(slug: str, data: OrderIn | object) -> Order:
     """Create an order and its tickets together, or nothing.
 
     A free order is paid at once; one with something to pay is pending and holds its places until
@@ -237,7 +245,7 @@ async def place_order(slug: str, data: object) -> Order:
     the transaction, which then holds the event's lock for a handful of statements only.
     """
     event = await event_on_sale(slug)
-    request = _read(data)
+    request = read_order(data)
     promo = await find_promo(event, request.promo_code)
     unlocked = await promo_type_ids(promo)
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
@@ -263,8 +271,11 @@ async def place_order(slug: str, data: object) -> Order:
     bookings = [item.sessions for item in request.tickets]
 
     if offer is None and not any(bookings):
-        return await _grouped(event, _Pending(wanted, promo, order, tickets, mail))
-    return await _alone(event, wanted, offer, promo, order, tickets, mail, bookings)
+        placed = await _grouped(event, _Pending(wanted, promo, order, tickets, mail))
+    else:
+        placed = await _alone(event, wanted, offer, promo, order, tickets, mail, bookings)
+    await record_order_consents(placed, event)
+    return placed
 
 
 async def _alone(

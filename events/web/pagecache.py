@@ -20,6 +20,8 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
+from events.cache import track
+
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 logger = logging.getLogger(__name__)
@@ -86,4 +88,4 @@ def _log_failure(task: asyncio.Task[str]) -> None:
         logger.debug("background page rebuild failed: %r", task.exception())
 
 
-public_pages = PageCache()
+public_pages = track(PageCache())
