@@ -38,6 +38,8 @@ from events.dashboard import routes as dashboard_routes
 from events.errors import N_, DomainError, NotFound, ServiceUnavailable, Throttled, Unauthenticated
 from events.ical import routes as ical_routes
 from events.invoicing import routes as invoicing_routes
+from events.partnering import api as partnering_api
+from events.partnering import routes as partnering_routes
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.privacy import api as privacy_api
@@ -78,6 +80,7 @@ API_ROUTES: list[BaseRoute] = [
     *payments_api.routes,
     *checkin_api.routes,
     *privacy_api.routes,
+    *partnering_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 
@@ -100,6 +103,7 @@ def _routes() -> list[BaseRoute]:
         *invoicing_routes.routes,
         *badges_routes.routes,
         *checkin_routes.routes,
+        *partnering_routes.routes,
         *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,

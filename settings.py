@@ -147,6 +147,7 @@ MODEL_MODULES = [
     "events.checkin.models",
     "events.mail.models",
     "events.privacy.models",
+    "events.partnering.models",
 ]
 
 

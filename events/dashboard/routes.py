@@ -14,6 +14,7 @@ from events.dashboard import (
     events,
     invoicing,
     orders,
+    partnering,
     privacy,
     programme,
     questions,
@@ -32,4 +33,5 @@ routes: list[BaseRoute] = [
     *badges.routes,
     *settings.routes,
     *privacy.routes,
+    *partnering.routes,
 ]

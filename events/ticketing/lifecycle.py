@@ -16,6 +16,7 @@ from events.catalogue.models import Event
 from events.errors import N_, Invalid, NotFound, OrderNotChangeable
 from events.i18n import gettext
 from events.invoicing.models import Invoice
+from events.partnering.models import PartneringSetup
 from events.ticketing.confirmation import after_paid
 from events.ticketing.models import (
     Order,
@@ -96,6 +97,10 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
     ):
         sessions.setdefault(row["ticket_id"], []).append(row["session_id"])
     invoiced = {row["order_id"] for row in await Invoice.filter(order_id__in=ids).values("order_id")}
+    partnering = {
+        row["event_id"]
+        for row in await PartneringSetup.filter(event_id__in=list(events), enabled=True).values("event_id")
+    }
     return [
         order_out(
             order,
@@ -104,6 +109,7 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
             sessions,
             _payment_url(order),
             order.id in invoiced,
+            order.event_id in partnering,
         )
         for order in orders
     ]

@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from events.accounts.services import normalise_email
 from events.catalogue.offer_schemas import money
 from events.errors import N_
-from events.ticketing.models import Order, Ticket
+from events.partnering.tokens import space_url
+from events.ticketing.models import Order, Ticket, TicketStatus
 from events.validation import EMAIL_PATTERN, RowRef
 from events.web import links
 
@@ -93,6 +94,7 @@ class TicketOut(BaseModel):
     pdf_url: str
     agenda_url: str
     sessions: list[int]
+    partnering_url: str | None = None
 
 
 class OrderOut(BaseModel):
@@ -119,7 +121,10 @@ def pay_url(order: Order) -> str:
     return links.absolute("order_pay", code=order.code, secret=order.secret)
 
 
-def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, object]:
+def ticket_out(
+    order: Order, ticket: Ticket, session_ids: list[int], partnering: bool = False
+) -> dict[str, object]:
+    """`partnering`: the event has partnering on, so a valid ticket links its participant's space."""
     return {
         "id": ticket.id,
         "ticket_type": ticket.ticket_type_id,
@@ -135,6 +140,7 @@ def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str
         "pdf_url": links.absolute("ticket_pdf", code=order.code, secret=order.secret, ticket_id=ticket.id),
         "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
         "sessions": session_ids,
+        "partnering_url": space_url(ticket) if partnering and ticket.status == TicketStatus.VALID else None,
     }
 
 
@@ -145,6 +151,7 @@ def order_out(
     sessions: dict[int, list[int]],
     payment_url: str | None = None,
     has_invoice: bool = False,
+    partnering: bool = False,
 ) -> dict[str, object]:
     return {
         "code": order.code,
@@ -165,5 +172,5 @@ def order_out(
             "address": order.buyer_address,
             "country": order.buyer_country,
         },
-        "tickets": [ticket_out(order, t, sessions.get(t.id, [])) for t in tickets],
+        "tickets": [ticket_out(order, t, sessions.get(t.id, []), partnering) for t in tickets],
     }

@@ -15,6 +15,8 @@ from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
 from events.errors import DomainError
 from events.i18n import get_locale
+from events.partnering.models import PartneringSetup
+from events.partnering.tokens import space_url
 from events.payments import refunds
 from events.payments import services as payments
 from events.ticketing import (
@@ -29,7 +31,7 @@ from events.ticketing import (
 )
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
-from events.ticketing.models import Order, SessionBooking, Ticket
+from events.ticketing.models import Order, SessionBooking, Ticket, TicketStatus
 from events.ticketing.order_schemas import OrderIn
 from events.web import forms
 from events.web.forms import FormState
@@ -113,6 +115,13 @@ async def register(request: Request) -> Response:
     )
 
 
+async def partnering_links(event: Event, tickets: list[Ticket]) -> dict[int, str]:
+    """Each valid ticket's partnering space, when the event has partnering on."""
+    if not await PartneringSetup.filter(event_id=event.id, enabled=True).exists():
+        return {}
+    return {t.id: space_url(t) for t in tickets if t.status == TicketStatus.VALID}
+
+
 async def _order_context(order: Order) -> dict[str, object]:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
@@ -127,6 +136,7 @@ async def _order_context(order: Order) -> dict[str, object]:
         "tickets": tickets,
         "booked": booked,
         "workshops": await _workshops(event),
+        "partnering_links": await partnering_links(event, tickets),
         **attendees.page_context(order, event),
     }
 
