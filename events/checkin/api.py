@@ -58,7 +58,7 @@ def scanner_url(slug: str, token: str) -> str:
             body=ScanIn, response=ScanOut)  # fmt: skip
 async def redeem(request: Request) -> Response:
     door = await scanner(request)
-    return answer(await scans.redeem(door, await json_body(request)))
+    return answer((await scans.redeem(door, await json_body(request))).wire())
 
 
 @documented("Live figures per check-in list: checked in, inside now, expected", response=StatsOut)

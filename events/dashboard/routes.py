@@ -15,6 +15,7 @@ from events.dashboard import (
     invoicing,
     orders,
     partnering,
+    privacy,
     programme,
     questions,
     settings,
@@ -31,5 +32,6 @@ routes: list[BaseRoute] = [
     *checkin.routes,
     *badges.routes,
     *settings.routes,
+    *privacy.routes,
     *partnering.routes,
 ]

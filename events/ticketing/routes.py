@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts.auth import client_ip
+from events.accounts.models import Organisation
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
 from events.errors import DomainError
@@ -72,6 +73,8 @@ async def _register_page(
         "offer": request.query_params.get("offer") or values.get("offer") or "",
     }
     context["offer_entry"] = await waitlist.live_offer(event, str(context["offer"]))
+    organisation = await Organisation.get(id=event.organisation_id)
+    context["notice_url"] = request.url_for("privacy_notice", slug=organisation.slug)
     return render(request, "ticketing/register.html", context, status_code=state.status)
 
 
