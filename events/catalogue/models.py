@@ -50,6 +50,7 @@ class Event(Model):
     attendee_edit_until = fields.DatetimeField(null=True)
     waiting_list_offer_hours = fields.IntField(default=24)
     privacy_notice = fields.TextField(default="")
+    offline_names = fields.BooleanField(default=False, db_default=False)
     sequence = fields.IntField(default=0)
     # Written first by every order transaction: it takes the event's lock on both databases.
     lock_version = fields.IntField(default=0)

@@ -13,8 +13,8 @@ from starlette.routing import Route
 
 from events.accounts import auth
 from events.catalogue.services import organiser_event
+from events.checkin import offline, services, short_codes, tokens
 from events.checkin import redeem as scans
-from events.checkin import services, tokens
 from events.checkin.schemas import (
     ID_MAX,
     CheckinListIn,
@@ -22,6 +22,7 @@ from events.checkin.schemas import (
     CheckinListsOut,
     DoorTokenIn,
     DoorTokenOut,
+    OfflinePackOut,
     ScanIn,
     ScanOut,
     SearchOut,
@@ -58,7 +59,17 @@ def scanner_url(slug: str, token: str) -> str:
             body=ScanIn, response=ScanOut)  # fmt: skip
 async def redeem(request: Request) -> Response:
     door = await scanner(request)
-    return answer(await scans.redeem(door, await json_body(request)))
+    body = await short_codes.resolved(door.event, await json_body(request))
+    return answer(await scans.redeem(door, body))
+
+
+@documented("The offline pack: public key, lists, every ticket by the hash of its secret (names only when "
+            "the event allows it, never an e-mail)", response=OfflinePackOut)  # fmt: skip
+async def offline_pack(request: Request) -> Response:
+    door = await scanner(request)
+    response = answer(await offline.pack(door.event))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @documented("Live figures per check-in list: checked in, inside now, expected", response=StatsOut)
@@ -143,6 +154,7 @@ async def revoke_door_token(request: Request) -> Response:
 
 routes = [
     Route("/events/{slug}/checkin", redeem, methods=["POST"], name="api_checkin"),
+    Route("/events/{slug}/checkin/offline", offline_pack, methods=["GET"], name="api_checkin_offline"),
     Route("/events/{slug}/checkin/stats", stats, methods=["GET"], name="api_checkin_stats"),
     Route("/events/{slug}/checkin/search", search, methods=["GET"], name="api_checkin_search"),
     Route("/events/{slug}/checkin-lists", lists, methods=["GET"], name="api_checkin_lists"),

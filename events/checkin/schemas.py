@@ -177,3 +177,42 @@ def list_out(checkin_list: CheckinList, type_ids: list[int]) -> dict[str, Any]:
         "valid_from": checkin_list.valid_from.isoformat() if checkin_list.valid_from else None,
         "valid_until": checkin_list.valid_until.isoformat() if checkin_list.valid_until else None,
     }
+
+
+class OfflineListOut(BaseModel):
+    id: int
+    name: str
+    is_main: bool
+    ticket_types: list[int]
+    session: int | None
+    allow_multiple_entries: bool
+    once_per_day: bool
+    valid_from: str | None
+    valid_until: str | None
+
+
+class OfflineTicketOut(BaseModel):
+    """`name` and `organisation` are present only when the event's `offline_names` is true."""
+
+    ticket_id: int
+    ticket_type: int
+    status: Literal["valid", "cancelled", "unpaid"]
+    sessions: list[int]
+    short_code: str
+    name: str | None = None
+    organisation: str | None = None
+
+
+class OfflineTypeOut(BaseModel):
+    name: str
+    badge_colour: str
+
+
+class OfflinePackOut(BaseModel):
+    event: str
+    public_key: str
+    offline_names: bool
+    lists: list[OfflineListOut]
+    ticket_types: dict[str, OfflineTypeOut]
+    tickets: dict[str, OfflineTicketOut]
+    generated_at: str
