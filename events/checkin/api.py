@@ -13,13 +13,16 @@ from starlette.routing import Route
 
 from events.accounts import auth
 from events.catalogue.services import organiser_event
-from events.checkin import offline, services, short_codes, tokens
+from events.checkin import batch, offline, services, short_codes, tokens
 from events.checkin import redeem as scans
 from events.checkin.schemas import (
     ID_MAX,
+    BatchIn,
+    BatchOut,
     CheckinListIn,
     CheckinListOut,
     CheckinListsOut,
+    ConflictsOut,
     DoorTokenIn,
     DoorTokenOut,
     OfflinePackOut,
@@ -70,6 +73,21 @@ async def offline_pack(request: Request) -> Response:
     response = answer(await offline.pack(door.event))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@documented("Scans made offline, sent in one batch (at most 5,000): each decided at its own time, in "
+            "scanned_at order", body=BatchIn, response=BatchOut)  # fmt: skip
+async def sync_batch(request: Request) -> Response:
+    door = await scanner(request)
+    return answer({"results": await batch.sync(door, await json_body(request))})
+
+
+@documented("Entries admitted offline by a door when another had already let the badge in",
+            response=ConflictsOut)  # fmt: skip
+async def conflicts(request: Request) -> Response:
+    user = await auth.api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    return answer({"conflicts": await batch.conflicts(event)})
 
 
 @documented("Live figures per check-in list: checked in, inside now, expected", response=StatsOut)
@@ -155,6 +173,8 @@ async def revoke_door_token(request: Request) -> Response:
 routes = [
     Route("/events/{slug}/checkin", redeem, methods=["POST"], name="api_checkin"),
     Route("/events/{slug}/checkin/offline", offline_pack, methods=["GET"], name="api_checkin_offline"),
+    Route("/events/{slug}/checkin/batch", sync_batch, methods=["POST"], name="api_checkin_batch"),
+    Route("/events/{slug}/checkin/conflicts", conflicts, methods=["GET"], name="api_checkin_conflicts"),
     Route("/events/{slug}/checkin/stats", stats, methods=["GET"], name="api_checkin_stats"),
     Route("/events/{slug}/checkin/search", search, methods=["GET"], name="api_checkin_search"),
     Route("/events/{slug}/checkin-lists", lists, methods=["GET"], name="api_checkin_lists"),

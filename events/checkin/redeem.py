@@ -260,13 +260,15 @@ class _Door:
     admitted: frozenset[int]
 
 
-async def _decide(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> dict[str, Any] | None:
+async def _decide(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, at: datetime | None
+) -> dict[str, Any] | None:
     """Inside one transaction: read the badge, decide, write; None when this event has no such badge."""
     event, checkin_list = door.scanner.event, door.checkin_list
     badge = await _find(connection, event, scan)
     if badge is None:
         return None
-    now = clock.now()
+    now = at or clock.now()
     refused = _refusal(badge, checkin_list, door.admitted, now)
     if refused is not None:
         answer = _answer(refused, scan, checkin_list, badge)
@@ -296,15 +298,17 @@ async def _invalid(door: _Door, scan: ScanIn) -> dict[str, Any]:
     return await _decided(event, scan.nonce, _answer(ScanStatus.INVALID, scan, door.checkin_list))
 
 
-async def redeem(scanner: Scanner, data: object) -> dict[str, Any]:
-    """Decide one scan at `scanner.event`'s door: the answer of API.md (status, ticket, checked_in_at)."""
+async def redeem(scanner: Scanner, data: object, at: datetime | None = None) -> dict[str, Any]:
+    """Decide one scan at `scanner.event`'s door: the answer of API.md (status, ticket, checked_in_at).
+
+    `at` is when the badge was scanned, for a scan made offline and sent later (now when left out)."""
     scan = validate(ScanIn, data)
     door = _Door(scanner, *await scan_list(scanner.event, scan.checkin_list))
     if not await _genuine(scanner.event, scan):
         return await _invalid(door, scan)
     try:
         async with in_transaction() as connection:
-            answer = await _decide(connection, door, scan)
+            answer = await _decide(connection, door, scan, at)
     except IntegrityError:  # a retry with the same nonce was quicker: its answer is the answer
         first = await _remembered(scanner.event, scan.nonce)
         if first is None:

@@ -141,6 +141,7 @@ class ListStatsOut(BaseModel):
     checked_in: int
     inside: int
     expected: int
+    conflicts: int
 
 
 class StatsOut(BaseModel):
@@ -216,3 +217,55 @@ class OfflinePackOut(BaseModel):
     ticket_types: dict[str, OfflineTypeOut]
     tickets: dict[str, OfflineTicketOut]
     generated_at: str
+
+
+BATCH_MAX_SCANS = 5000
+"""A door offline for a whole morning queues a few thousand scans; more in one call is not a door."""
+
+
+class BatchScanIn(BaseModel):
+    """One scan made offline: what `ScanIn` holds, plus when the badge was scanned (required)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    secret: str = Field(min_length=1, max_length=SECRET_MAX_LENGTH)
+    checkin_list: int | None = Field(default=None, alias="list", ge=1, le=ID_MAX)
+    type: Literal["entry", "exit"] = "entry"
+    nonce: str = Field(min_length=1, max_length=80, pattern=r"^[\x21-\x7e]+$")
+    scanned_at: datetime
+
+    @field_validator("secret")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        return value.strip()
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scans: list[BatchScanIn] = Field(max_length=BATCH_MAX_SCANS)
+
+
+class BatchResultOut(BaseModel):
+    nonce: str
+    status: Literal["ok", "already_redeemed", "invalid", "unpaid", "cancelled", "product", "invalid_time"]
+    ticket: ScanTicketOut | None
+    checked_in_at: str | None
+    conflict: bool
+
+
+class BatchOut(BaseModel):
+    results: list[BatchResultOut]
+
+
+class ConflictOut(BaseModel):
+    ticket_id: int
+    attendee_name: str
+    first_at: str
+    second_at: str
+    list: int
+    device: str
+
+
+class ConflictsOut(BaseModel):
+    conflicts: list[ConflictOut]

@@ -18,7 +18,7 @@ from events import clock
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event, TicketType
-from events.checkin.models import CheckinList, ListTicketState, ScanNonce
+from events.checkin.models import CheckinConflict, CheckinList, ListTicketState, ScanNonce
 from events.checkin.schemas import CheckinListIn, list_out, unprintable
 from events.dashboard.stats import sold_by_type
 from events.errors import N_, Invalid, NotFound
@@ -144,11 +144,23 @@ async def _per_list(event: Event, **condition: object) -> dict[int, int]:
     return {int(list_id): int(n) for list_id, n in rows}
 
 
+async def _conflicts_per_list(event: Event) -> dict[int, int]:
+    rows = (
+        await CheckinConflict.filter(checkin_list__event_id=event.id)
+        .annotate(n=Count("id"))
+        .group_by("checkin_list_id")
+        .values_list("checkin_list_id", "n")
+    )
+    return {int(list_id): int(n) for list_id, n in rows}
+
+
 async def stats(event: Event) -> list[dict[str, Any]]:
-    """Per list: badges that came in at least once, badges inside now, and badges expected."""
+    """Per list: badges that came in at least once, badges inside now, badges expected, and entries two
+    doors both admitted offline (conflicts)."""
     sold = await sold_by_type(event)
     checked_in = await _per_list(event, entries__gt=0)
     inside = await _per_list(event, inside=True)
+    conflicts = await _conflicts_per_list(event)
     figures = []
     for found in await checkin_lists(event):
         admitted = await list_type_ids(found)
@@ -160,6 +172,7 @@ async def stats(event: Event) -> list[dict[str, Any]]:
                 "checked_in": checked_in.get(found.id, 0),
                 "inside": inside.get(found.id, 0),
                 "expected": expected,
+                "conflicts": conflicts.get(found.id, 0),
             }
         )
     return figures
