@@ -32,6 +32,7 @@ from events.catalogue import api as catalogue_api
 from events.catalogue import offers_api, session_api, session_routes
 from events.catalogue import routes as catalogue_routes
 from events.checkin import api as checkin_api
+from events.checkin import app_shell as checkin_app_shell
 from events.checkin import routes as checkin_routes
 from events.dashboard import routes as dashboard_routes
 from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
@@ -85,6 +86,7 @@ def _routes() -> list[BaseRoute]:
         *payments_routes.routes,
         *invoicing_routes.routes,
         *badges_routes.routes,
+        *checkin_app_shell.routes,
         *checkin_routes.routes,
         *session_routes.routes,
         *catalogue_routes.routes,

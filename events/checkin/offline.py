@@ -15,6 +15,7 @@ from typing import Any
 from events import clock
 from events.catalogue.models import Event, TicketType
 from events.checkin import services
+from events.checkin.models import ListTicketState
 from events.ticketing import secrets
 from events.ticketing.models import SessionBooking, Ticket
 
@@ -45,12 +46,24 @@ async def _bookings(event: Event) -> dict[int, list[int]]:
     return booked
 
 
+async def _inside(event: Event) -> dict[int, list[int]]:
+    """The lists each badge is inside now: a door that goes offline refuses a second entry it did not see."""
+    rows = await ListTicketState.filter(checkin_list__event_id=event.id, inside=True).values_list(
+        "ticket_id", "checkin_list_id"
+    )
+    inside: dict[int, list[int]] = defaultdict(list)
+    for ticket_id, list_id in rows:
+        inside[int(ticket_id)].append(int(list_id))
+    return inside
+
+
 async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
     """Every ticket of the event by the hash of its secret, with its standing at any door."""
     rows = await Ticket.filter(event_id=event.id).values_list(
         "id", "secret", "status", "ticket_type_id", "order__status", "attendee_name", "attendee_organisation"
     )
     booked = await _bookings(event)
+    inside = await _inside(event)
     tickets: dict[str, dict[str, Any]] = {}
     for ticket_id, secret, status, type_id, order_status, name, organisation in rows:
         entry: dict[str, Any] = {
@@ -58,6 +71,7 @@ async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
             "ticket_type": type_id,
             "status": services.standing(str(status), str(order_status)),
             "sessions": sorted(booked.get(int(ticket_id), [])),
+            "inside": sorted(inside.get(int(ticket_id), [])),
             "short_code": secrets.short_code(str(secret)),
         }
         if event.offline_names:
@@ -79,6 +93,7 @@ async def pack(event: Event) -> dict[str, Any]:
     key = await secrets.event_key(event)
     return {
         "event": event.slug,
+        "event_id": event.id,
         "public_key": key.public_key,
         "offline_names": event.offline_names,
         "lists": await _lists(event),

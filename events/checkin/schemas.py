@@ -199,6 +199,7 @@ class OfflineTicketOut(BaseModel):
     ticket_type: int
     status: Literal["valid", "cancelled", "unpaid"]
     sessions: list[int]
+    inside: list[int]
     short_code: str
     name: str | None = None
     organisation: str | None = None
@@ -211,6 +212,7 @@ class OfflineTypeOut(BaseModel):
 
 class OfflinePackOut(BaseModel):
     event: str
+    event_id: int
     public_key: str
     offline_names: bool
     lists: list[OfflineListOut]
