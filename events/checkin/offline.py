@@ -13,8 +13,8 @@ from collections import defaultdict
 from typing import Any
 
 from events import clock
-from events.catalogue.models import Event, TicketType
-from events.checkin import services
+from events.catalogue.models import Event, Session, TicketType
+from events.checkin import rooms, services
 from events.checkin.models import ListTicketState
 from events.ticketing import secrets
 from events.ticketing.models import SessionBooking, Ticket
@@ -81,6 +81,21 @@ async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
     return tickets
 
 
+async def _sessions(event: Event) -> dict[str, dict[str, Any]]:
+    """The rooms' rules: when each session's door opens and closes, and whether it needs a booking."""
+    found = await Session.filter(event_id=event.id)
+    sessions = {}
+    for session in found:
+        room = rooms.room_of(session)
+        sessions[str(session.id)] = {
+            "title": session.title,
+            "opens_at": room.opens_at.isoformat(),
+            "ends_at": room.ends_at.isoformat(),
+            "booking": room.booking,
+        }
+    return sessions
+
+
 async def _types(event: Event) -> dict[str, dict[str, str]]:
     """Ticket type names and colours, so that an offline answer says "Pass congrès" and not a number."""
     found = await TicketType.filter(event_id=event.id).values_list("id", "name", "badge_colour")
@@ -98,6 +113,7 @@ async def pack(event: Event) -> dict[str, Any]:
         "offline_names": event.offline_names,
         "lists": await _lists(event),
         "ticket_types": await _types(event),
+        "sessions": await _sessions(event),
         "tickets": await _tickets(event),
         "generated_at": generated_at.isoformat(),
     }

@@ -60,6 +60,8 @@ class CheckinListIn(BaseModel):
     _check_name = field_validator("name")(_printable)
     ticket_types: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(default_factory=list, max_length=200)
     allow_multiple_entries: bool = False
+    once_per_day: bool = False
+    session: int | None = Field(default=None, ge=1, le=ID_MAX)
     valid_from: datetime | None = None
     valid_until: datetime | None = None
 
@@ -127,6 +129,8 @@ class CheckinListOut(BaseModel):
     all_ticket_types: bool
     ticket_types: list[int]
     allow_multiple_entries: bool
+    once_per_day: bool
+    session: int | None
     valid_from: str | None
     valid_until: str | None
 
@@ -175,6 +179,8 @@ def list_out(checkin_list: CheckinList, type_ids: list[int]) -> dict[str, Any]:
         "all_ticket_types": checkin_list.all_ticket_types,
         "ticket_types": sorted(type_ids),
         "allow_multiple_entries": checkin_list.allow_multiple_entries,
+        "once_per_day": checkin_list.once_per_day,
+        "session": checkin_list.session_id,
         "valid_from": checkin_list.valid_from.isoformat() if checkin_list.valid_from else None,
         "valid_until": checkin_list.valid_until.isoformat() if checkin_list.valid_until else None,
     }
@@ -210,6 +216,13 @@ class OfflineTypeOut(BaseModel):
     badge_colour: str
 
 
+class OfflineSessionOut(BaseModel):
+    title: str
+    opens_at: str
+    ends_at: str
+    booking: bool
+
+
 class OfflinePackOut(BaseModel):
     event: str
     event_id: int
@@ -217,6 +230,7 @@ class OfflinePackOut(BaseModel):
     offline_names: bool
     lists: list[OfflineListOut]
     ticket_types: dict[str, OfflineTypeOut]
+    sessions: dict[str, OfflineSessionOut]
     tickets: dict[str, OfflineTicketOut]
     generated_at: str
 

@@ -1,7 +1,8 @@
 """Check-in lists, their live figures, and the search by name at the door (the scan itself: `redeem.py`).
 
 Every event has a main list (every ticket type, made on first use); other lists admit some ticket types
-(a gala dinner, a workshop room), with their own hours and entry rule.
+(a gala dinner, a workshop room), with their own hours and entry rule, or are a programme session's room
+(`session`: those booked in it, from 30 minutes before it starts to its end; see `rooms.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from tortoise.transactions import in_transaction
 from events import clock
 from events.accounts.models import User
 from events.audit import services as audit
-from events.catalogue.models import Event, TicketType
+from events.catalogue.models import Event, Session, TicketType
 from events.checkin.models import CheckinConflict, CheckinList, ListTicketState, ScanNonce
 from events.checkin.schemas import CheckinListIn, list_out, unprintable
 from events.dashboard.stats import sold_by_type
@@ -110,6 +111,8 @@ async def create_list(user: User, event: Event, data: object) -> CheckinList:
     types = await TicketType.filter(event_id=event.id, id__in=wanted)
     if len(types) != len(wanted):
         raise Invalid({"ticket_types": gettext(N_("Choose ticket types of this event."))})
+    if values.session is not None and not await Session.exists(id=values.session, event_id=event.id):
+        raise Invalid({"session": gettext(N_("Choose a session of this event's programme."))})
     await main_list(event)
     async with in_transaction():
         created = await CheckinList.create(
@@ -117,6 +120,8 @@ async def create_list(user: User, event: Event, data: object) -> CheckinList:
             name=values.name,
             all_ticket_types=not wanted,
             allow_multiple_entries=values.allow_multiple_entries,
+            once_per_day=values.once_per_day,
+            session_id=values.session,
             valid_from=values.valid_from,
             valid_until=values.valid_until,
         )
