@@ -24,6 +24,7 @@ BUILDER_MODULES: tuple[str, ...] = (
     "events.badges.attachments",
     "events.invoicing.attachments",
     "events.ical.attachments",
+    "events.certificates.attachments",
 )
 """Modules that call `register_attachment` at import (e.g. "events.badges.attachments")."""
 
