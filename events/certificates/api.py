@@ -76,9 +76,11 @@ async def institution_zip(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/certificates", get_rules, methods=["GET"], name="api_certificates"),
-    Route("/events/{slug}/certificates", put_rules, methods=["PUT"], name="api_certificates_put"),
-    Route("/events/{slug}/certificates/issue", issue, methods=["POST"], name="api_certificates_issue"),
-    Route("/events/{slug}/certificates/issued", issued, methods=["GET"], name="api_certificates_issued"),
-    Route("/events/{slug}/certificates.zip", institution_zip, methods=["GET"], name="api_certificates_zip"),
+    Route("/events/{slug:slug}/certificates", get_rules, methods=["GET"], name="api_certificates"),
+    Route("/events/{slug:slug}/certificates", put_rules, methods=["PUT"], name="api_certificates_put"),
+    Route("/events/{slug:slug}/certificates/issue", issue, methods=["POST"], name="api_certificates_issue"),
+    Route("/events/{slug:slug}/certificates/issued", issued, methods=["GET"], name="api_certificates_issued"),
+    Route(
+        "/events/{slug:slug}/certificates.zip", institution_zip, methods=["GET"], name="api_certificates_zip"
+    ),
 ]

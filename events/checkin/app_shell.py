@@ -88,5 +88,5 @@ async def manifest(request: Request) -> Response:
 
 routes = [
     Route("/scan/sw.js", service_worker, methods=["GET"], name="scanner_service_worker"),
-    Route("/scan/{slug}/manifest.webmanifest", manifest, methods=["GET"], name="scanner_manifest"),
+    Route("/scan/{slug:slug}/manifest.webmanifest", manifest, methods=["GET"], name="scanner_manifest"),
 ]

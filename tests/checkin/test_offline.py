@@ -11,6 +11,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from events.catalogue import services as catalogue
+from events.catalogue.schemas import EventPatch
 from events.ticketing import manage, secrets
 from events.ticketing.models import Ticket
 from tests.checkin.conftest import Door
@@ -67,7 +68,7 @@ async def test_pack_names_attendees_only_when_the_event_allows_it(
     client: httpx.AsyncClient, door: Door
 ) -> None:
     ticket = await door.ticket(name="Camille Dupont", organisation="Inserm")
-    await catalogue.update_event(door.user, door.event, {"offline_names": True})
+    await catalogue.update_event(door.user, door.event, EventPatch(offline_names=True))
 
     pack = await _pack(client, door)
 
