@@ -14,6 +14,7 @@ from events.accounts import throttle
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event
+from events.certificates.models import Certificate
 from events.errors import N_, Invalid, NotFound, OrderNotChangeable
 from events.i18n import gettext
 from events.invoicing.models import Invoice
@@ -97,6 +98,8 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
     ):
         sessions.setdefault(row["ticket_id"], []).append(row["session_id"])
     invoiced = {row["order_id"] for row in await Invoice.filter(order_id__in=ids).values("order_id")}
+    certified = await Certificate.filter(ticket__order_id__in=ids).values_list("ticket_id", "code")
+    certificates = {int(ticket_id): str(code) for ticket_id, code in certified}
     return [
         order_out(
             order,
@@ -105,6 +108,7 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
             sessions,
             _payment_url(order),
             order.id in invoiced,
+            certificates,
         )
         for order in orders
     ]

@@ -95,6 +95,7 @@ class TicketOut(BaseModel):
     pdf_url: str
     agenda_url: str
     sessions: list[int]
+    certificate_url: str | None
 
 
 class OrderOut(BaseModel):
@@ -121,7 +122,9 @@ def pay_url(order: Order) -> str:
     return f"{order_url(order)}/pay"
 
 
-def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, Any]:
+def ticket_out(
+    order: Order, ticket: Ticket, session_ids: list[int], certificate_code: str | None = None
+) -> dict[str, Any]:
     base = order_url(order)
     return {
         "id": ticket.id,
@@ -138,6 +141,9 @@ def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str
         "pdf_url": f"{base}/tickets/{ticket.id}.pdf",
         "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
         "sessions": session_ids,
+        "certificate_url": f"{settings.base_url}/certificates/{certificate_code}"
+        if certificate_code
+        else None,
     }
 
 
@@ -148,6 +154,7 @@ def order_out(
     sessions: dict[int, list[int]],
     payment_url: str | None = None,
     has_invoice: bool = False,
+    certificates: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     return {
         "code": order.code,
@@ -168,5 +175,7 @@ def order_out(
             "address": order.buyer_address,
             "country": order.buyer_country,
         },
-        "tickets": [ticket_out(order, t, sessions.get(t.id, [])) for t in tickets],
+        "tickets": [
+            ticket_out(order, t, sessions.get(t.id, []), (certificates or {}).get(t.id)) for t in tickets
+        ],
     }

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from events.accounts.auth import checked_form, client_ip
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
+from events.certificates.models import Certificate
 from events.errors import DomainError, Invalid
 from events.i18n import get_locale, gettext
 from events.payments import refunds
@@ -113,10 +114,14 @@ async def _order_context(order: Order) -> dict[str, Any]:
         booked.setdefault(booking.ticket_id, []).append(booking.session)
     for mine in booked.values():
         mine.sort(key=lambda session: (session.starts_at, session.id))
+    certified = await Certificate.filter(ticket_id__in=[t.id for t in tickets]).values_list(
+        "ticket_id", "code"
+    )
     return {
         "order": order,
         "event": event,
         "tickets": tickets,
+        "certificates": {int(ticket_id): str(code) for ticket_id, code in certified},
         "booked": booked,
         "workshops": await _workshops(event),
         **attendees.page_context(order, event),

@@ -182,3 +182,21 @@ async def test_zip_per_institution_holds_that_institutions_certificates(
     assert answer.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
     assert sorted(n.split("-")[1] for n in names) == ["hugo", "lea"]
+
+
+async def test_ticket_that_earned_a_certificate_has_its_url_and_the_order_page_links_it(
+    client: httpx.AsyncClient, door: Door, attended: dict[str, Ticket]
+) -> None:
+    await _issue(client, door, min_sessions=2)
+    earner, other = attended["both"], attended["one"]
+    code = (await certificates.codes_for([earner.id]))[earner.id]
+    order = await earner.order
+
+    body = (await client.get(f"/api/v1/orders/{order.code}/{order.secret}")).json()
+    page = await client.get(f"/orders/{order.code}/{order.secret}", params={"lang": "en"})
+
+    assert [t["certificate_url"] for t in body["tickets"]] == [certificates.certificate_url(code)]
+    assert f"/certificates/{code}.pdf" in page.text
+    other_order = await other.order
+    other_body = (await client.get(f"/api/v1/orders/{other_order.code}/{other_order.secret}")).json()
+    assert other_body["tickets"][0]["certificate_url"] is None
