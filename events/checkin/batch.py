@@ -19,7 +19,7 @@ a door that was already allowed to scan, and the signature is what makes guessin
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,7 +81,7 @@ def _moment(scan: BatchScanIn, zone: ZoneInfo, now: datetime) -> datetime:
     """The scan's own time, read in the event's zone when given without an offset; a door's clock ahead
     of the server's cannot record an entry in the future."""
     at = scan.scanned_at if scan.scanned_at.tzinfo else scan.scanned_at.replace(tzinfo=zone)
-    return min(at, now)
+    return min(at, now).astimezone(UTC)
 
 
 async def _invalid(event: Event, scan: BatchScanIn, checkin_list: CheckinList) -> dict[str, Any]:

@@ -6,9 +6,11 @@ A scan is decided in this order, and the first rule that applies gives its statu
                       ticket of this event has it (or the ticket id, for a search hit)
     cancelled         the ticket, or its order, is cancelled, refunded or expired
     unpaid            the order is still waiting for its payment
-    product           the list does not admit this ticket type
-    invalid_time      the list is not open now
-    ok                entry: the badge was not inside (or the list allows several entries); exit: always
+    product           the list does not admit this ticket type (or, a session's room, this ticket has not
+                      booked the session that needs it: `rooms.py`)
+    invalid_time      the list is not open now (a room: from 30 minutes before its session to its end)
+    ok                entry: the badge was not inside (or the list allows several entries; or, once per
+                      day, it has not come in yet today in the event's time zone); exit: always
     already_redeemed  entry of a badge already inside a list that admits it once
 
 Exactly one `ok` for a badge scanned at two doors at once: an entry is one upsert of the badge's
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +44,7 @@ from tortoise.transactions import in_transaction
 from events import clock
 from events.accounts import throttle
 from events.catalogue.models import Event
+from events.checkin import rooms
 from events.checkin.models import CheckinList, CheckinType, ListTicketState, ScanNonce
 from events.checkin.schemas import ScanIn
 from events.checkin.services import scan_list, standing
@@ -96,7 +99,8 @@ _ENTER = (
     "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
     "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (checkin_list_id, ticket_id) DO UPDATE "
     "SET inside = ?, entries = list_ticket_state.entries + 1, last_change_at = ? "
-    "WHERE list_ticket_state.inside = ? OR ? RETURNING id"
+    "WHERE (NOT ? AND (list_ticket_state.inside = ? OR ?)) OR (? AND list_ticket_state.last_change_at < ?) "
+    "RETURNING id"
 )
 _EXIT = (
     "UPDATE list_ticket_state SET inside = ?, last_change_at = ? WHERE checkin_list_id = ? AND ticket_id = ?"
@@ -166,14 +170,16 @@ async def _find(connection: BaseDBAsyncClient, event: Event, scan: ScanIn) -> Ba
     )
 
 
-def _refusal(
-    badge: Badge, checkin_list: CheckinList, admitted: frozenset[int], now: datetime
-) -> ScanStatus | None:
+def _refusal(badge: Badge, door: _Door, booked: bool, now: datetime) -> ScanStatus | None:
+    checkin_list = door.checkin_list
     paid_for = standing(badge.status, badge.order_status)
     if paid_for != "valid":
         return ScanStatus(paid_for)
-    if not checkin_list.all_ticket_types and badge.ticket_type_id not in admitted:
+    if not checkin_list.all_ticket_types and badge.ticket_type_id not in door.admitted:
         return ScanStatus.PRODUCT
+    in_room = rooms.refusal(door.room, booked, now) if door.room is not None else None
+    if in_room is not None:
+        return ScanStatus(in_room)
     if (checkin_list.valid_from and now < checkin_list.valid_from) or (
         checkin_list.valid_until and now >= checkin_list.valid_until
     ):
@@ -239,14 +245,14 @@ def _moment(value: object, fallback: datetime) -> datetime:
 
 
 async def _enter(
-    connection: BaseDBAsyncClient, checkin_list: CheckinList, badge: Badge, now: datetime
+    connection: BaseDBAsyncClient, checkin_list: CheckinList, badge: Badge, now: datetime, timezone: str
 ) -> datetime | None:
     """Admit the badge once (or again, where allowed); None when admitted, else since when it is inside."""
-    admitted = await _rows(
-        connection,
-        _ENTER,
-        [checkin_list.id, badge.id, True, now, now, True, now, False, checkin_list.allow_multiple_entries],
-    )
+    once = checkin_list.once_per_day
+    day_start = rooms.day_start(now, timezone).astimezone(UTC)
+    values = [checkin_list.id, badge.id, True, now, now, True, now]
+    values += [once, False, checkin_list.allow_multiple_entries, once, day_start]
+    admitted = await _rows(connection, _ENTER, values)
     if admitted:
         return None
     inside = await _rows(connection, _INSIDE_SINCE, [checkin_list.id, badge.id])
@@ -258,6 +264,7 @@ class _Door:
     scanner: Scanner
     checkin_list: CheckinList
     admitted: frozenset[int]
+    room: rooms.Room | None = None
 
 
 async def _decide(
@@ -268,8 +275,10 @@ async def _decide(
     badge = await _find(connection, event, scan)
     if badge is None:
         return None
-    now = at or clock.now()
-    refused = _refusal(badge, checkin_list, door.admitted, now)
+    now = (at or clock.now()).astimezone(UTC)  # stored as text on SQLite: one offset keeps them ordered
+    room = door.room
+    booked = await rooms.booked(badge.id, room.session_id) if room is not None and room.booking else True
+    refused = _refusal(badge, door, booked, now)
     if refused is not None:
         answer = _answer(refused, scan, checkin_list, badge)
     else:
@@ -277,7 +286,7 @@ async def _decide(
             await _execute(connection, _EXIT, [False, now, checkin_list.id, badge.id])
             earlier = None
         else:
-            earlier = await _enter(connection, checkin_list, badge, now)
+            earlier = await _enter(connection, checkin_list, badge, now, event.timezone)
         if earlier is None:
             answer = _answer(ScanStatus.OK, scan, checkin_list, badge, now)
             values = [badge.id, checkin_list.id, scan.type, now, door.scanner.device[:120]]
@@ -303,7 +312,8 @@ async def redeem(scanner: Scanner, data: object, at: datetime | None = None) -> 
 
     `at` is when the badge was scanned, for a scan made offline and sent later (now when left out)."""
     scan = validate(ScanIn, data)
-    door = _Door(scanner, *await scan_list(scanner.event, scan.checkin_list))
+    checkin_list, admitted = await scan_list(scanner.event, scan.checkin_list)
+    door = _Door(scanner, checkin_list, admitted, await rooms.room(checkin_list))
     if not await _genuine(scanner.event, scan):
         return await _invalid(door, scan)
     try:
