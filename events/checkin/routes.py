@@ -14,7 +14,7 @@ from events.accounts.auth import checked_form, organiser, session_user
 from events.accounts.models import User
 from events.badges import qr
 from events.catalogue import offers
-from events.catalogue.models import Event, EventStatus
+from events.catalogue.models import Event, EventStatus, Session
 from events.catalogue.services import organiser_event
 from events.checkin import services, tokens
 from events.checkin.api import scanner_url
@@ -84,6 +84,7 @@ async def _dashboard(
         "list_types": {found.id: await services.list_type_ids(found) for found in lists},
         "types": await offers.ticket_types(event),
         "figures": await services.stats(event),
+        "sessions": {session.id: session for session in await Session.filter(event_id=event.id)},
         "door_tokens": await tokens.door_tokens(event),
         "door_users": await tokens.door_users(user),
         "new_link": link if isinstance(link, str) else None,
@@ -103,10 +104,13 @@ async def checkin_page(request: Request) -> Response:
 
 
 def _list_form(form: Any) -> dict[str, Any]:
-    data = blank_to_none({name: form.get(name, "") for name in ("name", "valid_from", "valid_until")})
+    data = blank_to_none(
+        {name: form.get(name, "") for name in ("name", "valid_from", "valid_until", "session")}
+    )
     data["name"] = data["name"] or ""
     data["ticket_types"] = form.getlist("ticket_types")
     data["allow_multiple_entries"] = form.get("allow_multiple_entries") == "on"
+    data["once_per_day"] = form.get("once_per_day") == "on"
     return data
 
 

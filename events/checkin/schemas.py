@@ -146,6 +146,7 @@ class ListStatsOut(BaseModel):
     inside: int
     expected: int
     conflicts: int
+    session: int | None
 
 
 class StatsOut(BaseModel):

@@ -24,7 +24,7 @@ from events.checkin.schemas import CheckinListIn, list_out, unprintable
 from events.dashboard.stats import sold_by_type
 from events.errors import N_, Invalid, NotFound
 from events.i18n import gettext
-from events.ticketing.models import OrderStatus, Ticket, TicketStatus
+from events.ticketing.models import OrderStatus, SessionBooking, Ticket, TicketStatus
 from events.validation import validate
 
 NONCE_RETENTION = timedelta(days=7)
@@ -159,6 +159,19 @@ async def _conflicts_per_list(event: Event) -> dict[int, int]:
     return {int(list_id): int(n) for list_id, n in rows}
 
 
+async def _booked_per_session(event: Event) -> dict[int, int]:
+    """Valid places booked in each session that needs a booking: whom its room expects."""
+    rows = (
+        await SessionBooking.filter(
+            session__event_id=event.id, session__capacity__isnull=False, ticket__status=TicketStatus.VALID
+        )
+        .annotate(n=Count("id"))
+        .group_by("session_id")
+        .values_list("session_id", "n")
+    )
+    return {int(session_id): int(n) for session_id, n in rows}
+
+
 async def stats(event: Event) -> list[dict[str, Any]]:
     """Per list: badges that came in at least once, badges inside now, badges expected, and entries two
     doors both admitted offline (conflicts)."""
@@ -166,10 +179,13 @@ async def stats(event: Event) -> list[dict[str, Any]]:
     checked_in = await _per_list(event, entries__gt=0)
     inside = await _per_list(event, inside=True)
     conflicts = await _conflicts_per_list(event)
+    booked = await _booked_per_session(event)
     figures = []
     for found in await checkin_lists(event):
         admitted = await list_type_ids(found)
         expected = sold.total() if found.all_ticket_types else sum(sold[type_id] for type_id in admitted)
+        if found.session_id in booked:
+            expected = booked[found.session_id]
         figures.append(
             {
                 "id": found.id,
@@ -178,6 +194,7 @@ async def stats(event: Event) -> list[dict[str, Any]]:
                 "inside": inside.get(found.id, 0),
                 "expected": expected,
                 "conflicts": conflicts.get(found.id, 0),
+                "session": found.session_id,
             }
         )
     return figures

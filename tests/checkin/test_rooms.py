@@ -17,7 +17,7 @@ from events.checkin.models import CheckinList
 from events.checkin.tokens import Scanner
 from events.ticketing.models import Ticket
 from tests.checkin.conftest import Door
-from tests.factories import api_token, bearer, make_event
+from tests.factories import api_token, bearer, csrf_from, login, make_event
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -142,3 +142,30 @@ async def test_offline_scan_in_a_room_is_decided_at_its_own_time(
         answer = await client.post(f"{door.url}/batch", json={"scans": scans_sent}, headers=door.headers)
 
     assert [r["status"] for r in answer.json()["results"]] == ["invalid_time", "ok"]
+
+
+async def test_organiser_opens_a_session_room_from_the_page_and_sees_its_attendance(
+    client: httpx.AsyncClient, door: Door
+) -> None:
+    session = await _session(door, capacity=20)
+    booked = await door.ticket()
+    await programme.book_sessions(booked, [session.id])
+    page = f"/dashboard/events/{door.event.slug}/checkin"
+    await login(client, door.user.email)
+    form = {
+        "csrf_token": await csrf_from(client, page),
+        "name": "Salle 2",
+        "session": str(session.id),
+        "once_per_day": "on",
+    }
+
+    made = await client.post(f"{page}/lists", data=form)
+
+    assert made.status_code == 303
+    room = await CheckinList.get(name="Salle 2")
+    assert (room.session_id, room.once_per_day) == (session.id, True)
+    assert await _scan(door, booked, room, session.starts_at) == "ok"
+    stats = (await client.get(f"{door.url}/stats", headers=door.headers)).json()["lists"]
+    assert [(row["checked_in"], row["expected"]) for row in stats if row["session"] == session.id] == [(1, 1)]
+    shown = await client.get(page, params={"lang": "en"})
+    assert "Atelier organoïdes" in shown.text
