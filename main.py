@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import secrets
 import sys
@@ -44,6 +45,7 @@ from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
+from events.web import links
 from events.web.api import openapi_document
 from events.web.guards import InputGuard
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
@@ -103,7 +105,6 @@ def _routes() -> list[BaseRoute]:
         *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
-        *session_routes.dashboard_routes,
     ]
 
 
@@ -157,6 +158,14 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _settle_memory() -> None:
+    """Move everything alive after start-up (modules, templates, routes) out of the garbage collector's
+    sight: a full collection then walks only what requests made, so it stops adding pauses of tens of
+    milliseconds to the slowest requests under load."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(
     database_url: str | None = None,
     *,
@@ -174,10 +183,13 @@ def create_app(
             RegisterTortoise(app, config=config, generate_schemas=generate_schemas),
             worker.in_background() if run_worker else nullcontext(),
         ):
+            _settle_memory()
             yield
 
+    routes = _routes()
+    links.use_routes(routes)
     return Starlette(
-        routes=_routes(),
+        routes=routes,
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=config.https),
             Middleware(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
@@ -46,7 +45,7 @@ class EventInput(BaseModel):
 
     @field_validator("description", "venue", "address", "city", "country", mode="before")
     @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
+    def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
 
     @field_validator("country")
@@ -144,12 +143,12 @@ class EventList(BaseModel):
 EDITABLE_FIELDS = tuple(EventInput.model_fields)
 
 
-def event_values(event: Event) -> dict[str, Any]:
+def event_values(event: Event) -> dict[str, object]:
     """The editable values of an event, as an `EventInput` would hold them."""
     return {name: getattr(event, name) for name in EDITABLE_FIELDS}
 
 
-def event_out(event: Event, base_url: str) -> dict[str, Any]:
+def event_out(event: Event, base_url: str) -> dict[str, object]:
     zone = ZoneInfo(event.timezone)
     return {
         **event_values(event),

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from events.certificates import documents
 from events.certificates.models import Certificate
-from events.mail.services import register_attachment
 from events.mail.smtp import Attachment
 
 
-async def certificate(spec: dict[str, Any]) -> Attachment:
-    found = await Certificate.get(id=int(spec["certificate_id"])).select_related(
+async def certificate(spec: dict[str, object]) -> Attachment:
+    found = await Certificate.get(id=int(str(spec["certificate_id"]))).select_related(
         "event", "event__organisation"
     )
     return documents.file_name(found), "application/pdf", await documents.render(found)
-
-
-register_attachment("certificate", certificate)

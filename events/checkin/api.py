@@ -34,8 +34,8 @@ from events.checkin.schemas import (
 )
 from events.checkin.tokens import Scanner
 from events.errors import Unauthenticated
+from events.web import links
 from events.web.api import answer, documented, json_body
-from settings import settings
 
 CSRF_HEADER = "x-csrf-token"
 
@@ -46,7 +46,7 @@ async def scanner(request: Request) -> Scanner:
     token = auth.bearer_token(request)
     if token is not None:
         return await tokens.token_scanner(token, slug)
-    user = await auth.session_user(request)
+    user = await auth.login_session_user(request)
     if user is None:
         raise Unauthenticated()
     if request.method != "GET":
@@ -55,7 +55,7 @@ async def scanner(request: Request) -> Scanner:
 
 
 def scanner_url(slug: str, token: str) -> str:
-    return f"{settings.base_url}/scan/{slug}?token={token}"
+    return links.absolute("scanner", query={"token": token}, slug=slug)
 
 
 @documented("Scan a badge: ok, already_redeemed, invalid, unpaid, cancelled, product or invalid_time",
@@ -63,7 +63,7 @@ def scanner_url(slug: str, token: str) -> str:
 async def redeem(request: Request) -> Response:
     door = await scanner(request)
     body = await short_codes.resolved(door.event, await json_body(request))
-    return answer(await scans.redeem(door, body))
+    return answer((await scans.redeem(door, body)).wire())
 
 
 @documented("The offline pack: public key, lists, every ticket by the hash of its secret (names only when "

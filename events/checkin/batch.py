@@ -130,7 +130,7 @@ async def _decide(
     typed = await short_codes.resolved(scanner.event, body)
     if typed is body and not _genuine(scan.secret, scanner.event, public_key):
         return await _invalid(scanner.event, scan, checkin_list)
-    return await scans.redeem(scanner, typed, at=at)
+    return (await scans.redeem(scanner, typed, at=at)).wire()
 
 
 async def sync(scanner: Scanner, data: object) -> list[dict[str, Any]]:

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from events.cache import TtlCache
 from events.catalogue.models import Session
 from events.checkin.models import CheckinList
-from events.ticketing.models import SessionBooking
 
 OPENS_BEFORE = timedelta(minutes=30)
+ROOM_CACHE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,20 @@ def room_of(session: Session) -> Room:
     )
 
 
+_rooms: TtlCache[tuple[int, str, int], Room | None] = TtlCache(ROOM_CACHE_SECONDS)
+"""Rooms as scans read them, per process, for a few seconds (like the lists): a scan in a room costs no
+query more than one at the main entrance; a session moved in the programme is seen within seconds."""
+
+
 async def room(checkin_list: CheckinList) -> Room | None:
     if checkin_list.session_id is None:
         return None
+    key = (checkin_list.id, checkin_list.created_at.isoformat(), checkin_list.session_id)
+    cached = _rooms.get(key)
+    if cached is not None:
+        return cached
     session = await Session.get_or_none(id=checkin_list.session_id)
-    return room_of(session) if session is not None else None
-
-
-async def booked(ticket_id: int, session_id: int) -> bool:
-    return await SessionBooking.exists(ticket_id=ticket_id, session_id=session_id)
+    return _rooms.put(key, room_of(session) if session is not None else None)
 
 
 def refusal(found: Room, is_booked: bool, now: datetime) -> str | None:

@@ -25,6 +25,7 @@ from tortoise.functions import Count, Max
 
 from events import clock
 from events.audit.models import AuditEntry
+from events.cache import track
 from events.catalogue import services as catalogue
 from events.catalogue.models import Event, EventStatus, Session
 from events.catalogue.sessions import event_sessions, ticket_sessions
@@ -96,7 +97,7 @@ class FeedCache:
         self._entries.clear()
 
 
-feed_cache = FeedCache()
+feed_cache = track(FeedCache())
 
 
 def _latest(*moments: datetime | None) -> datetime:

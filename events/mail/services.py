@@ -30,7 +30,6 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -56,7 +55,7 @@ _reported: set[int] = set()
 """Ids already logged as waiting for an SMTP server, so each is logged once per process, not every cycle."""
 
 
-def _validate_attachments(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _validate_attachments(specs: list[dict[str, object]]) -> list[dict[str, object]]:
     for spec in specs:
         if not isinstance(spec.get("kind"), str):
             raise ValueError(f"an attachment needs a 'kind': {spec!r}")
@@ -71,7 +70,7 @@ def _message(
     html: str,
     locale: str,
     dedupe_key: str | None,
-    attachments: list[dict[str, Any]] | None,
+    attachments: list[dict[str, object]] | None,
 ) -> OutboxMessage:
     """An unsaved pending message, its subject on one line and within the column's length."""
     subject = " ".join(subject.split())
@@ -100,7 +99,7 @@ async def enqueue(
     html: str = "",
     locale: str = "fr",
     dedupe_key: str | None = None,
-    attachments: list[dict[str, Any]] | None = None,
+    attachments: list[dict[str, object]] | None = None,
 ) -> OutboxMessage | None:
     """Write a pending message in the current transaction; None when `dedupe_key` was already enqueued.
 
@@ -129,7 +128,7 @@ async def _insert(message: OutboxMessage) -> OutboxMessage | None:
         return None
 
 
-def render_template(template: str, *, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
+def render_template(template: str, *, locale: str, context: dict[str, object]) -> tuple[str, str, str]:
     """(subject, text, html) of `templates/{template}.subject.txt|.txt|.html` in the reader's language.
 
     Mail has no request, so `url_for` does not exist here: callers pass absolute URLs (built on
@@ -148,10 +147,10 @@ def prepare_template(
     *,
     to: str,
     locale: str,
-    context: dict[str, Any],
+    context: dict[str, object],
     kind: str,
     dedupe_key: str | None = None,
-    attachments: list[dict[str, Any]] | None = None,
+    attachments: list[dict[str, object]] | None = None,
 ) -> OutboxMessage:
     """A rendered, unsaved message: render outside a hot transaction, then `save()` it inside.
 
@@ -167,10 +166,10 @@ async def enqueue_template(
     *,
     to: str,
     locale: str,
-    context: dict[str, Any],
+    context: dict[str, object],
     kind: str,
     dedupe_key: str | None = None,
-    attachments: list[dict[str, Any]] | None = None,
+    attachments: list[dict[str, object]] | None = None,
 ) -> OutboxMessage | None:
     """Render a mail template in the recipient's language and enqueue it (see `enqueue`)."""
     if await _already_enqueued(dedupe_key):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.accounts.services import normalise_email
@@ -11,7 +9,7 @@ from events.catalogue.offer_schemas import money
 from events.errors import N_
 from events.ticketing.models import Order, Ticket
 from events.validation import EMAIL_PATTERN, RowRef
-from settings import settings
+from events.web import links
 
 
 def _email(value: str) -> str:
@@ -52,7 +50,7 @@ class TicketIn(BaseModel):
 
     ticket_type: RowRef
     attendee: AttendeeIn
-    answers: dict[str, Any] = Field(default_factory=dict)
+    answers: dict[str, object] = Field(default_factory=dict)
     sessions: list[RowRef] = Field(default_factory=list, max_length=50)
 
 
@@ -114,18 +112,17 @@ class OrderOut(BaseModel):
 
 
 def order_url(order: Order) -> str:
-    return f"{settings.base_url}/orders/{order.code}/{order.secret}"
+    return links.absolute("order_page", code=order.code, secret=order.secret)
 
 
 def pay_url(order: Order) -> str:
     """The page that makes (or reuses) the order's Checkout Session and sends the buyer there."""
-    return f"{order_url(order)}/pay"
+    return links.absolute("order_pay", code=order.code, secret=order.secret)
 
 
 def ticket_out(
     order: Order, ticket: Ticket, session_ids: list[int], certificate_code: str | None = None
-) -> dict[str, Any]:
-    base = order_url(order)
+) -> dict[str, object]:
     return {
         "id": ticket.id,
         "ticket_type": ticket.ticket_type_id,
@@ -137,13 +134,11 @@ def ticket_out(
         },
         "status": str(ticket.status),
         "secret": ticket.secret,
-        "qr_url": f"{base}/tickets/{ticket.id}.png",
-        "pdf_url": f"{base}/tickets/{ticket.id}.pdf",
-        "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
+        "qr_url": links.absolute("ticket_qr", code=order.code, secret=order.secret, ticket_id=ticket.id),
+        "pdf_url": links.absolute("ticket_pdf", code=order.code, secret=order.secret, ticket_id=ticket.id),
+        "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
         "sessions": session_ids,
-        "certificate_url": f"{settings.base_url}/certificates/{certificate_code}"
-        if certificate_code
-        else None,
+        "certificate_url": links.absolute("certificate", code=certificate_code) if certificate_code else None,
     }
 
 
@@ -155,7 +150,7 @@ def order_out(
     payment_url: str | None = None,
     has_invoice: bool = False,
     certificates: dict[int, str] | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     return {
         "code": order.code,
         "secret": order.secret,

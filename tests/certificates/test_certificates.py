@@ -41,7 +41,7 @@ async def _enter(door: Door, ticket: Ticket, room: CheckinList | None, at_hours:
     body = {"secret": ticket.secret, **({"list": room.id} if room else {})}
     with clock.frozen(door.event.starts_at + timedelta(hours=at_hours)):
         answer = await scans.redeem(scanner, body)
-    assert answer["status"] == "ok", answer
+    assert answer.status == "ok", answer
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from events.catalogue import services as catalogue
 from events.catalogue.schemas import EventPatch
-from events.ticketing import manage, secrets
+from events.ticketing import lifecycle, secrets
 from events.ticketing.models import Ticket
 from tests.checkin.conftest import Door
 from tests.factories import api_token, bearer, make_door_token, make_event, make_order, make_ticket_type
@@ -34,7 +34,7 @@ async def test_pack_lists_every_ticket_by_the_hash_of_its_secret_with_its_standi
 ) -> None:
     valid = await door.ticket()
     cancelled = await door.ticket()
-    await manage.cancel_by_organiser(door.user, await cancelled.order)
+    await lifecycle.cancel_by_organiser(door.user, await cancelled.order)
     paid_type = await make_ticket_type(door.event, name="Pass industriel", price="350.00")
     unpaid = await Ticket.get(order_id=(await make_order(door.event, paid_type.id)).id)
 

@@ -46,7 +46,7 @@ async def _scan(
     scanner = Scanner(event=door.event, device="test", key="test")
     with clock.frozen(at):
         answer = await scans.redeem(scanner, {"secret": ticket.secret, "list": checkin_list.id, "type": kind})
-    return str(answer["status"])
+    return str(answer.status)
 
 
 async def test_room_of_a_session_needing_a_booking_admits_only_those_booked(door: Door) -> None:
