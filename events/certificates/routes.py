@@ -37,6 +37,6 @@ async def certificate_pdf(request: Request) -> Response:
 
 
 routes = [
-    Route("/certificates/{code}.pdf", certificate_pdf, methods=["GET"], name="certificate_pdf"),
-    Route("/certificates/{code}", certificate_page, methods=["GET"], name="certificate"),
+    Route("/certificates/{code:token}.pdf", certificate_pdf, methods=["GET"], name="certificate_pdf"),
+    Route("/certificates/{code:token}", certificate_page, methods=["GET"], name="certificate"),
 ]
