@@ -41,8 +41,12 @@ from events.dashboard import routes as dashboard_routes
 from events.errors import N_, DomainError, NotFound, ServiceUnavailable, Throttled, Unauthenticated
 from events.ical import routes as ical_routes
 from events.invoicing import routes as invoicing_routes
+from events.partnering import api as partnering_api
+from events.partnering import routes as partnering_routes
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
+from events.privacy import api as privacy_api
+from events.privacy import routes as privacy_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
 from events.web import links
@@ -50,6 +54,7 @@ from events.web.api import openapi_document
 from events.web.guards import InputGuard
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
 from events.web.outage import OutageGuard
+from events.web.secret_urls import NoReferrer, scrub
 from events.web.templating import render
 from settings import ROOT, Settings, settings, tortoise_config
 
@@ -78,6 +83,8 @@ API_ROUTES: list[BaseRoute] = [
     *payments_api.routes,
     *checkin_api.routes,
     *certificates_api.routes,
+    *privacy_api.routes,
+    *partnering_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 
@@ -102,9 +109,11 @@ def _routes() -> list[BaseRoute]:
         *certificates_routes.routes,
         *checkin_app_shell.routes,
         *checkin_routes.routes,
+        *partnering_routes.routes,
         *session_routes.routes,
         *catalogue_routes.routes,
         *dashboard_routes.routes,
+        *privacy_routes.routes,
     ]
 
 
@@ -151,7 +160,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     """Outside every middleware: add the security headers here, and never show the trace."""
-    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error("unhandled error on %s %s", request.method, scrub(request.url.path), exc_info=exc)
     message = i18n.gettext(N_("Something went wrong on our side. Please try again."))
     response = _error_response(request, 500, "internal_error", message)
     response.headers.update(security_headers(settings.https))
@@ -203,6 +212,7 @@ def create_app(
             Middleware(LocaleMiddleware, default=config.default_locale),
             Middleware(InputGuard, reject=domain_error),
             Middleware(OutageGuard, reject=domain_error),
+            Middleware(NoReferrer),
         ],
         exception_handlers={
             DomainError: domain_error,
@@ -275,6 +285,20 @@ def _badges(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, every line through the scrubber, and our own loggers shown at INFO too."""
+    from copy import deepcopy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"scrub": {"()": "events.web.secret_urls.ScrubFilter"}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["scrub"]
+    config["root"] = {"handlers": ["default"], "level": "INFO"}
+    return config
+
+
 def _serve() -> None:
     import uvicorn
 
@@ -284,6 +308,8 @@ def _serve() -> None:
         port=settings.port,
         proxy_headers=True,
         log_level="info",
+        log_config=_log_config(),
+        access_log=settings.access_log,
     )
 
 

@@ -147,6 +147,8 @@ MODEL_MODULES = [
     "events.checkin.models",
     "events.certificates.models",
     "events.mail.models",
+    "events.privacy.models",
+    "events.partnering.models",
 ]
 
 

@@ -29,6 +29,7 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
     │   ├── OrderNotPayable          409     order_not_payable  (the hold has lapsed)
     │   ├── RefundNotPossible        409     refund_not_possible
+    │   ├── RequestsClosed           409     requests_closed    (partnering: past the request deadline)
     │   ├── TooManyHeldPlaces        409     conflict           (MAX_HELD_PLACES: one buyer's unpaid places)
     │   ├── SessionFull*             409     session_full       (details: session)
     │   ├── SessionOverlap*          409     session_overlap    (details: sessions)
@@ -170,6 +171,11 @@ class OrderNotPayable(Conflict):
 class RefundNotPossible(Conflict):
     code = "refund_not_possible"
     default_message = N_("This order cannot be refunded by this amount.")
+
+
+class RequestsClosed(Conflict):
+    code = "requests_closed"
+    default_message = N_("Meeting requests are closed for this event.")
 
 
 class TooManyHeldPlaces(Conflict):

@@ -16,7 +16,11 @@ from events.ical.attachments import order_agenda
 from events.invoicing.attachments import invoice
 from events.mail.attachments import AttachmentBuilder
 from events.mail.jobs import send_outbox
+from events.partnering.jobs import send_follow_ups, send_reminders
+from events.partnering.meetings import mark_no_shows
+from events.partnering.services import close_dead_spaces
 from events.payments.jobs import RECONCILE_EVERY, expire_checkout_sessions, push_refunds, reconcile
+from events.privacy.jobs import apply_retention
 from events.ticketing.lifecycle import expire_holds
 from events.ticketing.waitlist import offer_places
 from events.worker import HOURLY, ScheduledJob, purge_throttle_hits
@@ -30,6 +34,11 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("reconcile pending payments", reconcile, every=RECONCILE_EVERY),
     ScheduledJob("purge scan nonces", purge_nonces, every=HOURLY),
     ScheduledJob("purge old throttle hits", purge_throttle_hits, every=HOURLY),
+    ScheduledJob("apply retention", apply_retention, every=HOURLY),
+    ScheduledJob("close partnering spaces of cancelled tickets", close_dead_spaces, every=30.0),
+    ScheduledJob("mark partnering no-shows", mark_no_shows, every=60.0),
+    ScheduledJob("partnering reminders", send_reminders, every=300.0),
+    ScheduledJob("partnering follow-ups", send_follow_ups, every=HOURLY),
 )
 
 ATTACHMENT_BUILDERS: dict[str, AttachmentBuilder] = {

@@ -153,8 +153,8 @@ routes = [
     forms.form_route("/logout", logout, name="logout"),
     Route("/password-reset", reset_request_page, methods=["GET"], name="password_reset"),
     forms.form_route("/password-reset", reset_request, name="password_reset_submit"),
-    Route("/password-reset/{token}", choose_page, methods=["GET"], name="password_reset_choose"),
-    forms.form_route("/password-reset/{token}", choose, name="password_reset_choose_submit"),
+    Route("/password-reset/{token:token}", choose_page, methods=["GET"], name="password_reset_choose"),
+    forms.form_route("/password-reset/{token:token}", choose, name="password_reset_choose_submit"),
 ]
 
 api_routes = [

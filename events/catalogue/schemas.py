@@ -41,6 +41,8 @@ class EventInput(BaseModel):
     ends_at: datetime
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     currency: str = "EUR"
+    retention_months: int = Field(default=36, ge=1, le=120)
+    sensitive_retention_days: int = Field(default=30, ge=0, le=3650)
     offline_names: bool = False
 
     @field_validator("description", "venue", "address", "city", "country", mode="before")
@@ -114,6 +116,8 @@ class EventPatch(BaseModel):
     ends_at: datetime | None = None
     capacity: int | None = None
     currency: str | None = None
+    retention_months: int | None = None
+    sensitive_retention_days: int | None = None
     offline_names: bool | None = None
 
 
@@ -130,6 +134,8 @@ class EventOut(BaseModel):
     ends_at: datetime
     capacity: int | None
     currency: str
+    retention_months: int
+    sensitive_retention_days: int
     offline_names: bool
     status: str
     url: str

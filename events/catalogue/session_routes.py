@@ -43,9 +43,6 @@ def programme_days(event: Event, rows: list[tuple[Session, int]]) -> list[Day]:
     return list(days.values())
 
 
-# ------------------------------------------------------------------ public
-
-
 async def programme(request: Request) -> Response:
     slug = request.path_params["slug"]
 

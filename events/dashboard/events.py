@@ -27,10 +27,13 @@ _FORM_FIELDS = (
     "title", "slug", "description", "venue", "address", "city", "country",
     "timezone", "starts_at", "ends_at", "capacity", "currency",
 )  # fmt: skip
+_RETENTION_FIELDS = ("retention_months", "sensitive_retention_days")
+"""Left empty (or absent from an older form), the event keeps its retention: it has no "none"."""
 
 
 def _event_form(form: FormData) -> dict[str, object]:
-    return forms.fields(form, _FORM_FIELDS)
+    retention = {k: v for k, v in forms.fields(form, _RETENTION_FIELDS).items() if v is not None}
+    return {**forms.fields(form, _FORM_FIELDS), **retention}
 
 
 async def index(request: Request) -> Response:
@@ -41,7 +44,10 @@ async def index(request: Request) -> Response:
 
 async def new_event(request: Request) -> Response:
     user = await organiser(request)
-    values = {"timezone": "Europe/Paris", "currency": "EUR", "country": "FR"}
+    values = {
+        "timezone": "Europe/Paris", "currency": "EUR", "country": "FR",
+        "retention_months": 36, "sensitive_retention_days": 30,
+    }  # fmt: skip
     return render(request, "dashboard/event_form.html", {"user": user, "values": values})
 
 

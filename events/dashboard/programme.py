@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,6 +17,7 @@ from events.dashboard.context import organiser_and_event
 from events.web import forms
 from events.web.forms import FormState
 
+SessionChange = Callable[[User, Event, Session], Awaitable[Session]]
 _FORM_FIELDS = ("title", "starts_at", "ends_at", "room", "speakers", "description", "capacity")
 
 
@@ -73,22 +76,22 @@ async def update_session(request: Request) -> Response:
     )
 
 
-async def cancel_session(request: Request) -> Response:
+async def _change_status(request: Request, change: SessionChange) -> Response:
+    """Cancel or restore a session: a button, and back to the programme."""
     user, event, session = await _event_session(request)
     return await forms.button_cycle(
         request,
-        save=lambda: sessions.cancel_session(user, event, session),
+        save=lambda: change(user, event, session),
         done=lambda _: request.url_for("dashboard_programme", slug=event.slug),
     )
+
+
+async def cancel_session(request: Request) -> Response:
+    return await _change_status(request, sessions.cancel_session)
 
 
 async def restore_session(request: Request) -> Response:
-    user, event, session = await _event_session(request)
-    return await forms.button_cycle(
-        request,
-        save=lambda: sessions.restore_session(user, event, session),
-        done=lambda _: request.url_for("dashboard_programme", slug=event.slug),
-    )
+    return await _change_status(request, sessions.restore_session)
 
 
 _SESSION = "/dashboard/events/{slug:slug}/programme/{id:id}"

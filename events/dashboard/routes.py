@@ -14,6 +14,8 @@ from events.dashboard import (
     events,
     invoicing,
     orders,
+    partnering,
+    privacy,
     programme,
     questions,
     settings,
@@ -30,4 +32,6 @@ routes: list[BaseRoute] = [
     *checkin.routes,
     *badges.routes,
     *settings.routes,
+    *privacy.routes,
+    *partnering.routes,
 ]

@@ -39,6 +39,7 @@ from events import clock, i18n
 from events.mail import attachments, smtp
 from events.mail.attachments import register_attachment
 from events.mail.models import MailStatus, OutboxMessage
+from events.web.secret_urls import scrub
 from events.web.templating import environment
 
 __all__ = ["enqueue", "enqueue_template", "register_attachment", "render_template", "send_pending"]
@@ -276,7 +277,7 @@ async def _deliver(mailer: smtp.Mailer, message: OutboxMessage) -> int:
     await OutboxMessage.filter(id=message.id, status=MailStatus.PENDING).update(
         status=MailStatus.SENT, sent_at=clock.now(), attempts=message.attempts + 1, last_error=""
     )
-    logger.info("outbox: sent %s %s to %s", message.kind, message.id, message.to_address)
+    logger.info("outbox: sent %s %s", message.kind, message.id)
     return 1
 
 
@@ -289,11 +290,11 @@ async def _record_failure(message: OutboxMessage, error: BaseException) -> None:
         attempts=attempts, status=status, last_error=reason, next_attempt_at=clock.now() + delay
     )
     if status is MailStatus.FAILED:
-        logger.error(
-            "outbox: giving up on %s %s to %s: %s", message.kind, message.id, message.to_address, reason
-        )
+        logger.error("outbox: giving up on %s %s: %s", message.kind, message.id, scrub(reason))
     else:
-        logger.warning("outbox: attempt %d of %s %s failed: %s", attempts, message.kind, message.id, reason)
+        logger.warning(
+            "outbox: attempt %d of %s %s failed: %s", attempts, message.kind, message.id, scrub(reason)
+        )
 
 
 async def _report_waiting(limit: int) -> None:
@@ -309,11 +310,7 @@ async def _report_waiting(limit: int) -> None:
         if message.id in _reported:
             continue
         _reported.add(message.id)
-        logger.info(
-            "outbox: SMTP_HOST is not set, %s %s to %s kept pending: %s",
-            message.kind,
-            message.id,
-            message.to_address,
-            message.subject,
+        logger.info("outbox: SMTP_HOST is not set, %s %s kept pending", message.kind, message.id)
+        logger.debug(
+            "outbox: %s to %s: %s\n%s", message.id, message.to_address, message.subject, message.text_body
         )
-        logger.debug("outbox: text of %s:\n%s", message.id, message.text_body)

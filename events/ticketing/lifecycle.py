@@ -17,6 +17,7 @@ from events.certificates.models import Certificate
 from events.errors import N_, Invalid, NotFound, OrderNotChangeable
 from events.i18n import gettext
 from events.invoicing.models import Invoice
+from events.partnering.models import PartneringSetup
 from events.ticketing.confirmation import after_paid
 from events.ticketing.models import (
     Order,
@@ -97,6 +98,10 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
     ):
         sessions.setdefault(row["ticket_id"], []).append(row["session_id"])
     invoiced = {row["order_id"] for row in await Invoice.filter(order_id__in=ids).values("order_id")}
+    partnering = {
+        row["event_id"]
+        for row in await PartneringSetup.filter(event_id__in=list(events), enabled=True).values("event_id")
+    }
     certified = await Certificate.filter(ticket__order_id__in=ids).values_list("ticket_id", "code")
     certificates = {int(ticket_id): str(code) for ticket_id, code in certified}
     return [
@@ -107,6 +112,7 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
             sessions,
             _payment_url(order),
             order.id in invoiced,
+            order.event_id in partnering,
             certificates,
         )
         for order in orders

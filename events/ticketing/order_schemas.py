@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from events.accounts.services import normalise_email
 from events.catalogue.offer_schemas import money
 from events.errors import N_
-from events.ticketing.models import Order, Ticket
+from events.partnering.tokens import space_url
+from events.ticketing.models import Order, Ticket, TicketStatus
 from events.validation import EMAIL_PATTERN, RowRef
 from events.web import links
 
@@ -93,7 +94,8 @@ class TicketOut(BaseModel):
     pdf_url: str
     agenda_url: str
     sessions: list[int]
-    certificate_url: str | None
+    partnering_url: str | None = None
+    certificate_url: str | None = None
 
 
 class OrderOut(BaseModel):
@@ -121,8 +123,14 @@ def pay_url(order: Order) -> str:
 
 
 def ticket_out(
-    order: Order, ticket: Ticket, session_ids: list[int], certificate_code: str | None = None
+    order: Order,
+    ticket: Ticket,
+    session_ids: list[int],
+    partnering: bool = False,
+    certificate_code: str | None = None,
 ) -> dict[str, object]:
+    """`partnering`: the event has partnering on, so a valid ticket links its participant's space;
+    `certificate_code`: the ticket earned a certificate of attendance."""
     return {
         "id": ticket.id,
         "ticket_type": ticket.ticket_type_id,
@@ -138,6 +146,7 @@ def ticket_out(
         "pdf_url": links.absolute("ticket_pdf", code=order.code, secret=order.secret, ticket_id=ticket.id),
         "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
         "sessions": session_ids,
+        "partnering_url": space_url(ticket) if partnering and ticket.status == TicketStatus.VALID else None,
         "certificate_url": links.absolute("certificate", code=certificate_code) if certificate_code else None,
     }
 
@@ -149,6 +158,7 @@ def order_out(
     sessions: dict[int, list[int]],
     payment_url: str | None = None,
     has_invoice: bool = False,
+    partnering: bool = False,
     certificates: dict[int, str] | None = None,
 ) -> dict[str, object]:
     return {
@@ -171,6 +181,7 @@ def order_out(
             "country": order.buyer_country,
         },
         "tickets": [
-            ticket_out(order, t, sessions.get(t.id, []), (certificates or {}).get(t.id)) for t in tickets
+            ticket_out(order, t, sessions.get(t.id, []), partnering, (certificates or {}).get(t.id))
+            for t in tickets
         ],
     }

@@ -34,6 +34,7 @@ from events.errors import (
 )
 from events.i18n import gettext
 from events.mail.models import OutboxMessage
+from events.privacy.consents import record_order_consents
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import Usage, live_order_filter, on_sale, remaining, usage
@@ -270,8 +271,11 @@ async def place_order(slug: str, data: OrderIn | object) -> Order:
     bookings = [item.sessions for item in request.tickets]
 
     if offer is None and not any(bookings):
-        return await _grouped(event, _Pending(wanted, promo, order, tickets, mail))
-    return await _alone(event, wanted, offer, promo, order, tickets, mail, bookings)
+        placed = await _grouped(event, _Pending(wanted, promo, order, tickets, mail))
+    else:
+        placed = await _alone(event, wanted, offer, promo, order, tickets, mail, bookings)
+    await record_order_consents(placed, event)
+    return placed
 
 
 async def _alone(

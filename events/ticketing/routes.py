@@ -10,11 +10,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts.auth import client_ip
+from events.accounts.models import Organisation
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
 from events.certificates.models import Certificate
 from events.errors import DomainError
 from events.i18n import get_locale
+from events.partnering.models import PartneringSetup
+from events.partnering.tokens import space_url
 from events.payments import refunds
 from events.payments import services as payments
 from events.ticketing import (
@@ -29,7 +32,7 @@ from events.ticketing import (
 )
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
-from events.ticketing.models import Order, SessionBooking, Ticket
+from events.ticketing.models import Order, SessionBooking, Ticket, TicketStatus
 from events.ticketing.order_schemas import OrderIn
 from events.web import forms
 from events.web.forms import FormState
@@ -71,6 +74,8 @@ async def _register_page(
         "offer": request.query_params.get("offer") or values.get("offer") or "",
     }
     context["offer_entry"] = await waitlist.live_offer(event, str(context["offer"]))
+    organisation = await Organisation.get(id=event.organisation_id)
+    context["notice_url"] = request.url_for("privacy_notice", slug=organisation.slug)
     return render(request, "ticketing/register.html", context, status_code=state.status)
 
 
@@ -111,6 +116,13 @@ async def register(request: Request) -> Response:
     )
 
 
+async def partnering_links(event: Event, tickets: list[Ticket]) -> dict[int, str]:
+    """Each valid ticket's partnering space, when the event has partnering on."""
+    if not await PartneringSetup.filter(event_id=event.id, enabled=True).exists():
+        return {}
+    return {t.id: space_url(t) for t in tickets if t.status == TicketStatus.VALID}
+
+
 async def _order_context(order: Order) -> dict[str, object]:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
@@ -129,6 +141,7 @@ async def _order_context(order: Order) -> dict[str, object]:
         "certificates": {int(ticket_id): str(code) for ticket_id, code in certified},
         "booked": booked,
         "workshops": await _workshops(event),
+        "partnering_links": await partnering_links(event, tickets),
         **attendees.page_context(order, event),
     }
 

@@ -220,3 +220,25 @@ def posted(
     values.update({name: checked(form, name) for name in checkboxes})
     values.update({name: form.getlist(name) for name in groups})
     return values
+
+
+async def lookup_cycle(
+    request: Request,
+    *,
+    schema: type[M],
+    read: Callable[[FormData], Mapping[str, object]],
+    find: Callable[[M], Awaitable[R]],
+    page: Page,
+    answer: Callable[[R, FormState], Awaitable[Response]],
+) -> Response:
+    """A form that asks and shows, changing nothing (a person looked up by the e-mail in the POST body,
+    so that the address stays out of URLs and logs): the answer is shown at once, not redirected to;
+    a field that does not validate shows the form again with its error, like `form_cycle`.
+    """
+    form = await checked_form(request)
+    data = read(form)
+    try:
+        query = validate(schema, data)
+    except Invalid as error:
+        return await page(FormState(data, error.details, status=error.status))
+    return await answer(await find(query), FormState(data))

@@ -181,7 +181,7 @@ async def test_an_unpaid_orders_tickets_are_not_shown_as_valid(
     order = await pending_order(shop)
     page = await client.get(f"/orders/{order.code}/{order.secret}")
     tickets = page.text.split('class="table-scroll"', 1)[1].split("</table>", 1)[0]
-    assert "Awaiting payment" in tickets
+    assert "Not paid yet" in tickets
     assert "badge-ok" not in tickets
 
 
