@@ -15,6 +15,7 @@ from events import clock
 from events.catalogue import sessions as programme
 from events.catalogue.models import Session
 from events.certificates import services as certificates
+from events.certificates.models import Certificate
 from events.checkin import redeem as scans
 from events.checkin import services as checkin
 from events.checkin.models import CheckinList
@@ -200,3 +201,25 @@ async def test_ticket_that_earned_a_certificate_has_its_url_and_the_order_page_l
     other_order = await other.order
     other_body = (await client.get(f"/api/v1/orders/{other_order.code}/{other_order.secret}")).json()
     assert other_body["tickets"][0]["certificate_url"] is None
+
+
+async def test_a_persons_export_holds_their_certificates_and_session_attendance_and_erasure_blanks_them(
+    client: httpx.AsyncClient, door: Door, attended: dict[str, Ticket]
+) -> None:
+    await _issue(client, door, min_sessions=2)
+    person = attended["both"]
+    code = (await certificates.codes_for([person.id]))[person.id]
+    token = await api_token(client, door.user.email)
+
+    exported = (await client.post("/api/v1/privacy/people", json={"email": person.attendee_email},
+                                  headers=bearer(token))).json()  # fmt: skip
+    erased = await client.post(
+        "/api/v1/privacy/erase", json={"email": person.attendee_email}, headers=bearer(token)
+    )
+
+    assert [c["attendee_name"] for c in exported["certificates"]] == ["Léa Martin"]
+    assert sorted(s["title"] for s in exported["session_attendance"]) == ["Atelier CRISPR", "Immunothérapies"]
+    assert erased.status_code == 200, erased.text
+    assert (await client.get(f"/certificates/{code}")).status_code == 404
+    left = await Certificate.get(ticket_id=person.id)
+    assert (left.attendee_name, left.organisation) == ("", "")
