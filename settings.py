@@ -145,6 +145,7 @@ MODEL_MODULES = [
     "events.payments.models",
     "events.invoicing.models",
     "events.checkin.models",
+    "events.certificates.models",
     "events.mail.models",
     "events.privacy.models",
     "events.partnering.models",
