@@ -15,7 +15,7 @@ from events.abstracts.models import Call
 from events.abstracts.schemas import AssignInput, CallInput, DecisionInput, ReviewerInput, ScheduleInput
 from events.accounts.models import Role, User
 from events.catalogue.models import Event
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.web import forms
 from events.web.forms import FormState
 
@@ -66,7 +66,7 @@ async def _call_values(event: Event, call: Call | None) -> dict[str, object]:
 
 
 async def abstracts_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _page(request, user, event, FormState())
 
 
@@ -98,7 +98,7 @@ def _call_form(event: Event, call_tracks: dict[str, int]) -> Any:
 
 
 async def call_save(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     call = await services.event_call(event)
     names = {t.name: t.id for t in await services.active_tracks(call)} if call else {}
     return await forms.form_cycle(
@@ -114,7 +114,7 @@ async def call_save(request: Request) -> Response:
 
 
 async def reviewer_add(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=ReviewerInput,
@@ -131,7 +131,7 @@ async def reviewer_add(request: Request) -> Response:
 
 
 async def assign(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=AssignInput,
@@ -144,7 +144,7 @@ async def assign(request: Request) -> Response:
 
 
 async def decide(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     abstract = await decisions.event_abstract(event, request.path_params["id"])
     return await forms.form_cycle(
         request,
@@ -162,7 +162,7 @@ async def decide(request: Request) -> Response:
 
 
 async def schedule(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     abstract = await decisions.event_abstract(event, request.path_params["id"])
     return await forms.form_cycle(
         request,
@@ -181,7 +181,7 @@ async def schedule(request: Request) -> Response:
 
 
 async def notify(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.button_cycle(
         request,
         save=lambda: decisions.notify(user, event),
@@ -191,13 +191,13 @@ async def notify(request: Request) -> Response:
 
 
 async def export_csv(request: Request) -> Response:
-    _user, event = await organiser_event(request)
+    _user, event = await organiser_and_event(request)
     headers = {"Content-Disposition": f'attachment; filename="abstracts-{event.slug}.csv"'}
     return Response(await exports.as_csv(event), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 async def export_xlsx(request: Request) -> Response:
-    _user, event = await organiser_event(request)
+    _user, event = await organiser_and_event(request)
     headers = {"Content-Disposition": f'attachment; filename="abstracts-{event.slug}.xlsx"'}
     return Response(await exports.as_xlsx(event), media_type=XLSX, headers=headers)
 
