@@ -1,9 +1,9 @@
 """What the call for abstracts holds about one person, and how it is erased (API.md "Privacy").
 
 A person appears as a submitter (name, e-mail), as an author (name, e-mail, affiliation) or as a
-reviewer (an organisation user: the seat's affiliation and the reviews they wrote). These two
-functions are this area's contribution to the privacy export and erasure; the privacy area calls
-them with the organisation and the e-mail address.
+reviewer (an organisation user: the seat's affiliation and the reviews they wrote). `AbstractsData`
+is this area's contributor to the privacy export and erasure (events.privacy.registry finds this
+module and the contributor registers itself); `export` and `erase` below do the work.
 
 Erasure keeps the abstract itself (it may be in the book and the programme) but drops the person's
 identity: their name becomes "—", their address and affiliation are emptied, and the private link's
@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from events.abstracts.models import Abstract, Assignment, Reviewer
 from events.abstracts.services import authors_json
+from events.privacy.registry import register
 
 ERASED_NAME = "—"
 
@@ -44,7 +45,7 @@ async def _abstracts_of(organisation_id: int, email: str) -> list[Abstract]:
 
 
 async def export(organisation_id: int, email: str) -> dict[str, list[dict[str, Any]]]:
-    """The `abstracts` part of `POST /api/v1/privacy/people`."""
+    """What the call holds about the person: as submitter or author, and as reviewer."""
     address = email.strip().lower()
     abstracts = [
         {
@@ -83,7 +84,7 @@ async def erase(organisation_id: int, email: str) -> dict[str, int]:
     """Anonymise the person in every abstract and reviewer seat of the organisation: counts by kind."""
     address = email.strip().lower()
     counts = {"abstract_submitters": 0, "abstract_authors": 0, "reviewers": 0}
-    async with in_transaction():
+    async with in_transaction():  # inside the privacy area's transaction, a savepoint
         for abstract in await _abstracts_of(organisation_id, address):
             if _same(abstract.submitter_email, address):
                 abstract.submitter_name = ERASED_NAME
@@ -104,3 +105,19 @@ async def erase(organisation_id: int, email: str) -> dict[str, int]:
         if seats:
             counts["reviewers"] = await Reviewer.filter(id__in=list(seats)).update(affiliation="")
     return counts
+
+
+class AbstractsData:
+    """The `abstracts` of `POST /api/v1/privacy/people`, and their part of `POST /api/v1/privacy/erase`."""
+
+    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+        found = await export(organisation_id, email)
+        rows = [{"as": "submitter" if row["submitter"] else "author", **row} for row in found["submissions"]]
+        rows += [{"as": "reviewer", **row} for row in found["reviewing"]]
+        return {"abstracts": rows}
+
+    async def erase(self, email: str, organisation_id: int) -> dict[str, int]:
+        return await erase(organisation_id, email)
+
+
+register(AbstractsData())

@@ -36,3 +36,16 @@ async def test_erasure_anonymises_the_person_and_the_private_link_stops_working(
     link = f"/api/v1/abstracts/{abstract['code']}/{abstract['secret']}"
     assert (await client.get(link)).status_code == 404
     assert (await privacy.export(c.event.organisation_id, submitter))["submissions"] == []
+
+
+async def test_the_privacy_api_covers_abstracts(client: httpx.AsyncClient) -> None:
+    c = await committee(client)
+    abstract = await submit(client, c, c.tracks[0])
+    author = abstract["authors"][1]["email"]
+    people = await client.post("/api/v1/privacy/people", json={"email": author}, headers=c.owner)
+    assert people.status_code == 200, people.text
+    assert [row["code"] for row in people.json()["abstracts"]] == [abstract["code"]]
+    erased = await client.post("/api/v1/privacy/erase", json={"email": author}, headers=c.owner)
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["erased"]["abstract_authors"] == 1
+    assert author not in str((await Abstract.get(id=abstract["id"])).authors)
