@@ -40,8 +40,14 @@ async def _path_values(event: Event) -> dict[str, str]:
     }  # fmt: skip
 
 
+SHAPED = {"space": "1-" + "0" * 43}
+"""Values for convertors of a particular shape (a partnering space's token), whatever the parameter's name."""
+
+
 def _fill(path: str, values: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], path)
+    return re.sub(
+        r"\{(\w+)(?::(\w+))?\}", lambda m: SHAPED.get(m.group(2) or "") or values.get(m.group(1), "1"), path
+    )
 
 
 async def test_every_form_post_without_a_token_is_refused(app: Starlette, client: httpx.AsyncClient) -> None:
