@@ -40,6 +40,7 @@ from events.invoicing import routes as invoicing_routes
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
+from events.ticketing import roster_api
 from events.ticketing import routes as ticketing_routes
 from events.web.api import openapi_document
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
@@ -68,6 +69,7 @@ API_ROUTES: list[BaseRoute] = [
     *offers_api.routes,
     *session_api.routes,
     *ticketing_api.routes,
+    *roster_api.routes,
     *payments_api.routes,
     *checkin_api.routes,
     Route("/openapi.json", openapi, name="openapi"),

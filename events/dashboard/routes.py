@@ -16,7 +16,7 @@ from events.accounts.auth import checked_form, organiser
 from events.catalogue import services
 from events.catalogue.models import Event
 from events.catalogue.schemas import event_values
-from events.dashboard import charts, forms, orders, questions, registration, stats, tickets
+from events.dashboard import attendees, charts, forms, orders, questions, registration, stats, tickets
 from events.dashboard.context import organiser_event
 from events.errors import Invalid
 from events.validation import blank_to_none
@@ -157,4 +157,5 @@ routes = [
     *tickets.routes,
     *questions.routes,
     *orders.routes,
+    *attendees.routes,
 ]
