@@ -40,7 +40,7 @@ from events.invoicing import routes as invoicing_routes
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
-from events.ticketing import roster_api
+from events.ticketing import roster_api, ticket_routes
 from events.ticketing import routes as ticketing_routes
 from events.web.api import openapi_document
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
@@ -84,6 +84,7 @@ def _routes() -> list[BaseRoute]:
         *accounts_routes.routes,
         *ical_routes.routes,
         *ticketing_routes.routes,
+        *ticket_routes.routes,
         *payments_routes.routes,
         *invoicing_routes.routes,
         *badges_routes.routes,

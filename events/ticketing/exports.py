@@ -34,10 +34,10 @@ from events.i18n import gettext
 from events.ticketing import roster
 from events.ticketing.models import Order, OrderStatus, Ticket
 
-BATCH = 2000
+BATCH = 5000
 CHUNK = 64 * 1024
 COLUMNS_LENGTH = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
 ATTENDEE_COLUMNS = (
     "ticket_id", "name", "email", "organisation", "job_title", "ticket_type", "ticket_type_id",
@@ -193,7 +193,7 @@ async def order_export(event: Event, condition: Q, requested: str | None) -> Exp
 
 def neutralise(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula is written with a leading `'`."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if value.__class__ is str and value[:1] in FORMULA_FIRST:
         return "'" + value
     return value
 

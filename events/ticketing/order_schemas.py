@@ -33,6 +33,14 @@ class BuyerIn(BaseModel):
     _check_email = field_validator("email")(_email)
 
 
+class AttendeeConsents(BaseModel):
+    """The attendee's own choices; the buyer's `consents` never stand for a colleague's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    marketing: bool = False
+
+
 class AttendeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -40,6 +48,7 @@ class AttendeeIn(BaseModel):
     email: str = Field(default="", max_length=254)
     organisation: str = Field(default="", max_length=200)
     job_title: str = Field(default="", max_length=200)
+    consents: AttendeeConsents | None = None
 
     @field_validator("email")
     @classmethod
@@ -83,6 +92,7 @@ class AttendeeOut(BaseModel):
     email: str
     organisation: str
     job_title: str
+    consents: AttendeeConsents
 
 
 class TicketOut(BaseModel):
@@ -95,6 +105,7 @@ class TicketOut(BaseModel):
     pdf_url: str
     agenda_url: str
     sessions: list[int]
+    ticket_url: str
 
 
 class OrderOut(BaseModel):
@@ -121,6 +132,11 @@ def pay_url(order: Order) -> str:
     return f"{order_url(order)}/pay"
 
 
+def ticket_url(ticket: Ticket) -> str:
+    """The attendee's own page: their badge and links, nothing of the order's billing or other attendees."""
+    return f"{settings.base_url}/tickets/{ticket.agenda_token}"
+
+
 def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, Any]:
     base = order_url(order)
     return {
@@ -131,6 +147,7 @@ def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str
             "email": ticket.attendee_email,
             "organisation": ticket.attendee_organisation,
             "job_title": ticket.attendee_job_title,
+            "consents": {"marketing": ticket.news_consent},
         },
         "status": str(ticket.status),
         "secret": ticket.secret,
@@ -138,6 +155,7 @@ def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str
         "pdf_url": f"{base}/tickets/{ticket.id}.pdf",
         "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
         "sessions": session_ids,
+        "ticket_url": ticket_url(ticket),
     }
 
 

@@ -24,7 +24,7 @@ from events.catalogue.models import Event, TicketType
 from events.checkin.models import Checkin, CheckinType
 from events.errors import N_, Invalid
 from events.i18n import gettext
-from events.ticketing.models import Ticket, TicketStatus
+from events.ticketing.models import Order, Ticket, TicketStatus
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -143,7 +143,7 @@ def query(event: Event, wanted: Filters) -> QuerySet[Ticket]:
             Q(attendee_name__icontains=term)
             | Q(attendee_email__icontains=term)
             | Q(attendee_organisation__icontains=term)
-            | Q(order__code__icontains=term)
+            | Q(order_id__in=Subquery(Order.filter(event_id=event.id, code__icontains=term).values("id")))
         )
     return found
 
@@ -215,12 +215,18 @@ async def type_names(event: Event) -> dict[int, str]:
     return {row["id"]: row["name"] for row in await TicketType.filter(event_id=event.id).values("id", "name")}
 
 
-async def first_entries(ticket_ids: list[int]) -> dict[int, datetime]:
-    """When each ticket first came in (one grouped query for the whole page)."""
+async def first_entries(event: Event, ticket_ids: list[int]) -> dict[int, datetime]:
+    """When each ticket first came in: one grouped query over the id range of the rows (a page or an
+    export batch), rather than a list of thousands of ids."""
     if not ticket_ids:
         return {}
     rows = (
-        await Checkin.filter(ticket_id__in=ticket_ids, type=CheckinType.ENTRY)
+        await Checkin.filter(
+            ticket__event_id=event.id,
+            ticket_id__gte=min(ticket_ids),
+            ticket_id__lte=max(ticket_ids),
+            type=CheckinType.ENTRY,
+        )
         .annotate(first=Min("created_at"))
         .group_by("ticket_id")
         .values("ticket_id", "first")
@@ -233,7 +239,7 @@ async def decorate(
 ) -> list[dict[str, Any]]:
     """The API's Attendee objects for rows read with `ROW_FIELDS`."""
     names = names if names is not None else await type_names(event)
-    entered = await first_entries([row["id"] for row in rows])
+    entered = await first_entries(event, [row["id"] for row in rows])
     return [attendee_out(row, names, entered.get(row["id"])) for row in rows]
 
 

@@ -1,0 +1,67 @@
+"""The attendee's own ticket page (`/tickets/{token}`), its badge image and PDF, and their news consent."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from events.accounts.auth import checked_form
+from events.badges import qr
+from events.badges import services as badges
+from events.errors import TicketNotIssued
+from events.ticketing import own_ticket
+from events.ticketing.models import Ticket
+from events.web.templating import render
+
+PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
+
+
+async def ticket_page(request: Request) -> Response:
+    ticket = await own_ticket.ticket_by_token(request.path_params["token"])
+    context = {
+        "ticket": ticket,
+        "event": ticket.event,
+        "issued": own_ticket.issued(ticket),
+        "notice": request.query_params.get("notice"),
+    }
+    response = render(request, "ticketing/ticket.html", context)
+    response.headers.update(PRIVATE)
+    return response
+
+
+async def _issued_ticket(request: Request) -> Ticket:
+    ticket = await own_ticket.ticket_by_token(request.path_params["token"])
+    if not own_ticket.issued(ticket):
+        raise TicketNotIssued()
+    return ticket
+
+
+async def ticket_png(request: Request) -> Response:
+    ticket = await _issued_ticket(request)
+    return Response(qr.png(ticket.secret), media_type="image/png", headers=PRIVATE)
+
+
+async def ticket_pdf(request: Request) -> Response:
+    ticket = await _issued_ticket(request)
+    content = await badges.tickets_pdf(ticket.order, [ticket])
+    headers = {**PRIVATE, "Content-Disposition": f'inline; filename="ticket-{ticket.id}.pdf"'}
+    return Response(content, media_type="application/pdf", headers=headers)
+
+
+async def news_consent(request: Request) -> Response:
+    ticket = await own_ticket.ticket_by_token(request.path_params["token"])
+    form = await checked_form(request)
+    given = form.get("news") == "yes"
+    await own_ticket.set_news_consent(ticket, given)
+    target = request.url_for("own_ticket", token=ticket.agenda_token)
+    notice = "news_given" if given else "news_withdrawn"
+    return RedirectResponse(str(target.include_query_params(notice=notice)), status_code=303)
+
+
+routes = [
+    Route("/tickets/{token}", ticket_page, methods=["GET"], name="own_ticket"),
+    Route("/tickets/{token}/badge.png", ticket_png, methods=["GET"], name="own_ticket_qr"),
+    Route("/tickets/{token}/ticket.pdf", ticket_pdf, methods=["GET"], name="own_ticket_pdf"),
+    Route("/tickets/{token}/news", news_consent, methods=["POST"], name="own_ticket_news"),
+]
