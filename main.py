@@ -37,6 +37,7 @@ from events.dashboard import routes as dashboard_routes
 from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
 from events.ical import routes as ical_routes
 from events.invoicing import routes as invoicing_routes
+from events.mail import api as mail_api
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
@@ -72,6 +73,7 @@ API_ROUTES: list[BaseRoute] = [
     *roster_api.routes,
     *payments_api.routes,
     *checkin_api.routes,
+    *mail_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 

@@ -1,5 +1,9 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
+from events.mail.models import MailingStatus
+from json import dumps, loads
+from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
@@ -9,6 +13,46 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='Mailing',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('event', fields.ForeignKeyField('models.Event', source_field='event_id', db_constraint=True, to_field='id', related_name='mailings', on_delete=OnDelete.CASCADE)),
+                ('subject', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('body', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('audience', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status', fields.CharEnumField(default=MailingStatus.DRAFT, description='DRAFT: draft\nSENDING: sending\nSENT: sent', enum_type=MailingStatus, max_length=16)),
+                ('recipients', fields.IntField(default=0)),
+                ('created_by_id', fields.IntField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'mailing', 'app': 'models', 'pk_attr': 'id', 'table_description': "A message the organiser writes to an event's attendees, in French and English, with placeholders."},
+            bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='OutboxMessage',
+            name='event_id',
+            field=fields.IntField(null=True),
+        ),
+        ops.AddField(
+            model_name='OutboxMessage',
+            name='headers',
+            field=fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+        ),
+        ops.AddField(
+            model_name='OutboxMessage',
+            name='mailing_id',
+            field=fields.IntField(null=True),
+        ),
+        ops.AddIndex(
+            model_name='OutboxMessage',
+            index=Index(fields=['event_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='OutboxMessage',
+            index=Index(fields=['mailing_id', 'status']),
+        ),
         ops.AddField(
             model_name='Ticket',
             name='news_consent',

@@ -16,7 +16,17 @@ from events.accounts.auth import checked_form, organiser
 from events.catalogue import services
 from events.catalogue.models import Event
 from events.catalogue.schemas import event_values
-from events.dashboard import attendees, charts, forms, orders, questions, registration, stats, tickets
+from events.dashboard import (
+    attendees,
+    charts,
+    forms,
+    mailings,
+    orders,
+    questions,
+    registration,
+    stats,
+    tickets,
+)
 from events.dashboard.context import organiser_event
 from events.errors import Invalid
 from events.validation import blank_to_none
@@ -158,4 +168,5 @@ routes = [
     *questions.routes,
     *orders.routes,
     *attendees.routes,
+    *mailings.routes,
 ]
