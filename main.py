@@ -26,6 +26,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from events import i18n, worker
+from events.accounts import invitation_routes, team_api
 from events.accounts import routes as accounts_routes
 from events.badges import routes as badges_routes
 from events.catalogue import api as catalogue_api
@@ -66,6 +67,7 @@ async def openapi(request: Request) -> Response:
 
 API_ROUTES: list[BaseRoute] = [
     *accounts_routes.api_routes,
+    *team_api.routes,
     *catalogue_api.routes,
     *offers_api.routes,
     *session_api.routes,
@@ -84,6 +86,7 @@ def _routes() -> list[BaseRoute]:
         Mount("/api/v1", routes=API_ROUTES, name="api"),
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *accounts_routes.routes,
+        *invitation_routes.routes,
         *ical_routes.routes,
         *ticketing_routes.routes,
         *ticket_routes.routes,

@@ -1,6 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
+from events.accounts.models import Role
 from events.mail.models import MailingStatus
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
@@ -13,6 +14,22 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='Invitation',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name='invitations', on_delete=OnDelete.CASCADE)),
+                ('email', fields.CharField(max_length=254)),
+                ('role', fields.CharEnumField(description='OWNER: owner\nMANAGER: manager\nDOOR: door\nREVIEWER: reviewer', enum_type=Role, max_length=16)),
+                ('token_hash', fields.CharField(unique=True, max_length=64)),
+                ('invited_by_id', fields.IntField(null=True)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('accepted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'invitation', 'app': 'models', 'indexes': [Index(fields=['organisation_id', 'email'])], 'pk_attr': 'id', 'table_description': "An invitation to join the organisation's team with a role, by a one-time link valid 7 days."},
+            bases=['Model'],
+        ),
         ops.CreateModel(
             name='Mailing',
             fields=[
@@ -66,5 +83,10 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name='Ticket',
             index=Index(fields=['event_id', 'attendee_name']),
+        ),
+        ops.AlterField(
+            model_name='User',
+            name='role',
+            field=fields.CharEnumField(default=Role.MANAGER, description='OWNER: owner\nMANAGER: manager\nDOOR: door\nREVIEWER: reviewer', enum_type=Role, max_length=16),
         ),
     ]

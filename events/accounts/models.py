@@ -3,7 +3,8 @@
 A user belongs to one organisation with one role:
 - `owner`: everything, including the organisation's settings;
 - `manager`: events, sales, attendees;
-- `door`: only the scanners of the organisation's events.
+- `door`: only the scanners of the organisation's events;
+- `reviewer`: only the abstracts given to them (the abstracts area's rules).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ class Role(StrEnum):
     OWNER = "owner"
     MANAGER = "manager"
     DOOR = "door"
+    REVIEWER = "reviewer"
 
 
 class Organisation(Model):
@@ -57,6 +59,31 @@ class User(Model):
 
     class Meta:
         table = "user"
+
+
+class Invitation(Model):
+    """An invitation to join the organisation's team with a role, by a one-time link valid 7 days.
+
+    Only the SHA-256 of the link's token is stored; `accepted_at` is set once, when the account is made.
+    """
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="invitations", on_delete=fields.CASCADE
+    )
+    email = fields.CharField(max_length=254)
+    role = fields.CharEnumField(Role, max_length=16)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    invited_by_id = fields.IntField(null=True)
+    expires_at = fields.DatetimeField()
+    accepted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "invitation"
+        indexes = (("organisation_id", "email"),)
 
 
 class ApiToken(Model):

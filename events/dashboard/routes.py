@@ -25,6 +25,7 @@ from events.dashboard import (
     questions,
     registration,
     stats,
+    team,
     tickets,
 )
 from events.dashboard.context import organiser_event
@@ -169,4 +170,5 @@ routes = [
     *orders.routes,
     *attendees.routes,
     *mailings.routes,
+    *team.routes,
 ]
