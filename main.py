@@ -28,6 +28,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from events import i18n, worker
 from events.accounts import invitation_routes, team_api
 from events.accounts import routes as accounts_routes
+from events.audit import api as audit_api
 from events.badges import routes as badges_routes
 from events.catalogue import api as catalogue_api
 from events.catalogue import offers_api, session_api, session_routes
@@ -68,6 +69,7 @@ async def openapi(request: Request) -> Response:
 API_ROUTES: list[BaseRoute] = [
     *accounts_routes.api_routes,
     *team_api.routes,
+    *audit_api.routes,
     *catalogue_api.routes,
     *offers_api.routes,
     *session_api.routes,

@@ -48,6 +48,19 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.AddField(
+            model_name='AuditEntry',
+            name='event_id',
+            field=fields.IntField(null=True),
+        ),
+        ops.AddIndex(
+            model_name='AuditEntry',
+            index=Index(fields=['organisation_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='AuditEntry',
+            index=Index(fields=['organisation_id', 'object_type', 'object_id']),
+        ),
+        ops.AddField(
             model_name='OutboxMessage',
             name='event_id',
             field=fields.IntField(null=True),

@@ -18,6 +18,7 @@ from events.catalogue.models import Event
 from events.catalogue.schemas import event_values
 from events.dashboard import (
     attendees,
+    audit,
     charts,
     forms,
     mailings,
@@ -171,4 +172,5 @@ routes = [
     *attendees.routes,
     *mailings.routes,
     *team.routes,
+    *audit.routes,
 ]

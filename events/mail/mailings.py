@@ -112,7 +112,7 @@ async def create_mailing(user: User, event: Event, data: object) -> Mailing:
         )
         await audit.record(
             user, event.organisation_id, "mailing.created", "mailing", mailing.id,
-            after={"event": event.slug, "subject": mailing.subject, "audience": mailing.audience},
+            after={"subject": mailing.subject, "audience": mailing.audience}, event_id=event.id,
         )  # fmt: skip
     return mailing
 
@@ -289,6 +289,7 @@ async def send(user: User, event: Event, mailing: Mailing) -> Mailing:
         await audit.record(
             user, event.organisation_id, "mailing.sent", "mailing", mailing.id,
             before={"status": "draft"}, after={"status": "sending", "recipients": len(messages)},
+            event_id=event.id,
         )  # fmt: skip
     await mailing.refresh_from_db()
     return mailing
