@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test processes: one per core by default (each has its own SQLite files and its own PostgreSQL database).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PG_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 
 .PHONY: run run-fake-stripe serve-fake-stripe test test-sqlite test-postgres check lint format demo migrate vendor messages bench-pages clean
@@ -47,11 +49,11 @@ demo: $(STAMP)
 test: test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The database tests again, on PostgreSQL, in their own process (they skip when no server answers).
 test-postgres: $(STAMP)
-	COLLOQUE_TEST_BACKEND=postgres TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not browser and not sqlite_only"
+	COLLOQUE_TEST_BACKEND=postgres TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not sqlite_only"
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -2,42 +2,50 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts import team
-from events.accounts.auth import checked_form
-from events.errors import Invalid
-from events.web.templating import render
+from events.accounts.models import Invitation
+from events.web import forms
+from events.web.forms import FormState
 
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
 
 
-async def invitation_page(request: Request) -> Response:
-    invitation = await team.open_invitation(request.path_params["token"])
-    response = render(
-        request, "accounts/invitation.html", {"invitation": invitation, "values": {}, "errors": {}}
-    )
+async def _page(request: Request, invitation: Invitation, state: FormState) -> Response:
+    response = forms.show(request, "accounts/invitation.html", {"invitation": invitation}, state)
     response.headers.update(PRIVATE)
     return response
 
 
+async def invitation_page(request: Request) -> Response:
+    invitation = await team.open_invitation(request.path_params["token"])
+    return await _page(request, invitation, FormState())
+
+
+def _accept_form(form: FormData) -> dict[str, object]:
+    return {"name": forms.text(form, "name"), "password": str(form.get("password", ""))}
+
+
 async def accept(request: Request) -> Response:
     token = request.path_params["token"]
-    form = await checked_form(request)
-    name, password = str(form.get("name", "")), str(form.get("password", ""))
-    try:
-        await team.accept(token, name, password)
-    except Invalid as error:
-        invitation = await team.open_invitation(token)
-        context = {"invitation": invitation, "values": {"name": name}, "errors": error.details}
-        return render(request, "accounts/invitation.html", context, status_code=422)
-    target = request.url_for("login").include_query_params(notice="joined")
-    return RedirectResponse(str(target), status_code=303)
+    invitation = await team.open_invitation(token)
+    return await forms.form_cycle(
+        request,
+        schema=team.AcceptIn,
+        read=_accept_form,
+        shown=lambda form: {"name": forms.text(form, "name")},
+        save=lambda values: team.accept(token, values.name, values.password),
+        page=lambda state: _page(request, invitation, state),
+        done=lambda _: request.url_for("login"),
+        notice="joined",
+    )
 
 
 routes = [
-    Route("/invitations/{token}", invitation_page, methods=["GET"], name="invitation"),
-    Route("/invitations/{token}", accept, methods=["POST"], name="invitation_accept"),
+    Route("/invitations/{token:token}", invitation_page, methods=["GET"], name="invitation"),
+    forms.form_route("/invitations/{token:token}", accept, name="invitation_accept"),
 ]

@@ -44,6 +44,15 @@ class InvitationIn(BaseModel):
         return normalise_email(value)
 
 
+class AcceptIn(BaseModel):
+    """The invited person's name and password (the password's rules are the sign-up's, in `accept`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    password: str = Field(max_length=passwords.MAX_LENGTH + 1)
+
+
 class MemberIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -10,11 +10,13 @@ from events.accounts.auth import checked_form, organiser
 from events.badges import qr, services
 from events.badges.pdf import Layout
 from events.catalogue import offers
+from events.catalogue.offer_schemas import TicketTypePatch
 from events.catalogue.services import organiser_event
 from events.dashboard.stats import sold_by_type
 from events.errors import N_, Invalid
 from events.i18n import gettext
 from events.ticketing import manage
+from events.validation import validate
 from events.web.templating import render
 
 PRIVATE = {"Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex"}
@@ -108,22 +110,32 @@ async def badge_colours(request: Request) -> Response:
     for ticket_type in await offers.ticket_types(event):
         wanted = str(form.get(f"colour-{ticket_type.id}", ticket_type.badge_colour)).lower()
         if wanted != ticket_type.badge_colour.lower():
-            await offers.update_ticket_type(user, ticket_type, {"badge_colour": wanted})
+            await offers.update_ticket_type(
+                user, ticket_type, validate(TicketTypePatch, {"badge_colour": wanted})
+            )
     target = request.url_for("dashboard_badges", slug=event.slug).include_query_params(notice="colours")
     return RedirectResponse(str(target), status_code=303)
 
 
 routes = [
-    Route("/orders/{code}/{secret}/tickets.pdf", order_pdf, methods=["GET"], name="order_tickets_pdf"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.png", ticket_png, name="ticket_qr"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.svg", ticket_svg, name="ticket_qr_svg"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.pdf", ticket_pdf, name="ticket_pdf"),
-    Route("/dashboard/events/{slug}/badges", badges_page, methods=["GET"], name="dashboard_badges"),
     Route(
-        "/dashboard/events/{slug}/badges.pdf", badges_download, methods=["GET"], name="dashboard_badges_pdf"
+        "/orders/{code:code}/{secret:secret}/tickets.pdf",
+        order_pdf,
+        methods=["GET"],
+        name="order_tickets_pdf",
+    ),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.png", ticket_png, name="ticket_qr"),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.svg", ticket_svg, name="ticket_qr_svg"),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.pdf", ticket_pdf, name="ticket_pdf"),
+    Route("/dashboard/events/{slug:slug}/badges", badges_page, methods=["GET"], name="dashboard_badges"),
+    Route(
+        "/dashboard/events/{slug:slug}/badges.pdf",
+        badges_download,
+        methods=["GET"],
+        name="dashboard_badges_pdf",
     ),
     Route(
-        "/dashboard/events/{slug}/badges/colours",
+        "/dashboard/events/{slug:slug}/badges/colours",
         badge_colours,
         methods=["POST"],
         name="dashboard_badge_colours",

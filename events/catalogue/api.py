@@ -11,6 +11,7 @@ from events.catalogue import offers, services, sessions
 from events.catalogue.models import Event
 from events.catalogue.offers_api import types_json
 from events.catalogue.schemas import EventInput, EventList, EventOut, EventPatch, event_out
+from events.validation import validate
 from events.web.api import answer, documented, json_body
 from settings import settings
 
@@ -42,7 +43,9 @@ async def get_event(request: Request) -> Response:
 async def patch_event(request: Request) -> Response:
     user = await api_organiser(request)
     event = await services.organiser_event(user, request.path_params["slug"])
-    return answer(_out(await services.update_event(user, event, await json_body(request))))
+    return answer(
+        _out(await services.update_event(user, event, validate(EventPatch, await json_body(request))))
+    )
 
 
 @documented("Publish a draft event", response=EventOut)
@@ -82,10 +85,10 @@ async def public_event(request: Request) -> Response:
 routes = [
     Route("/events", list_events, methods=["GET"], name="api_events"),
     Route("/events", create_event, methods=["POST"], name="api_event_create"),
-    Route("/events/{slug}", get_event, methods=["GET"], name="api_event"),
-    Route("/events/{slug}", patch_event, methods=["PATCH"], name="api_event_patch"),
-    Route("/events/{slug}/publish", publish_event, methods=["POST"], name="api_event_publish"),
-    Route("/events/{slug}/cancel", cancel_event, methods=["POST"], name="api_event_cancel"),
+    Route("/events/{slug:slug}", get_event, methods=["GET"], name="api_event"),
+    Route("/events/{slug:slug}", patch_event, methods=["PATCH"], name="api_event_patch"),
+    Route("/events/{slug:slug}/publish", publish_event, methods=["POST"], name="api_event_publish"),
+    Route("/events/{slug:slug}/cancel", cancel_event, methods=["POST"], name="api_event_cancel"),
     Route("/public/events", public_events, methods=["GET"], name="api_public_events"),
-    Route("/public/events/{slug}", public_event, methods=["GET"], name="api_public_event"),
+    Route("/public/events/{slug:slug}", public_event, methods=["GET"], name="api_public_event"),
 ]

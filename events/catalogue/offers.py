@@ -65,8 +65,8 @@ async def create_ticket_type(user: User, event: Event, data: object) -> TicketTy
     return created
 
 
-async def update_ticket_type(user: User, found: TicketType, data: dict[str, Any]) -> TicketType:
-    changes = validate(TicketTypePatch, data).model_dump(exclude_unset=True)
+async def update_ticket_type(user: User, found: TicketType, patch: TicketTypePatch) -> TicketType:
+    changes = patch.model_dump(exclude_unset=True)
     values = validate(TicketTypeInput, {**ticket_type_values(found), **changes})
     async with in_transaction():
         before = _type_snapshot(found)

@@ -25,6 +25,7 @@ from events.catalogue.offer_schemas import (
 )
 from events.catalogue.services import organiser_event
 from events.ticketing.availability import availability, on_sale
+from events.validation import validate
 from events.web.api import answer, documented, json_body
 
 
@@ -55,7 +56,9 @@ async def create_ticket_type(request: Request) -> Response:
 async def patch_ticket_type(request: Request) -> Response:
     user, event = await _event(request)
     found = await offers.ticket_type(event, request.path_params["id"])
-    changed = await offers.update_ticket_type(user, found, await json_body(request))
+    changed = await offers.update_ticket_type(
+        user, found, validate(TicketTypePatch, await json_body(request))
+    )
     return answer((await types_json(event, [changed]))[0])
 
 
@@ -81,15 +84,20 @@ async def create_question(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/ticket-types", list_ticket_types, methods=["GET"], name="api_ticket_types"),
-    Route("/events/{slug}/ticket-types", create_ticket_type, methods=["POST"], name="api_ticket_type_create"),
+    Route("/events/{slug:slug}/ticket-types", list_ticket_types, methods=["GET"], name="api_ticket_types"),
     Route(
-        "/events/{slug}/ticket-types/{id:id}",
+        "/events/{slug:slug}/ticket-types",
+        create_ticket_type,
+        methods=["POST"],
+        name="api_ticket_type_create",
+    ),
+    Route(
+        "/events/{slug:slug}/ticket-types/{id:id}",
         patch_ticket_type,
         methods=["PATCH"],
         name="api_ticket_type_patch",
     ),
-    Route("/events/{slug}/promo-codes", create_promo_code, methods=["POST"], name="api_promo_create"),
-    Route("/events/{slug}/questions", list_questions, methods=["GET"], name="api_questions"),
-    Route("/events/{slug}/questions", create_question, methods=["POST"], name="api_question_create"),
+    Route("/events/{slug:slug}/promo-codes", create_promo_code, methods=["POST"], name="api_promo_create"),
+    Route("/events/{slug:slug}/questions", list_questions, methods=["GET"], name="api_questions"),
+    Route("/events/{slug:slug}/questions", create_question, methods=["POST"], name="api_question_create"),
 ]

@@ -79,10 +79,10 @@ async def create_event(user: User, data: object) -> Event:
     return event
 
 
-async def update_event(user: User, event: Event, data: dict[str, Any]) -> Event:
+async def update_event(user: User, event: Event, patch: EventPatch) -> Event:
     if event.status == EventStatus.CANCELLED:
         raise EventNotEditable()
-    changes = validate(EventPatch, data).model_dump(exclude_unset=True)
+    changes = patch.model_dump(exclude_unset=True)
     merged = {**event_values(event), **changes}
     values = validate(EventInput, merged)
     async with in_transaction():

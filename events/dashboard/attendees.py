@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from events.ticketing.models import SessionBooking, Ticket, TicketStatus
 from events.web.templating import render
 
 PAGE_SIZE = 50
+Endpoint = Callable[[Request], Awaitable[Response]]
 _FILTERS = ("q", "ticket_type", "status", "checked_in", "sort")
 
 
@@ -72,24 +74,32 @@ async def attendee_page(request: Request) -> Response:
     return render(request, "dashboard/attendee.html", context)
 
 
-async def export_file(request: Request) -> Response:
-    _user, event = await organiser_event(request)
-    params = request.path_params
-    return await export_response(event, params["kind"], params["fmt"], request.query_params)
+def _export(kind: str, fmt: str) -> Endpoint:
+    async def export_file(request: Request) -> Response:
+        _user, event = await organiser_event(request)
+        return await export_response(event, kind, fmt, request.query_params)
+
+    return export_file
 
 
 routes = [
-    Route("/dashboard/events/{slug}/attendees", attendees_page, methods=["GET"], name="dashboard_attendees"),
     Route(
-        "/dashboard/events/{slug}/attendees/{ticket_id:id}",
+        "/dashboard/events/{slug:slug}/attendees", attendees_page, methods=["GET"], name="dashboard_attendees"
+    ),
+    Route(
+        "/dashboard/events/{slug:slug}/attendees/{ticket_id:id}",
         attendee_page,
         methods=["GET"],
         name="dashboard_attendee",
     ),
-    Route(
-        "/dashboard/events/{slug}/exports/{kind}.{fmt}",
-        export_file,
-        methods=["GET"],
-        name="dashboard_export",
+    *(
+        Route(
+            f"/dashboard/events/{{slug:slug}}/exports/{kind}.{fmt}",
+            _export(kind, fmt),
+            methods=["GET"],
+            name=f"dashboard_export_{kind}_{fmt}",
+        )
+        for kind in ("attendees", "orders")
+        for fmt in ("csv", "xlsx")
     ),
 ]

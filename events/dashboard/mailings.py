@@ -7,15 +7,16 @@ from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form
-from events.catalogue.models import TicketType
+from events.accounts.models import User
+from events.catalogue.models import Event, TicketType
 from events.dashboard.context import organiser_event
-from events.errors import Invalid
 from events.mail import mailings
 from events.ticketing.models import OrderStatus
+from events.web import forms
+from events.web.forms import FormState
 from events.web.templating import render
 
 _CHECKED_IN = {"": None, "true": True, "false": False}
@@ -37,10 +38,7 @@ def _mailing_form(form: FormData) -> dict[str, Any]:
     }
 
 
-async def _page(
-    request: Request, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None
-) -> Response:
-    user, event = await organiser_event(request)
+async def _page(request: Request, user: User, event: Event, state: FormState) -> Response:
     found = await mailings.event_mailings(event)
     context = {
         "user": user,
@@ -49,26 +47,30 @@ async def _page(
         "mailings": await mailings.mailings_out(found),
         "ticket_types": await TicketType.filter(event_id=event.id).order_by("position", "id"),
         "statuses": list(OrderStatus),
-        "values": values or {"audience": {"order_status": ["paid"]}},
-        "errors": errors or {},
         "placeholders": mailings.PLACEHOLDERS,
     }
-    return render(request, "dashboard/mailings.html", context, status_code=422 if errors else 200)
+    return forms.show(request, "dashboard/mailings.html", context, state)
 
 
 async def mailings_page(request: Request) -> Response:
-    return await _page(request)
+    user, event = await organiser_event(request)
+    return await _page(request, user, event, FormState({"audience": {"order_status": ["paid"]}}))
 
 
 async def create_mailing(request: Request) -> Response:
     user, event = await organiser_event(request)
-    values = _mailing_form(await checked_form(request))
-    try:
-        mailing = await mailings.create_mailing(user, event, values)
-    except Invalid as error:
-        return await _page(request, values, error.details)
-    target = request.url_for("dashboard_mailing", slug=event.slug, mailing_id=mailing.id)
-    return RedirectResponse(str(target), status_code=303)
+    return await forms.form_cycle(
+        request,
+        schema=mailings.MailingIn,
+        read=_mailing_form,
+        save=lambda values: mailings.create_mailing(user, event, _posted(values)),
+        page=lambda state: _page(request, user, event, state),
+        done=lambda mailing: request.url_for("dashboard_mailing", slug=event.slug, mailing_id=mailing.id),
+    )
+
+
+def _posted(values: mailings.MailingIn) -> dict[str, Any]:
+    return values.model_dump(mode="json")
 
 
 async def mailing_page(request: Request) -> Response:
@@ -87,11 +89,13 @@ async def mailing_page(request: Request) -> Response:
 
 async def send_mailing(request: Request) -> Response:
     user, event = await organiser_event(request)
-    await checked_form(request)
     mailing = await mailings.organiser_mailing(event, request.path_params["mailing_id"])
-    await mailings.send(user, event, mailing)
-    target = request.url_for("dashboard_mailing", slug=event.slug, mailing_id=mailing.id)
-    return RedirectResponse(str(target.include_query_params(notice="sending")), status_code=303)
+    return await forms.button_cycle(
+        request,
+        save=lambda: mailings.send(user, event, mailing),
+        done=lambda sent: request.url_for("dashboard_mailing", slug=event.slug, mailing_id=sent.id),
+        notice="sending",
+    )
 
 
 async def mail_log_page(request: Request) -> Response:
@@ -106,21 +110,24 @@ async def mail_log_page(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/events/{slug}/mailings", mailings_page, methods=["GET"], name="dashboard_mailings"),
     Route(
-        "/dashboard/events/{slug}/mailings", create_mailing, methods=["POST"], name="dashboard_mailing_create"
+        "/dashboard/events/{slug:slug}/mailings", mailings_page, methods=["GET"], name="dashboard_mailings"
     ),
-    Route("/dashboard/events/{slug}/mail-log", mail_log_page, methods=["GET"], name="dashboard_mail_log"),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/mailings", create_mailing, name="dashboard_mailing_create"
+    ),
     Route(
-        "/dashboard/events/{slug}/mailings/{mailing_id:id}",
+        "/dashboard/events/{slug:slug}/mail-log", mail_log_page, methods=["GET"], name="dashboard_mail_log"
+    ),
+    Route(
+        "/dashboard/events/{slug:slug}/mailings/{mailing_id:id}",
         mailing_page,
         methods=["GET"],
         name="dashboard_mailing",
     ),
-    Route(
-        "/dashboard/events/{slug}/mailings/{mailing_id:id}/send",
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/mailings/{mailing_id:id}/send",
         send_mailing,
-        methods=["POST"],
         name="dashboard_mailing_send",
     ),
 ]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form
 from events.catalogue import offers
 from events.dashboard import history, stats
 from events.dashboard.context import organiser_event
@@ -14,6 +13,7 @@ from events.payments import services as payments
 from events.ticketing import manage
 from events.ticketing.models import OrderStatus, Ticket
 from events.ticketing.order_schemas import order_url
+from events.web import forms
 from events.web.templating import render
 
 SEARCH_LENGTH = 100
@@ -58,20 +58,19 @@ async def order_page(request: Request) -> Response:
 
 async def order_cancel(request: Request) -> Response:
     user, event = await organiser_event(request)
-    await checked_form(request)
     order = await manage.organiser_order(event, request.path_params["code"])
-    await manage.cancel_by_organiser(user, order)
-    target = request.url_for("dashboard_order", slug=event.slug, code=order.code)
-    return RedirectResponse(str(target.include_query_params(notice="cancelled")), status_code=303)
+    return await forms.button_cycle(
+        request,
+        save=lambda: manage.cancel_by_organiser(user, order),
+        done=lambda _: request.url_for("dashboard_order", slug=event.slug, code=order.code),
+        notice="cancelled",
+    )
 
 
 routes = [
-    Route("/dashboard/events/{slug}/orders", orders_page, methods=["GET"], name="dashboard_orders"),
-    Route("/dashboard/events/{slug}/orders/{code}", order_page, methods=["GET"], name="dashboard_order"),
-    Route(
-        "/dashboard/events/{slug}/orders/{code}/cancel",
-        order_cancel,
-        methods=["POST"],
-        name="dashboard_order_cancel",
+    Route("/dashboard/events/{slug:slug}/orders", orders_page, methods=["GET"], name="dashboard_orders"),
+    Route("/dashboard/events/{slug:slug}/orders/{code}", order_page, methods=["GET"], name="dashboard_order"),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/orders/{code}/cancel", order_cancel, name="dashboard_order_cancel"
     ),
 ]

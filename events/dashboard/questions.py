@@ -2,44 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form
 from events.accounts.models import User
 from events.catalogue import offers
 from events.catalogue.models import Event, QuestionKind
-from events.dashboard import forms
+from events.catalogue.offer_schemas import QuestionInput
 from events.dashboard.context import organiser_event
-from events.errors import Invalid
-from events.web.templating import render
+from events.web import forms
+from events.web.forms import FormState
 
 
-async def _page(
-    request: Request,
-    user: User,
-    event: Event,
-    values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
-) -> Response:
+async def _page(request: Request, user: User, event: Event, state: FormState) -> Response:
     context = {
         "user": user,
         "event": event,
         "current": "questions",
         "questions": await offers.questions(event),
         "kinds": list(QuestionKind),
-        "values": values or {"kind": QuestionKind.TEXT.value},
-        "errors": errors or {},
-        "notice": request.query_params.get("notice"),
     }
-    return render(request, "dashboard/questions.html", context, status_code=422 if errors else 200)
+    return forms.show(request, "dashboard/questions.html", context, state)
 
 
-def _question_data(form: FormData) -> dict[str, Any]:
+def _question_data(form: FormData) -> dict[str, object]:
     return {
         "label": forms.text(form, "label"),
         "kind": forms.text(form, "kind"),
@@ -49,30 +37,35 @@ def _question_data(form: FormData) -> dict[str, Any]:
     }
 
 
+def _shown(form: FormData) -> dict[str, object]:
+    """The options are shown back as typed, one per line, not as the list read from them."""
+    return {**_question_data(form), "options": forms.text(form, "options")}
+
+
 async def questions_page(request: Request) -> Response:
     user, event = await organiser_event(request)
-    return await _page(request, user, event)
+    return await _page(request, user, event, FormState({"kind": QuestionKind.TEXT.value}))
 
 
 async def question_create(request: Request) -> Response:
     user, event = await organiser_event(request)
-    form = await checked_form(request)
-    data = _question_data(form)
-    try:
-        await offers.create_question(user, event, data)
-    except Invalid as error:
-        values = {**data, "options": forms.text(form, "options")}
-        return await _page(request, user, event, values, error.details)
-    target = request.url_for("dashboard_questions", slug=event.slug)
-    return RedirectResponse(str(target.include_query_params(notice="question_saved")), status_code=303)
+    return await forms.form_cycle(
+        request,
+        schema=QuestionInput,
+        read=_question_data,
+        save=lambda values: offers.create_question(user, event, values),
+        page=lambda state: _page(request, user, event, state),
+        done=lambda _: request.url_for("dashboard_questions", slug=event.slug),
+        notice="question_saved",
+        shown=_shown,
+    )
 
 
 routes = [
-    Route("/dashboard/events/{slug}/questions", questions_page, methods=["GET"], name="dashboard_questions"),
     Route(
-        "/dashboard/events/{slug}/questions",
-        question_create,
-        methods=["POST"],
-        name="dashboard_question_create",
+        "/dashboard/events/{slug:slug}/questions", questions_page, methods=["GET"], name="dashboard_questions"
+    ),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/questions", question_create, name="dashboard_question_create"
     ),
 ]

@@ -6,21 +6,20 @@ beside this module by noun (`tickets.py`, `questions.py`, `orders.py`) and are g
 
 from __future__ import annotations
 
-from typing import Any
-
+from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form, organiser
+from events.accounts.auth import organiser
+from events.accounts.models import User
 from events.catalogue import services
 from events.catalogue.models import Event
-from events.catalogue.schemas import event_values
+from events.catalogue.schemas import EventInput, EventPatch, event_values
 from events.dashboard import (
     attendees,
     audit,
     charts,
-    forms,
     mailings,
     orders,
     questions,
@@ -30,8 +29,8 @@ from events.dashboard import (
     tickets,
 )
 from events.dashboard.context import organiser_event
-from events.errors import Invalid
-from events.validation import blank_to_none
+from events.web import forms
+from events.web.forms import FormState
 from events.web.templating import render
 
 _FORM_FIELDS = (
@@ -40,8 +39,8 @@ _FORM_FIELDS = (
 )  # fmt: skip
 
 
-def _event_form(form: Any) -> dict[str, Any]:
-    return blank_to_none({name: form.get(name, "") for name in _FORM_FIELDS})
+def _event_form(form: FormData) -> dict[str, object]:
+    return forms.fields(form, _FORM_FIELDS)
 
 
 async def index(request: Request) -> Response:
@@ -58,113 +57,110 @@ async def new_event(request: Request) -> Response:
 
 async def create_event(request: Request) -> Response:
     user = await organiser(request)
-    data = _event_form(await checked_form(request))
-    try:
-        event = await services.create_event(user, data)
-    except Invalid as error:
-        context = {"user": user, "values": data, "errors": error.details}
-        return render(request, "dashboard/event_form.html", context, status_code=422)
-    return RedirectResponse(request.url_for("dashboard_event", slug=event.slug), status_code=303)
+
+    async def page(state: FormState) -> Response:
+        return forms.show(request, "dashboard/event_form.html", {"user": user}, state)
+
+    return await forms.form_cycle(
+        request,
+        schema=EventInput,
+        read=_event_form,
+        save=lambda values: services.create_event(user, values),
+        page=page,
+        done=lambda event: request.url_for("dashboard_event", slug=event.slug),
+    )
 
 
 async def _event_page(
-    request: Request,
-    user: Any,
-    event: Event,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    rules: dict[str, Any] | None = None,
-    rule_errors: dict[str, str] | None = None,
+    request: Request, user: User, event: Event, details: FormState, rules: FormState | None = None
 ) -> Response:
     types = await stats.type_figures(event)
+    rules = rules or FormState(registration.rule_values(event))
     context = {
         "user": user,
         "event": event,
         "current": "overview",
-        "values": values,
-        "errors": errors,
-        "rules": rules if rules is not None else registration.rule_values(event),
-        "rule_errors": rule_errors or {},
+        "values": details.values,
+        "errors": details.errors,
+        "rules": rules.values,
+        "rule_errors": rules.errors,
         "figures": await stats.overview(event, types),
         "sales_chart": charts.cumulative(await stats.sales_by_day(event)),
         "types_chart": charts.type_bars(types),
         "notice": request.query_params.get("notice"),
     }
-    failed = bool(errors or rule_errors)
-    return render(request, "dashboard/event.html", context, status_code=422 if failed else 200)
+    return render(request, "dashboard/event.html", context, status_code=max(details.status, rules.status))
 
 
 async def event_page(request: Request) -> Response:
     user, event = await organiser_event(request)
-    return await _event_page(request, user, event, event_values(event), {})
+    return await _event_page(request, user, event, FormState(event_values(event)))
 
 
 async def update_event(request: Request) -> Response:
     user, event = await organiser_event(request)
-    data = _event_form(await checked_form(request))
-    try:
-        event = await services.update_event(user, event, data)
-    except Invalid as error:
-        return await _event_page(request, user, event, data, error.details)
-    return RedirectResponse(request.url_for("dashboard_event", slug=event.slug), status_code=303)
+    return await forms.form_cycle(
+        request,
+        schema=EventPatch,
+        read=_event_form,
+        save=lambda patch: services.update_event(user, event, patch),
+        page=lambda state: _event_page(request, user, event, state),
+        done=lambda changed: request.url_for("dashboard_event", slug=changed.slug),
+    )
 
 
-async def update_rules(request: Request) -> Response:
-    user, event = await organiser_event(request)
-    form = await checked_form(request)
-    data = {
+def _rules_form(form: FormData, event: Event) -> dict[str, object]:
+    return {
         "hold_minutes": forms.optional(form, "hold_minutes"),
         "allow_self_cancel": forms.checked(form, "allow_self_cancel"),
         "attendee_edit_until": forms.local_time(forms.optional(form, "attendee_edit_until"), event.timezone),
         "waiting_list_offer_hours": forms.optional(form, "waiting_list_offer_hours"),
         "privacy_notice": forms.text(form, "privacy_notice"),
     }
-    try:
-        await registration.update_rules(user, event, data)
-    except Invalid as error:
-        rules = {**{key: form.get(key) for key in form}, "allow_self_cancel": data["allow_self_cancel"]}
-        return await _event_page(request, user, event, event_values(event), {}, rules, error.details)
-    target = request.url_for("dashboard_event", slug=event.slug)
-    return RedirectResponse(str(target.include_query_params(notice="rules_saved")), status_code=303)
+
+
+async def update_rules(request: Request) -> Response:
+    user, event = await organiser_event(request)
+    return await forms.form_cycle(
+        request,
+        schema=registration.RegistrationRules,
+        read=lambda form: _rules_form(form, event),
+        save=lambda rules: registration.update_rules(user, event, rules),
+        page=lambda state: _event_page(request, user, event, FormState(event_values(event)), state),
+        done=lambda _: request.url_for("dashboard_event", slug=event.slug),
+        notice="rules_saved",
+        shown=lambda form: forms.posted(form, checkboxes=["allow_self_cancel"]),
+    )
 
 
 async def publish_event(request: Request) -> Response:
     user, event = await organiser_event(request)
-    await checked_form(request)
-    await services.publish_event(user, event)
-    return RedirectResponse(request.url_for("dashboard_event", slug=event.slug), status_code=303)
+    return await forms.button_cycle(
+        request,
+        save=lambda: services.publish_event(user, event),
+        done=lambda _: request.url_for("dashboard_event", slug=event.slug),
+    )
 
 
 async def cancel_event(request: Request) -> Response:
     user, event = await organiser_event(request)
-    await checked_form(request)
-    await services.cancel_event(user, event)
-    return RedirectResponse(request.url_for("dashboard_event", slug=event.slug), status_code=303)
+    return await forms.button_cycle(
+        request,
+        save=lambda: services.cancel_event(user, event),
+        done=lambda _: request.url_for("dashboard_event", slug=event.slug),
+    )
 
 
 routes = [
     Route("/dashboard", index, name="dashboard"),
     Route("/dashboard/events/new", new_event, methods=["GET"], name="dashboard_event_new"),
-    Route("/dashboard/events", create_event, methods=["POST"], name="dashboard_event_create"),
-    Route("/dashboard/events/{slug}", event_page, methods=["GET"], name="dashboard_event"),
-    Route("/dashboard/events/{slug}", update_event, methods=["POST"], name="dashboard_event_update"),
-    Route(
-        "/dashboard/events/{slug}/publish",
-        publish_event,
-        methods=["POST"],
-        name="dashboard_event_publish",
-    ),
-    Route(
-        "/dashboard/events/{slug}/cancel",
-        cancel_event,
-        methods=["POST"],
-        name="dashboard_event_cancel",
-    ),
-    Route(
-        "/dashboard/events/{slug}/registration",
-        update_rules,
-        methods=["POST"],
-        name="dashboard_event_rules",
+    forms.form_route("/dashboard/events", create_event, name="dashboard_event_create"),
+    Route("/dashboard/events/{slug:slug}", event_page, methods=["GET"], name="dashboard_event"),
+    forms.form_route("/dashboard/events/{slug:slug}", update_event, name="dashboard_event_update"),
+    forms.form_route("/dashboard/events/{slug:slug}/publish", publish_event, name="dashboard_event_publish"),
+    forms.form_route("/dashboard/events/{slug:slug}/cancel", cancel_event, name="dashboard_event_cancel"),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/registration", update_rules, name="dashboard_event_rules"
     ),
     *tickets.routes,
     *questions.routes,

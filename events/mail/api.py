@@ -58,14 +58,16 @@ async def send(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/mailings", create, methods=["POST"], name="api_mailing_create"),
-    Route("/events/{slug}/mailings", index, methods=["GET"], name="api_mailings"),
-    Route("/events/{slug}/mailings/{mailing_id:id}", show, methods=["GET"], name="api_mailing"),
+    Route("/events/{slug:slug}/mailings", create, methods=["POST"], name="api_mailing_create"),
+    Route("/events/{slug:slug}/mailings", index, methods=["GET"], name="api_mailings"),
+    Route("/events/{slug:slug}/mailings/{mailing_id:id}", show, methods=["GET"], name="api_mailing"),
     Route(
-        "/events/{slug}/mailings/{mailing_id:id}/preview",
+        "/events/{slug:slug}/mailings/{mailing_id:id}/preview",
         preview,
         methods=["POST"],
         name="api_mailing_preview",
     ),
-    Route("/events/{slug}/mailings/{mailing_id:id}/send", send, methods=["POST"], name="api_mailing_send"),
+    Route(
+        "/events/{slug:slug}/mailings/{mailing_id:id}/send", send, methods=["POST"], name="api_mailing_send"
+    ),
 ]

@@ -41,10 +41,10 @@ def _export(kind: str, fmt: str) -> Endpoint:
 
 
 routes = [
-    Route("/events/{slug}/attendees", list_attendees, methods=["GET"], name="api_attendees"),
+    Route("/events/{slug:slug}/attendees", list_attendees, methods=["GET"], name="api_attendees"),
     *(
         Route(
-            f"/events/{{slug}}/exports/{kind}.{fmt}",
+            f"/events/{{slug:slug}}/exports/{kind}.{fmt}",
             _export(kind, fmt),
             methods=["GET"],
             name=f"api_export_{kind}_{fmt}",

@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form
 from events.badges import qr
 from events.badges import services as badges
 from events.errors import TicketNotIssued
 from events.mail import mailings
 from events.ticketing import own_ticket
 from events.ticketing.models import Ticket
+from events.web import forms
+from events.web.forms import FormState
 from events.web.templating import render
 
 PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
 
 
-async def ticket_page(request: Request) -> Response:
-    ticket = await own_ticket.ticket_by_token(request.path_params["token"])
-    context = {
-        "ticket": ticket,
-        "event": ticket.event,
-        "issued": own_ticket.issued(ticket),
-        "notice": request.query_params.get("notice"),
-    }
-    response = render(request, "ticketing/ticket.html", context)
+async def _ticket_page(request: Request, ticket: Ticket, state: FormState) -> Response:
+    context = {"ticket": ticket, "event": ticket.event, "issued": own_ticket.issued(ticket)}
+    response = forms.show(request, "ticketing/ticket.html", context, state)
     response.headers.update(PRIVATE)
     return response
+
+
+async def ticket_page(request: Request) -> Response:
+    ticket = await own_ticket.ticket_by_token(request.path_params["token"])
+    return await _ticket_page(request, ticket, FormState())
 
 
 async def _issued_ticket(request: Request) -> Ticket:
@@ -50,14 +53,31 @@ async def ticket_pdf(request: Request) -> Response:
     return Response(content, media_type="application/pdf", headers=headers)
 
 
+class NewsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    news: Literal["yes", "no"]
+
+
 async def news_consent(request: Request) -> Response:
     ticket = await own_ticket.ticket_by_token(request.path_params["token"])
-    form = await checked_form(request)
-    given = form.get("news") == "yes"
-    await own_ticket.set_news_consent(ticket, given)
+
+    async def save(values: NewsIn) -> bool:
+        await own_ticket.set_news_consent(ticket, values.news == "yes")
+        return values.news == "yes"
+
+    async def page(state: FormState) -> Response:
+        return await _ticket_page(request, ticket, state)
+
     target = request.url_for("own_ticket", token=ticket.agenda_token)
-    notice = "news_given" if given else "news_withdrawn"
-    return RedirectResponse(str(target.include_query_params(notice=notice)), status_code=303)
+    return await forms.form_cycle(
+        request,
+        schema=NewsIn,
+        read=lambda form: {"news": forms.text(form, "news")},
+        save=save,
+        page=page,
+        done=lambda given: target.include_query_params(notice="news_given" if given else "news_withdrawn"),
+    )
 
 
 async def unsubscribe(request: Request) -> Response:
@@ -82,12 +102,15 @@ async def unsubscribe_page(request: Request) -> Response:
 
 
 routes = [
-    Route("/tickets/{token}", ticket_page, methods=["GET"], name="own_ticket"),
-    Route("/tickets/{token}/badge.png", ticket_png, methods=["GET"], name="own_ticket_qr"),
-    Route("/tickets/{token}/ticket.pdf", ticket_pdf, methods=["GET"], name="own_ticket_pdf"),
-    Route("/tickets/{token}/news", news_consent, methods=["POST"], name="own_ticket_news"),
+    Route("/tickets/{token:token}", ticket_page, methods=["GET"], name="own_ticket"),
+    Route("/tickets/{token:token}/badge.png", ticket_png, methods=["GET"], name="own_ticket_qr"),
+    Route("/tickets/{token:token}/ticket.pdf", ticket_pdf, methods=["GET"], name="own_ticket_pdf"),
+    forms.form_route("/tickets/{token:token}/news", news_consent, name="own_ticket_news"),
     Route(
-        "/tickets/{token}/unsubscribe", unsubscribe_page, methods=["GET"], name="own_ticket_unsubscribe_page"
+        "/tickets/{token:token}/unsubscribe",
+        unsubscribe_page,
+        methods=["GET"],
+        name="own_ticket_unsubscribe_page",
     ),
-    Route("/tickets/{token}/unsubscribe", unsubscribe, methods=["POST"], name="own_ticket_unsubscribe"),
+    Route("/tickets/{token:token}/unsubscribe", unsubscribe, methods=["POST"], name="own_ticket_unsubscribe"),
 ]

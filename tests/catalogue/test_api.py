@@ -183,10 +183,11 @@ async def test_openapi_describes_every_api_route(client: httpx.AsyncClient) -> N
 
 
 async def test_event_page_shows_a_change_at_once(client: httpx.AsyncClient) -> None:
+    from events.catalogue.schemas import EventPatch
     from events.catalogue.services import update_event
 
     user = await make_organiser()
     event = await make_event(user, published=True, title="Ancien titre")
     assert "Ancien titre" in (await client.get(f"/events/{event.slug}")).text
-    await update_event(user, event, {"title": "Nouveau titre"})
+    await update_event(user, event, EventPatch(title="Nouveau titre"))
     assert "Nouveau titre" in (await client.get(f"/events/{event.slug}")).text

@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from events.accounts.models import User
 from events.catalogue.models import Event, Session
+from events.catalogue.schemas import EventPatch
 from events.catalogue.services import cancel_event, update_event
 from events.catalogue.sessions import book_later, cancel_session, update_session
 from events.ical import routes as ical_routes
@@ -161,7 +162,7 @@ async def test_site_calendar_follows_an_edited_event(
     client: httpx.AsyncClient, organiser: User, event: Event
 ) -> None:
     first = await client.get("/calendar.ics")
-    await update_event(organiser, event, {"title": "BioMed Forum 2031"})
+    await update_event(organiser, event, EventPatch(title="BioMed Forum 2031"))
     second = await client.get("/calendar.ics")
     assert second.headers["etag"] != first.headers["etag"]
     assert "BioMed Forum 2031" in second.text
