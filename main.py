@@ -31,7 +31,7 @@ from events.accounts import routes as accounts_routes
 from events.audit import api as audit_api
 from events.badges import routes as badges_routes
 from events.catalogue import api as catalogue_api
-from events.catalogue import offers_api, session_api, session_routes
+from events.catalogue import duplicate_api, offers_api, session_api, session_routes
 from events.catalogue import routes as catalogue_routes
 from events.checkin import api as checkin_api
 from events.checkin import routes as checkin_routes
@@ -73,6 +73,7 @@ API_ROUTES: list[BaseRoute] = [
     *team_api.routes,
     *audit_api.routes,
     *catalogue_api.routes,
+    *duplicate_api.routes,
     *offers_api.routes,
     *session_api.routes,
     *ticketing_api.routes,

@@ -20,6 +20,7 @@ from events.dashboard import (
     attendees,
     audit,
     charts,
+    duplicate,
     mailings,
     orders,
     questions,
@@ -169,4 +170,5 @@ routes = [
     *mailings.routes,
     *team.routes,
     *audit.routes,
+    *duplicate.routes,
 ]
