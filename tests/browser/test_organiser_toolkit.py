@@ -20,9 +20,9 @@ from tests.browser.conftest import Organiser
 
 LABELS = {
     "en": {"attendees": "Attendees", "search": "Search", "filter": "Filter", "export": "Attendees (CSV)",
-           "mailings": "Mailings", "subject": "Subject", "save": "Save and preview", "send": "Send to"},
-    "fr": {"attendees": "Participants", "search": "Rechercher", "filter": "Filtrer", "export": "Participants (CSV)",
-           "mailings": "Envois", "subject": "Objet", "save": "Enregistrer et prévisualiser", "send": "Envoyer à"},
+           "save": "Save and preview", "send": "Send to"},
+    "fr": {"attendees": "Participants", "search": "Rechercher", "filter": "Filtrer",
+           "export": "Participants (CSV)", "save": "Enregistrer et prévisualiser", "send": "Envoyer à"},
 }  # fmt: skip
 PEOPLE = ["Amélie Durand", "李 小龙", "Søren Ærø", "Jean-Baptiste Lefèvre", "Mariam Benali"]
 
@@ -35,7 +35,8 @@ def _seed(request: APIRequestContext, organiser: Organiser, title: str) -> str:
     starts = (datetime.now() + timedelta(days=60)).replace(hour=9, minute=0, second=0, microsecond=0)
     event = request.post(
         "/api/v1/events",
-        data={"title": title, "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=8)).isoformat(),
+        data={"title": title, "starts_at": starts.isoformat(),
+              "ends_at": (starts + timedelta(hours=8)).isoformat(),
               "timezone": "Europe/Paris", "city": "Toulouse", "venue": "Centre de congrès"},
         headers=auth,
     ).json()  # fmt: skip
@@ -47,8 +48,8 @@ def _seed(request: APIRequestContext, organiser: Organiser, title: str) -> str:
     for n, name in enumerate(PEOPLE):
         order = {
             "buyer": {"name": name, "email": f"buyer{n}@example.org"},
-            "tickets": [{"ticket_type": kind.json()["id"], "attendee": {"name": name, "email": f"p{n}@example.org",
-                                                                          "organisation": "Labo Occitanie"}}],
+            "tickets": [{"ticket_type": kind.json()["id"],
+                         "attendee": {"name": name, "email": f"p{n}@example.org", "organisation": "Labo Occitanie"}}],
             "locale": "fr" if n % 2 else "en",
         }  # fmt: skip
         assert request.post(f"/api/v1/events/{slug}/orders", data=order).status == 201
