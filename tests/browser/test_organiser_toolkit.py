@@ -49,7 +49,8 @@ def _seed(request: APIRequestContext, organiser: Organiser, title: str) -> str:
         order = {
             "buyer": {"name": name, "email": f"buyer{n}@example.org"},
             "tickets": [{"ticket_type": kind.json()["id"],
-                         "attendee": {"name": name, "email": f"p{n}@example.org", "organisation": "Labo Occitanie"}}],
+                         "attendee": {"name": name, "email": f"p{n}@example.org",
+                                      "organisation": "Labo Occitanie"}}],
             "locale": "fr" if n % 2 else "en",
         }  # fmt: skip
         assert request.post(f"/api/v1/events/{slug}/orders", data=order).status == 201
