@@ -15,6 +15,7 @@ from events.catalogue.models import TicketType
 from events.checkin.models import Checkin
 from events.dashboard.context import organiser_event
 from events.errors import NotFound
+from events.mail import mailings
 from events.ticketing import roster
 from events.ticketing.downloads import export_response
 from events.ticketing.models import SessionBooking, Ticket, TicketStatus
@@ -67,6 +68,7 @@ async def attendee_page(request: Request) -> Response:
         "order": ticket.order,
         "questions": {str(q.id): q for q in await offers.questions(event)},
         "bookings": await SessionBooking.filter(ticket_id=ticket.id).prefetch_related("session"),
+        "messages": await mailings.messages_to(event, ticket.attendee_email or ticket.order.buyer_email),
         "checkins": await Checkin.filter(ticket_id=ticket.id)
         .order_by("created_at")
         .prefetch_related("checkin_list"),

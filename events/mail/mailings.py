@@ -338,6 +338,17 @@ async def mail_log(event: Event, limit: int = 500) -> list[OutboxMessage]:
     return await OutboxMessage.filter(event_id=event.id).order_by("-id").limit(limit)
 
 
+async def messages_to(event: Event, address: str, limit: int = 100) -> list[OutboxMessage]:
+    """The event's messages to one address (a person's page), newest first."""
+    if not address:
+        return []
+    return (
+        await OutboxMessage.filter(event_id=event.id, to_address=address.strip().lower())
+        .order_by("-id")
+        .limit(limit)
+    )
+
+
 async def unsubscribe(ticket: Ticket) -> None:
     """The recipient withdraws their news consent (the one-click link of `List-Unsubscribe`)."""
     async with in_transaction():

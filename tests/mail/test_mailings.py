@@ -258,3 +258,13 @@ async def test_dashboard_composes_previews_and_sends(client: httpx.AsyncClient) 
     assert await OutboxMessage.filter(mailing_id=mailing_id).count() == 3
     log = await client.get(f"/dashboard/events/{ctx['event'].slug}/mail-log")
     assert log.status_code == 200 and "amelie@example.org" in log.text
+
+
+async def test_persons_page_lists_the_mailings_sent_to_them(client: httpx.AsyncClient) -> None:
+    ctx = await _setup(client)
+    mailing = await _create(client, ctx)
+    await _send(client, ctx, mailing["id"])
+    await login(client, ctx["owner"].email)
+    amelie = await Ticket.get(attendee_name="Amélie")
+    page = await client.get(f"/dashboard/events/{ctx['event'].slug}/attendees/{amelie.id}")
+    assert f"Infos pratiques {ctx['event'].title}" in page.text
