@@ -26,7 +26,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from events import i18n, worker
-from events.accounts import invitation_routes, team_api
+from events.accounts import branding_routes, invitation_routes, team_api
 from events.accounts import routes as accounts_routes
 from events.audit import api as audit_api
 from events.badges import routes as badges_routes
@@ -98,6 +98,7 @@ def _routes() -> list[BaseRoute]:
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *accounts_routes.routes,
         *invitation_routes.routes,
+        *branding_routes.routes,
         *ical_routes.routes,
         *ticketing_routes.routes,
         *ticket_routes.routes,

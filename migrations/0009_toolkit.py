@@ -47,6 +47,18 @@ class Migration(migrations.Migration):
             options={'table': 'mailing', 'app': 'models', 'pk_attr': 'id', 'table_description': "A message the organiser writes to an event's attendees, in French and English, with placeholders."},
             bases=['Model'],
         ),
+        ops.CreateModel(
+            name='OrganisationLogo',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('organisation', fields.OneToOneField('models.Organisation', source_field='organisation_id', db_constraint=True, to_field='id', related_name='logo', on_delete=OnDelete.CASCADE)),
+                ('content', fields.BinaryField()),
+                ('media_type', fields.CharField(max_length=32)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'organisation_logo', 'app': 'models', 'pk_attr': 'id', 'table_description': "The organisation's logo, re-encoded by the server (PNG or JPEG only), kept apart from the row that"},
+            bases=['Model'],
+        ),
         ops.AddField(
             model_name='AuditEntry',
             name='event_id',
@@ -59,6 +71,11 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name='AuditEntry',
             index=Index(fields=['organisation_id', 'object_type', 'object_id']),
+        ),
+        ops.AddField(
+            model_name='Organisation',
+            name='brand_colour',
+            field=fields.CharField(default='', db_default='', max_length=7),
         ),
         ops.AddField(
             model_name='OutboxMessage',

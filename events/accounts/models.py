@@ -35,10 +35,30 @@ class Organisation(Model):
     legal_mentions = fields.TextField(default="")
     late_payment_terms = fields.TextField(default="")
     invoice_prefix = fields.CharField(max_length=10, default="F")
+    # The organisation's colour (#rrggbb) on its public pages and e-mails; empty: Colloque's own.
+    brand_colour = fields.CharField(max_length=7, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "organisation"
+
+
+class OrganisationLogo(Model):
+    """The organisation's logo, re-encoded by the server (PNG or JPEG only), kept apart from the row that
+    every page reads."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.OneToOneRelation[Organisation] = fields.OneToOneField(
+        "models.Organisation", related_name="logo", on_delete=fields.CASCADE
+    )
+    content = fields.BinaryField()
+    media_type = fields.CharField(max_length=32)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "organisation_logo"
 
 
 class User(Model):

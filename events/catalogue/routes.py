@@ -7,6 +7,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from events.accounts.auth import csrf_token
+from events.accounts.branding import brand
 from events.catalogue import offers, services
 from events.i18n import get_locale
 from events.ticketing.availability import availability, on_sale
@@ -32,6 +33,7 @@ async def event_detail(request: Request) -> Response:
             "quantities": {},
             "code": "",
             "csrf_placeholder": CSRF_PLACEHOLDER,
+            "brand": await brand(event.organisation_id),
         }
         return bytes(render(request, "catalogue/event.html", context).body).decode()
 

@@ -19,6 +19,7 @@ from events.catalogue.schemas import EventInput, EventPatch, event_values
 from events.dashboard import (
     attendees,
     audit,
+    branding,
     charts,
     duplicate,
     mailings,
@@ -171,4 +172,5 @@ routes = [
     *team.routes,
     *audit.routes,
     *duplicate.routes,
+    *branding.routes,
 ]

@@ -25,6 +25,7 @@ from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from events import clock
+from events.accounts.branding import brand
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event, TicketType
@@ -215,7 +216,9 @@ def unsubscribe_url(ticket: Ticket) -> str:
     return f"{settings.base_url}/tickets/{ticket.agenda_token}/unsubscribe"
 
 
-def render(mailing: Mailing, event: Event, recipient: Recipient) -> tuple[str, str, str, str]:
+def render(
+    mailing: Mailing, event: Event, recipient: Recipient, brand: dict[str, str] | None = None
+) -> tuple[str, str, str, str]:
     """(locale, subject, text, html) of the message to `recipient`, in their language."""
     locale = recipient.locale if recipient.locale in LANGUAGES else settings.default_locale
     values = _values(event, recipient)
@@ -231,6 +234,7 @@ def render(mailing: Mailing, event: Event, recipient: Recipient) -> tuple[str, s
         "ticket_page": values["ticket_url"],
         "unsubscribe": unsubscribe_url(recipient.ticket),
         "subject": subject,
+        "brand": brand,
     }
     with use_locale(locale):
         text = environment.get_template("mail/mailing.txt").render(context)
@@ -243,7 +247,9 @@ async def preview(event: Event, mailing: Mailing) -> dict[str, Any]:
     chosen = await recipients(event, mailing.audience)
     sample = None
     if chosen:
-        _locale, subject, text, rendered = render(mailing, event, chosen[0])
+        _locale, subject, text, rendered = render(
+            mailing, event, chosen[0], await brand(event.organisation_id)
+        )
         sample = {"subject": subject, "text": text, "html": rendered, "to": chosen[0].address}
     return {"recipients": len(chosen), "sample": sample}
 
@@ -251,8 +257,10 @@ async def preview(event: Event, mailing: Mailing) -> dict[str, Any]:
 # ---------------------------------------------------------------- sending
 
 
-def _message(mailing: Mailing, event: Event, recipient: Recipient, due: Any) -> OutboxMessage:
-    locale, subject, text, rendered = render(mailing, event, recipient)
+def _message(
+    mailing: Mailing, event: Event, recipient: Recipient, due: Any, look: dict[str, str] | None
+) -> OutboxMessage:
+    locale, subject, text, rendered = render(mailing, event, recipient, look)
     link = unsubscribe_url(recipient.ticket)
     return OutboxMessage(
         kind="mailing",
@@ -275,8 +283,9 @@ async def send(user: User, event: Event, mailing: Mailing) -> Mailing:
     """Queue one message per recipient, once: sending the same mailing again adds nothing."""
     chosen = await recipients(event, mailing.audience)
     now = clock.now()
+    look = await brand(event.organisation_id)
     messages = [
-        _message(mailing, event, recipient, now + timedelta(seconds=index / RATE))
+        _message(mailing, event, recipient, now + timedelta(seconds=index / RATE), look)
         for index, recipient in enumerate(chosen)
     ]
     async with in_transaction():
