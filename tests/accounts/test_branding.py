@@ -83,3 +83,23 @@ async def test_mailings_carry_the_logo_and_colour(client: httpx.AsyncClient) -> 
     sample = (await mailings.preview(event, mailing))["sample"]
     assert f"http://testserver/organisations/{owner.organisation.slug}/logo" in sample["html"]
     assert "#aa3300" in sample["html"]
+
+
+async def test_badges_and_tickets_carry_the_logo(client: httpx.AsyncClient) -> None:
+    from pypdf import PdfReader
+
+    from events.ticketing.models import Order
+    from tests.factories import make_order, make_ticket_type
+
+    owner = await make_organiser()
+    event = await make_event(owner, published=True)
+    await make_order(event, (await make_ticket_type(event)).id)
+    await login(client, owner.email)
+    before = await client.get(f"/dashboard/events/{event.slug}/badges.pdf", params={"format": "single"})
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(before.content)).pages) == 1  # the QR code
+    await _post(client, "", ("logo.png", _png((400, 100)), "image/png"))
+    after = await client.get(f"/dashboard/events/{event.slug}/badges.pdf", params={"format": "single"})
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(after.content)).pages) == 2
+    order = await Order.get(event_id=event.id)
+    ticket = await client.get(f"/orders/{order.code}/{order.secret}/tickets.pdf")
+    assert ticket.status_code == 200
