@@ -65,7 +65,8 @@ def _secret_key(env: dict[str, str]) -> str:
 
 def _default_base_url(host: str, port: int) -> str:
     """Links follow where `serve` listens; a wildcard address is reached on the loopback one."""
-    reachable = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 - naming it, not binding to it.get(host, f"[{host}]" if ":" in host else host)
+    wildcards = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 - naming them, not binding to them
+    reachable = wildcards.get(host, f"[{host}]" if ":" in host else host)
     return f"http://{reachable}:{port}"
 
 
@@ -145,12 +146,16 @@ MODEL_MODULES = [
     "events.invoicing.models",
     "events.checkin.models",
     "events.mail.models",
+    "events.privacy.models",
+    "events.partnering.models",
 ]
 
 
 def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    from events.database import connection_config  # events imports settings: read it late
+
     return {
-        "connections": {"default": database_url or settings.database_url},
+        "connections": {"default": connection_config(database_url or settings.database_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

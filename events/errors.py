@@ -5,6 +5,7 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
 
     DomainError                      status  code
     ├── Invalid                      422     invalid            (details: field -> message)
+    │   └── UnknownSession*          422     invalid            (a workshop not of this event)
     ├── Unauthenticated              401     unauthenticated
     │   └── InvalidCredentials       401     invalid_credentials
     ├── Forbidden                    403     forbidden
@@ -28,8 +29,15 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
     │   ├── OrderNotPayable          409     order_not_payable  (the hold has lapsed)
     │   ├── RefundNotPossible        409     refund_not_possible
-    │   └── TooManyHeldPlaces        409     conflict           (MAX_HELD_PLACES: one buyer's unpaid places)
+    │   ├── RequestsClosed           409     requests_closed    (partnering: past the request deadline)
+    │   ├── TooManyHeldPlaces        409     conflict           (MAX_HELD_PLACES: one buyer's unpaid places)
+    │   ├── SessionFull*             409     session_full       (details: session)
+    │   ├── SessionOverlap*          409     session_overlap    (details: sessions)
+    │   ├── SessionCancelled*        409     session_cancelled  (details: session)
+    │   └── TicketCannotBook*        409     ticket_cannot_book
     └── Throttled                    429     throttled          (retry_after seconds)
+
+* Defined beside the programme in `catalogue/sessions.py` (they are built from a `Session`).
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
 """
@@ -163,6 +171,11 @@ class OrderNotPayable(Conflict):
 class RefundNotPossible(Conflict):
     code = "refund_not_possible"
     default_message = N_("This order cannot be refunded by this amount.")
+
+
+class RequestsClosed(Conflict):
+    code = "requests_closed"
+    default_message = N_("Meeting requests are closed for this event.")
 
 
 class TooManyHeldPlaces(Conflict):

@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_password_reset')]
+    dependencies = [('models', '0007_partnering')]
 
     initial = False
 

@@ -17,7 +17,8 @@ from events.accounts.models import Organisation, OrganisationLogo, Role, User
 from events.audit import services as audit
 from events.errors import N_, Forbidden, Invalid, NotFound
 from events.i18n import gettext
-from settings import settings
+from events.web import links
+from events.web.pagecache import public_pages
 
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 600
@@ -71,6 +72,7 @@ async def set_branding(user: User, colour: str, logo: bytes | None) -> Organisat
         await audit.record(
             user, organisation.id, "organisation.branding", "organisation", organisation.id, before, after
         )
+    public_pages.clear()  # the event pages show the new look at once
     return organisation
 
 
@@ -92,11 +94,8 @@ async def brand(organisation_id: int) -> dict[str, str] | None:
     organisation = await Organisation.get_or_none(id=organisation_id)
     if organisation is None:
         return None
-    logo_url = (
-        f"{settings.base_url}/organisations/{organisation.slug}/logo"
-        if await has_logo(organisation.id)
-        else ""
-    )
+    has = await has_logo(organisation.id)
+    logo_url = links.absolute("organisation_logo", slug=organisation.slug) if has else ""
     if not logo_url and not organisation.brand_colour:
         return None
     return {

@@ -32,14 +32,18 @@ def _accept_form(form: FormData) -> dict[str, object]:
 
 async def accept(request: Request) -> Response:
     token = request.path_params["token"]
-    invitation = await team.open_invitation(token)
+
+    async def page(state: FormState) -> Response:
+        return await _page(request, await team.open_invitation(token), state)
+
+    # The link is looked up after the cycle's CSRF check: in `accept`, or to show the form again.
     return await forms.form_cycle(
         request,
         schema=team.AcceptIn,
         read=_accept_form,
         shown=lambda form: {"name": forms.text(form, "name")},
         save=lambda values: team.accept(token, values.name, values.password),
-        page=lambda state: _page(request, invitation, state),
+        page=page,
         done=lambda _: request.url_for("login"),
         notice="joined",
     )

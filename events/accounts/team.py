@@ -24,7 +24,7 @@ from events.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from events.i18n import gettext
 from events.mail import services as mail
 from events.validation import EMAIL_PATTERN, validate
-from settings import settings
+from events.web import links
 
 INVITATION_DAYS = 7
 TOKEN_LENGTH = 43
@@ -123,7 +123,7 @@ async def invite(user: User, data: object, locale: str = "fr") -> Invitation:
                 "organisation": user.organisation.name,
                 "inviter": user.name or user.email,
                 "role": str(wanted.role),
-                "url": f"{settings.base_url}/invitations/{token}",
+                "url": links.absolute("invitation", token=token),
                 "days": INVITATION_DAYS,
             },
             kind="invitation",

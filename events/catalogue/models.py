@@ -50,6 +50,13 @@ class Event(Model):
     attendee_edit_until = fields.DatetimeField(null=True)
     waiting_list_offer_hours = fields.IntField(default=24)
     privacy_notice = fields.TextField(default="")
+    # Data protection (events.privacy.jobs): attendee data is anonymised `retention_months` after the
+    # event ends, answers to sensitive questions `sensitive_retention_days` after it; each job marks
+    # the event when done, so it runs once per event.
+    retention_months = fields.IntField(default=36, db_default=36)
+    sensitive_retention_days = fields.IntField(default=30, db_default=30)
+    anonymised_at = fields.DatetimeField(null=True)
+    sensitive_purged_at = fields.DatetimeField(null=True)
     sequence = fields.IntField(default=0)
     # Written first by every order transaction: it takes the event's lock on both databases.
     lock_version = fields.IntField(default=0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
@@ -42,10 +41,12 @@ class EventInput(BaseModel):
     ends_at: datetime
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     currency: str = "EUR"
+    retention_months: int = Field(default=36, ge=1, le=120)
+    sensitive_retention_days: int = Field(default=30, ge=0, le=3650)
 
     @field_validator("description", "venue", "address", "city", "country", mode="before")
     @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
+    def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
 
     @field_validator("country")
@@ -114,6 +115,8 @@ class EventPatch(BaseModel):
     ends_at: datetime | None = None
     capacity: int | None = None
     currency: str | None = None
+    retention_months: int | None = None
+    sensitive_retention_days: int | None = None
 
 
 class EventOut(BaseModel):
@@ -129,6 +132,8 @@ class EventOut(BaseModel):
     ends_at: datetime
     capacity: int | None
     currency: str
+    retention_months: int
+    sensitive_retention_days: int
     status: str
     url: str
     ical_url: str
@@ -141,12 +146,12 @@ class EventList(BaseModel):
 EDITABLE_FIELDS = tuple(EventInput.model_fields)
 
 
-def event_values(event: Event) -> dict[str, Any]:
+def event_values(event: Event) -> dict[str, object]:
     """The editable values of an event, as an `EventInput` would hold them."""
     return {name: getattr(event, name) for name in EDITABLE_FIELDS}
 
 
-def event_out(event: Event, base_url: str) -> dict[str, Any]:
+def event_out(event: Event, base_url: str) -> dict[str, object]:
     zone = ZoneInfo(event.timezone)
     return {
         **event_values(event),

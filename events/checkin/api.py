@@ -30,8 +30,8 @@ from events.checkin.schemas import (
 )
 from events.checkin.tokens import Scanner
 from events.errors import Unauthenticated
+from events.web import links
 from events.web.api import answer, documented, json_body
-from settings import settings
 
 CSRF_HEADER = "x-csrf-token"
 
@@ -42,7 +42,7 @@ async def scanner(request: Request) -> Scanner:
     token = auth.bearer_token(request)
     if token is not None:
         return await tokens.token_scanner(token, slug)
-    user = await auth.session_user(request)
+    user = await auth.login_session_user(request)
     if user is None:
         raise Unauthenticated()
     if request.method != "GET":
@@ -51,14 +51,14 @@ async def scanner(request: Request) -> Scanner:
 
 
 def scanner_url(slug: str, token: str) -> str:
-    return f"{settings.base_url}/scan/{slug}?token={token}"
+    return links.absolute("scanner", query={"token": token}, slug=slug)
 
 
 @documented("Scan a badge: ok, already_redeemed, invalid, unpaid, cancelled, product or invalid_time",
             body=ScanIn, response=ScanOut)  # fmt: skip
 async def redeem(request: Request) -> Response:
     door = await scanner(request)
-    return answer(await scans.redeem(door, await json_body(request)))
+    return answer((await scans.redeem(door, await json_body(request))).wire())
 
 
 @documented("Live figures per check-in list: checked in, inside now, expected", response=StatsOut)

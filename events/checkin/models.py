@@ -7,7 +7,6 @@ A list admits either every ticket type of its event (`all_ticket_types`) or only
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -114,7 +113,7 @@ class ScanNonce(Model):
     id = fields.BigIntField(primary_key=True)
     event_id = fields.IntField()
     nonce = fields.CharField(max_length=80)
-    response: dict[str, Any] = fields.JSONField()
+    response: dict[str, object] = fields.JSONField()
     created_at = fields.DatetimeField()
 
     class Meta:

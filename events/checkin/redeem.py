@@ -13,17 +13,23 @@ A scan is decided in this order, and the first rule that applies gives its statu
 
 Exactly one `ok` for a badge scanned at two doors at once: an entry is one upsert of the badge's
 `ListTicketState` row, `INSERT … ON CONFLICT DO UPDATE SET inside = true … WHERE inside = false
-RETURNING id`. On PostgreSQL the second transaction waits for the first's row lock, then re-reads the
+RETURNING id`. On PostgreSQL the second statement waits for the first's row lock, then re-reads the
 condition, so it changes nothing and returns no row; on SQLite transactions are serialised. Whether a row
-came back is the decision. The check-in row, the state and the nonce's stored answer commit together, so a
-scanner retrying with the same nonce gets the first answer back (its insert meets the first one's row).
+came back is the decision. The check-in row, the state and the nonce's stored answer are written
+together, so a scanner retrying with the same nonce gets the first answer back (its insert meets the first
+one's row, and the whole write is undone).
+
+This is the hottest path of the door (thousands of scans a minute at 8:30), so a decided scan is two
+round trips on PostgreSQL: one query reads the badge with its state on this list and any answer already
+given to the nonce; one statement writes the entry (a data-modifying CTE: upsert, check-in row and the
+nonce's answer, atomic as one statement). SQLite has no data-modifying CTE: there the same statements run
+in one transaction. A forged secret costs no query at all: the signature is checked first.
 
 Invalid scans are counted per scanner: after `INVALID_LIMIT` in `INVALID_WINDOW` the next invalid one is
-refused with `Throttled`, so the door cannot be used to guess secrets. A genuine badge (a valid signature)
-is always answered: the signature, not the throttle, is what makes guessing hopeless.
-
-This is the hottest path of the door (hundreds of scans a minute at 8:30): the badge is read with one
-join, the scan written with one transaction of three statements, in plain SQL.
+refused with `Throttled`, so the door cannot be used to guess secrets. They are counted in this process and
+written once a second (`throttle.Bucket`), so a flood of forged badges is not a flood of writes. A genuine
+badge (a valid signature) is always answered: the signature, not the throttle, is what makes guessing
+hopeless.
 """
 
 from __future__ import annotations
@@ -65,30 +71,83 @@ INVALID_SCOPE = "scan"
 INVALID_LIMIT = 30
 INVALID_WINDOW = timedelta(minutes=1)
 
+_invalid_scans = throttle.Bucket(INVALID_SCOPE)
+
 _public_keys: dict[tuple[int, str], str] = {}
 """Public keys by event (id and creation time: ids come back in a new database). A key never changes once
 made, so every process may keep its own copy."""
 
+_invalid_nonces: dict[tuple[int, str, str], ScanResult] = {}
+"""Nonces of recent invalid scans, per process: a retry gets the same answer and is not counted twice.
+An invalid answer depends on nothing stored, so it needs no row (a retry reaching another process is
+counted once more there, which can only throttle sooner)."""
+_INVALID_NONCES_KEPT = 10_000
+
+
+@dataclass(frozen=True)
+class ScanTicket:
+    """The badge as the door shows it."""
+
+    id: int
+    attendee_name: str
+    organisation: str
+    ticket_type: str
+    ticket_type_id: int
+    badge_colour: str
+    order: str
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The answer to one scan; `wire()` is API.md's JSON (and what a nonce keeps for a retry)."""
+
+    status: ScanStatus
+    ticket: ScanTicket | None
+    checked_in_at: datetime | None
+    type: str
+    list_id: int
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "status": str(self.status),
+            "ticket": None if self.ticket is None else dict(self.ticket.__dict__),
+            "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
+            "type": self.type,
+            "list": self.list_id,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> ScanResult:
+        ticket, at = data["ticket"], data["checked_in_at"]
+        return cls(
+            status=ScanStatus(data["status"]),
+            ticket=ScanTicket(**ticket) if ticket is not None else None,
+            checked_in_at=datetime.fromisoformat(at) if at else None,
+            type=str(data["type"]),
+            list_id=int(data["list"]),
+        )
+
 
 @dataclass(frozen=True)
 class Badge:
-    """What a scan needs to know of a ticket, read in one query."""
+    """What a scan needs to know of a ticket, read in one query with its state on the scan's list."""
 
-    id: int
+    shown: ScanTicket
     status: str
-    attendee_name: str
-    organisation: str
-    ticket_type_id: int
-    ticket_type: str
-    badge_colour: str
     order_status: str
-    order_code: str
+    inside: bool
+    inside_since: datetime | None
+    remembered: ScanResult | None
+    """The answer already given to this scan's nonce, if any."""
 
 
 _BADGE = (
     "SELECT t.id, t.status AS ticket_status, t.attendee_name, t.attendee_organisation, t.ticket_type_id, "
-    "tt.name AS type_name, tt.badge_colour, o.status AS order_status, o.code AS order_code "
+    "tt.name AS type_name, tt.badge_colour, o.status AS order_status, o.code AS order_code, "
+    "s.inside, s.last_change_at, n.response AS remembered "
     'FROM ticket t JOIN "order" o ON o.id = t.order_id JOIN ticket_type tt ON tt.id = t.ticket_type_id '
+    "LEFT JOIN list_ticket_state s ON s.checkin_list_id = ? AND s.ticket_id = t.id "
+    "LEFT JOIN scan_nonce n ON n.event_id = t.event_id AND n.nonce = ? "
     "WHERE t.event_id = ? AND t.{column} = ?"
 )
 _ENTER = (
@@ -105,10 +164,31 @@ _INSIDE_SINCE = "SELECT last_change_at FROM list_ticket_state WHERE checkin_list
 _CHECKIN = "INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) VALUES (?, ?, ?, ?, ?)"
 _NONCE = "INSERT INTO scan_nonce (event_id, nonce, response, created_at) VALUES (?, ?, ?, ?)"
 
+# PostgreSQL: the entry as one statement. The check-in row and the nonce's answer are inserted from the
+# upsert's returned row, so they exist exactly when the badge was admitted.
+_PG_ENTER = (
+    "WITH admitted AS (" + _ENTER + "), "  # noqa: S608 — this module's constant statements only
+    "entry AS (INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) "
+    "SELECT ?::int, ?::int, ?::text, ?::timestamptz, ?::text FROM admitted RETURNING 1)"
+    "{nonce} SELECT count(*) AS admitted FROM admitted"
+)
+_PG_ENTER_NONCE = (
+    ", remembered AS (INSERT INTO scan_nonce (event_id, nonce, response, created_at) "
+    "SELECT ?::int, ?::text, ?::jsonb, ?::timestamptz FROM admitted RETURNING 1)"
+)
+_PG_EXIT = "WITH moved AS (" + _EXIT + " RETURNING 1) " + _CHECKIN
+_PG_EXIT_NONCE = (
+    "WITH moved AS (" + _EXIT + " RETURNING 1), entry AS (" + _CHECKIN + " RETURNING 1) " + _NONCE
+)
+
+
+def _postgres(connection: BaseDBAsyncClient) -> bool:
+    return connection.capabilities.dialect == "postgres"
+
 
 def _sql(connection: BaseDBAsyncClient, text: str) -> str:
     """`?` placeholders as the connection's driver wants them (`$1, $2…` for asyncpg)."""
-    if connection.capabilities.dialect != "postgres":
+    if not _postgres(connection):
         return text
     parts = text.split("?")
     return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], start=1)) + parts[-1]
@@ -144,25 +224,43 @@ async def _genuine(event: Event, scan: ScanIn) -> bool:
     return key is not None and secrets.verify(scan.secret, key)
 
 
-async def _find(connection: BaseDBAsyncClient, event: Event, scan: ScanIn) -> Badge | None:
-    if scan.secret is not None:
-        query, values = _BADGE.format(column="secret"), [event.id, scan.secret]
-    else:
-        query, values = _BADGE.format(column="id"), [event.id, scan.ticket]
-    rows = await _rows(connection, query, values)
+def _moment(value: object) -> datetime | None:
+    """A timestamp read back in plain SQL (SQLite gives text) as an aware datetime."""
+    parsed = ListTicketState._meta.fields_map["last_change_at"].to_python_value(value)
+    return parsed if isinstance(parsed, datetime) else None
+
+
+def _stored(value: object) -> ScanResult | None:
+    """A nonce's stored answer, read back in plain SQL (text or already decoded)."""
+    if value is None:
+        return None
+    decoded = json.loads(value) if isinstance(value, str | bytes) else value
+    return ScanResult.from_wire(decoded) if isinstance(decoded, dict) else None
+
+
+async def _find(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> Badge | None:
+    column, value = ("secret", scan.secret) if scan.secret is not None else ("id", scan.ticket)
+    values = [door.checkin_list.id, scan.nonce, door.scanner.event.id, value]
+    rows = await _rows(connection, _BADGE.format(column=column), values)
     if not rows:
         return None
     row = rows[0]
-    return Badge(
+    shown = ScanTicket(
         id=int(row["id"]),
-        status=str(row["ticket_status"]),
         attendee_name=str(row["attendee_name"]),
         organisation=str(row["attendee_organisation"]),
-        ticket_type_id=int(row["ticket_type_id"]),
         ticket_type=str(row["type_name"]),
+        ticket_type_id=int(row["ticket_type_id"]),
         badge_colour=str(row["badge_colour"]),
+        order=str(row["order_code"]),
+    )
+    return Badge(
+        shown=shown,
+        status=str(row["ticket_status"]),
         order_status=str(row["order_status"]),
-        order_code=str(row["order_code"]),
+        inside=bool(row["inside"]),
+        inside_since=_moment(row["last_change_at"]),
+        remembered=_stored(row["remembered"]),
     )
 
 
@@ -172,7 +270,7 @@ def _refusal(
     paid_for = standing(badge.status, badge.order_status)
     if paid_for != "valid":
         return ScanStatus(paid_for)
-    if not checkin_list.all_ticket_types and badge.ticket_type_id not in admitted:
+    if not checkin_list.all_ticket_types and badge.shown.ticket_type_id not in admitted:
         return ScanStatus.PRODUCT
     if (checkin_list.valid_from and now < checkin_list.valid_from) or (
         checkin_list.valid_until and now >= checkin_list.valid_until
@@ -181,133 +279,143 @@ def _refusal(
     return None
 
 
-def _answer(
-    status: ScanStatus,
-    scan: ScanIn,
-    checkin_list: CheckinList,
-    badge: Badge | None = None,
-    at: datetime | None = None,
-) -> dict[str, Any]:
-    shown = None
-    if badge is not None:
-        shown = {
-            "id": badge.id,
-            "attendee_name": badge.attendee_name,
-            "organisation": badge.organisation,
-            "ticket_type": badge.ticket_type,
-            "ticket_type_id": badge.ticket_type_id,
-            "badge_colour": badge.badge_colour,
-            "order": badge.order_code,
-        }
-    return {
-        "status": str(status),
-        "ticket": shown,
-        "checked_in_at": at.isoformat() if at else None,
-        "type": scan.type,
-        "list": checkin_list.id,
-    }
-
-
-async def _remembered(event: Event, nonce: str | None) -> dict[str, Any] | None:
-    if nonce is None:
-        return None
-    stored = await ScanNonce.get_or_none(event_id=event.id, nonce=nonce)
-    return stored.response if stored else None
-
-
-async def _remember(
-    connection: BaseDBAsyncClient, event: Event, nonce: str | None, answer: dict[str, Any]
-) -> None:
-    """Keep the answer for a retry, in the caller's transaction so that it commits with the check-in."""
-    if nonce is not None:
-        await _execute(connection, _NONCE, [event.id, nonce, json.dumps(answer), clock.now()])
-
-
-async def _decided(event: Event, nonce: str | None, answer: dict[str, Any]) -> dict[str, Any]:
-    """A scan that changes nothing: remember its answer, unless a retry with its nonce was quicker."""
-    try:
-        await _remember(connections.get("default"), event, nonce, answer)
-    except IntegrityError:
-        return await _remembered(event, nonce) or answer
-    return answer
-
-
-def _moment(value: object, fallback: datetime) -> datetime:
-    """A timestamp read back in plain SQL (SQLite gives text) as an aware datetime."""
-    parsed = ListTicketState._meta.fields_map["last_change_at"].to_python_value(value)
-    return parsed if isinstance(parsed, datetime) else fallback
-
-
-async def _enter(
-    connection: BaseDBAsyncClient, checkin_list: CheckinList, badge: Badge, now: datetime
-) -> datetime | None:
-    """Admit the badge once (or again, where allowed); None when admitted, else since when it is inside."""
-    admitted = await _rows(
-        connection,
-        _ENTER,
-        [checkin_list.id, badge.id, True, now, now, True, now, False, checkin_list.allow_multiple_entries],
-    )
-    if admitted:
-        return None
-    inside = await _rows(connection, _INSIDE_SINCE, [checkin_list.id, badge.id])
-    return _moment(inside[0]["last_change_at"] if inside else None, now)
-
-
 @dataclass(frozen=True)
 class _Door:
     scanner: Scanner
     checkin_list: CheckinList
     admitted: frozenset[int]
 
+    def answer(
+        self, status: ScanStatus, scan: ScanIn, badge: Badge | None = None, at: datetime | None = None
+    ) -> ScanResult:
+        shown = badge.shown if badge is not None else None
+        return ScanResult(status, shown, at, scan.type, self.checkin_list.id)
 
-async def _decide(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> dict[str, Any] | None:
-    """Inside one transaction: read the badge, decide, write; None when this event has no such badge."""
-    event, checkin_list = door.scanner.event, door.checkin_list
-    badge = await _find(connection, event, scan)
-    if badge is None:
+
+async def _remembered(event: Event, nonce: str | None) -> ScanResult | None:
+    if nonce is None:
         return None
-    now = clock.now()
-    refused = _refusal(badge, checkin_list, door.admitted, now)
-    if refused is not None:
-        answer = _answer(refused, scan, checkin_list, badge)
-    else:
-        if scan.type == CheckinType.EXIT.value:
-            await _execute(connection, _EXIT, [False, now, checkin_list.id, badge.id])
-            earlier = None
-        else:
-            earlier = await _enter(connection, checkin_list, badge, now)
-        if earlier is None:
-            answer = _answer(ScanStatus.OK, scan, checkin_list, badge, now)
-            values = [badge.id, checkin_list.id, scan.type, now, door.scanner.device[:120]]
-            await _execute(connection, _CHECKIN, values)
-        else:
-            answer = _answer(ScanStatus.ALREADY_REDEEMED, scan, checkin_list, badge, earlier)
-    await _remember(connection, event, scan.nonce, answer)
+    stored = await ScanNonce.get_or_none(event_id=event.id, nonce=nonce)
+    return ScanResult.from_wire(stored.response) if stored else None
+
+
+def _nonce_values(door: _Door, scan: ScanIn, answer: ScanResult, now: datetime) -> list[Any]:
+    return [door.scanner.event.id, scan.nonce, json.dumps(answer.wire()), now]
+
+
+async def _decided(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, answer: ScanResult
+) -> ScanResult:
+    """A scan that changes nothing: its answer is kept for the nonce's retry (one insert)."""
+    if scan.nonce is not None:
+        await _execute(connection, _NONCE, _nonce_values(door, scan, answer, clock.now()))
     return answer
 
 
-async def _invalid(door: _Door, scan: ScanIn) -> dict[str, Any]:
+async def _exit(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge) -> ScanResult:
+    now = clock.now()
+    answer = door.answer(ScanStatus.OK, scan, badge, now)
+    moved = [False, now, door.checkin_list.id, badge.shown.id]
+    entry = [badge.shown.id, door.checkin_list.id, scan.type, now, door.scanner.device[:120]]
+    nonce = _nonce_values(door, scan, answer, now) if scan.nonce is not None else []
+    if _postgres(connection):
+        await _execute(connection, _PG_EXIT_NONCE if nonce else _PG_EXIT, [*moved, *entry, *nonce])
+        return answer
+    async with in_transaction() as transaction:
+        await _execute(transaction, _EXIT, moved)
+        await _execute(transaction, _CHECKIN, entry)
+        if nonce:
+            await _execute(transaction, _NONCE, nonce)
+    return answer
+
+
+async def _admit(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
+) -> bool:
+    """Write the entry, its check-in row and the nonce's `ok` together, if the badge may come in."""
+    checkin_list = door.checkin_list
+    enter = [
+        checkin_list.id,
+        badge.shown.id,
+        True,
+        now,
+        now,
+        True,
+        now,
+        False,
+        checkin_list.allow_multiple_entries,
+    ]
+    entry = [badge.shown.id, checkin_list.id, scan.type, now, door.scanner.device[:120]]
+    ok = door.answer(ScanStatus.OK, scan, badge, now)
+    nonce = _nonce_values(door, scan, ok, now) if scan.nonce is not None else []
+    if _postgres(connection):
+        text = _PG_ENTER.replace("{nonce}", _PG_ENTER_NONCE if nonce else "")
+        rows = await _rows(connection, text, [*enter, *entry, *nonce])
+        return bool(rows and rows[0]["admitted"])
+    async with in_transaction() as transaction:
+        if not await _rows(transaction, _ENTER, enter):
+            return False
+        await _execute(transaction, _CHECKIN, entry)
+        if nonce:
+            await _execute(transaction, _NONCE, nonce)
+    return True
+
+
+async def _enter(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge) -> ScanResult:
+    now = clock.now()
+    if badge.inside and not door.checkin_list.allow_multiple_entries:
+        answer = door.answer(ScanStatus.ALREADY_REDEEMED, scan, badge, badge.inside_since or now)
+        return await _decided(connection, door, scan, answer)
+    if await _admit(connection, door, scan, badge, now):
+        return door.answer(ScanStatus.OK, scan, badge, now)
+    # Another door admitted this badge between our read and our write: ask since when.
+    inside = await _rows(connection, _INSIDE_SINCE, [door.checkin_list.id, badge.shown.id])
+    since = _moment(inside[0]["last_change_at"]) if inside else None
+    answer = door.answer(ScanStatus.ALREADY_REDEEMED, scan, badge, since or now)
+    return await _decided(connection, door, scan, answer)
+
+
+async def _decide(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge) -> ScanResult:
+    refused = _refusal(badge, door.checkin_list, door.admitted, clock.now())
+    if refused is not None:
+        return await _decided(connection, door, scan, door.answer(refused, scan, badge))
+    if scan.type == CheckinType.EXIT.value:
+        return await _exit(connection, door, scan, badge)
+    return await _enter(connection, door, scan, badge)
+
+
+async def _invalid(door: _Door, scan: ScanIn) -> ScanResult:
+    """Counted against the scanner in this process (no query but once a second), never stored."""
     event = door.scanner.event
-    first = await _remembered(event, scan.nonce)
-    if first is not None:
-        return first
-    await throttle.check(INVALID_SCOPE, door.scanner.key, INVALID_LIMIT, INVALID_WINDOW)
-    await throttle.hit(INVALID_SCOPE, door.scanner.key)
-    return await _decided(event, scan.nonce, _answer(ScanStatus.INVALID, scan, door.checkin_list))
+    seen = (event.id, event.created_at.isoformat(), scan.nonce) if scan.nonce is not None else None
+    if seen is not None and seen in _invalid_nonces:
+        return _invalid_nonces[seen]
+    key = f"{door.scanner.key}@{event.id}:{event.created_at.isoformat()}"
+    await _invalid_scans.hit(key, INVALID_LIMIT, INVALID_WINDOW)
+    answer = door.answer(ScanStatus.INVALID, scan)
+    if seen is not None:
+        if len(_invalid_nonces) >= _INVALID_NONCES_KEPT:
+            _invalid_nonces.clear()
+        _invalid_nonces[seen] = answer
+    return answer
 
 
-async def redeem(scanner: Scanner, data: object) -> dict[str, Any]:
-    """Decide one scan at `scanner.event`'s door: the answer of API.md (status, ticket, checked_in_at)."""
+async def redeem(scanner: Scanner, data: object) -> ScanResult:
+    """Decide one scan at `scanner.event`'s door (status, ticket, checked_in_at: API.md via `wire()`)."""
     scan = validate(ScanIn, data)
     door = _Door(scanner, *await scan_list(scanner.event, scan.checkin_list))
     if not await _genuine(scanner.event, scan):
         return await _invalid(door, scan)
+    connection = connections.get("default")
+    badge = await _find(connection, door, scan)
+    if badge is None:
+        return await _invalid(door, scan)
+    if badge.remembered is not None:
+        return badge.remembered
     try:
-        async with in_transaction() as connection:
-            answer = await _decide(connection, door, scan)
+        return await _decide(connection, door, scan, badge)
     except IntegrityError:  # a retry with the same nonce was quicker: its answer is the answer
         first = await _remembered(scanner.event, scan.nonce)
         if first is None:
             raise
         return first
-    return answer if answer is not None else await _invalid(door, scan)

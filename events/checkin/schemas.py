@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -166,7 +166,7 @@ class SearchOut(BaseModel):
     tickets: list[SearchHitOut]
 
 
-def list_out(checkin_list: CheckinList, type_ids: list[int]) -> dict[str, Any]:
+def list_out(checkin_list: CheckinList, type_ids: list[int]) -> dict[str, object]:
     return {
         "id": checkin_list.id,
         "name": checkin_list.name,

@@ -6,9 +6,7 @@ Every event has a main list (every ticket type, made on first use); other lists 
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
-from typing import Any
 
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
@@ -17,12 +15,13 @@ from tortoise.transactions import in_transaction
 from events import clock
 from events.accounts.models import User
 from events.audit import services as audit
+from events.cache import TtlCache
 from events.catalogue.models import Event, TicketType
 from events.checkin.models import CheckinList, ListTicketState, ScanNonce
 from events.checkin.schemas import CheckinListIn, list_out, unprintable
-from events.dashboard.stats import sold_by_type
 from events.errors import N_, Invalid, NotFound
 from events.i18n import gettext
+from events.ticketing.figures import sold_by_type
 from events.ticketing.models import OrderStatus, Ticket, TicketStatus
 from events.validation import validate
 
@@ -31,7 +30,9 @@ MAIN_LIST_NAME = N_("Main entrance")
 
 CLOSED_ORDERS = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.EXPIRED}
 LIST_CACHE_SECONDS = 5.0
-_lists: dict[tuple[int, str, int | None], tuple[float, CheckinList, frozenset[int]]] = {}
+_lists: TtlCache[tuple[int, str, int | None], tuple[CheckinList, frozenset[int]]] = TtlCache(
+    LIST_CACHE_SECONDS
+)
 """Lists as scans read them, per process, for a few seconds: a scan is answered with one query less."""
 
 
@@ -74,15 +75,10 @@ async def scan_list(event: Event, list_id: int | None) -> tuple[CheckinList, fro
     """The list a scan is for, with the ticket types it admits (empty: every type), cached briefly."""
     key = (event.id, event.created_at.isoformat(), list_id)
     cached = _lists.get(key)
-    now = time.monotonic()
-    if cached is not None and cached[0] > now:
-        return cached[1], cached[2]
+    if cached is not None:
+        return cached
     found = await checkin_list(event, list_id)
-    admitted = frozenset(await list_type_ids(found))
-    if len(_lists) > 10_000:
-        _lists.clear()
-    _lists[key] = (now + LIST_CACHE_SECONDS, found, admitted)
-    return found, admitted
+    return _lists.put(key, (found, frozenset(await list_type_ids(found))))
 
 
 async def list_type_ids(checkin_list: CheckinList) -> list[int]:
@@ -96,7 +92,7 @@ def list_name(checkin_list: CheckinList) -> str:
     return gettext(MAIN_LIST_NAME) if checkin_list.is_main else checkin_list.name
 
 
-async def lists_json(event: Event) -> list[dict[str, Any]]:
+async def lists_json(event: Event) -> list[dict[str, object]]:
     return [
         {**list_out(found, await list_type_ids(found)), "name": list_name(found)}
         for found in await checkin_lists(event)
@@ -144,7 +140,7 @@ async def _per_list(event: Event, **condition: object) -> dict[int, int]:
     return {int(list_id): int(n) for list_id, n in rows}
 
 
-async def stats(event: Event) -> list[dict[str, Any]]:
+async def stats(event: Event) -> list[dict[str, object]]:
     """Per list: badges that came in at least once, badges inside now, and badges expected."""
     sold = await sold_by_type(event)
     checked_in = await _per_list(event, entries__gt=0)
@@ -176,7 +172,7 @@ def standing(ticket_status: str, order_status: str) -> str:
 
 async def search(
     event: Event, text: str, list_id: int | None = None, limit: int = 20
-) -> list[dict[str, Any]]:
+) -> list[dict[str, object]]:
     """Attendees whose name, organisation or order code matches, for a badge left at home."""
     term = text.strip()
     if len(term) < 2 or unprintable(term):

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from events.catalogue import offers
 from events.catalogue.models import TicketType
 from events.checkin.models import Checkin
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event as organiser_event
 from events.errors import NotFound
 from events.mail import mailings
 from events.ticketing import roster

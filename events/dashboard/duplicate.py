@@ -13,7 +13,7 @@ from starlette.routing import Route
 from events.accounts.models import User
 from events.catalogue.duplicate import DuplicateIn, duplicate
 from events.catalogue.models import Event
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event as organiser_event
 from events.errors import Conflict
 from events.web import forms
 from events.web.forms import FormState

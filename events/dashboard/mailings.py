@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from events.accounts.models import User
 from events.catalogue.models import Event, TicketType
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event as organiser_event
 from events.mail import mailings
 from events.ticketing.models import OrderStatus
 from events.web import forms

@@ -10,7 +10,6 @@ Changing them never touches an invoice already issued: each keeps the snapshot t
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from tortoise.transactions import in_transaction
@@ -95,7 +94,7 @@ class LegalDetails(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
+    def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
 
     @field_validator("siren")
@@ -145,7 +144,7 @@ class LegalDetails(BaseModel):
         return self
 
 
-def values_of(organisation: Organisation) -> dict[str, Any]:
+def values_of(organisation: Organisation) -> dict[str, object]:
     return {name: getattr(organisation, name) for name in FIELDS}
 
 

@@ -37,6 +37,7 @@ from events.mail.services import SUBJECT_LENGTH
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from events.ticketing.order_schemas import order_url, ticket_url
 from events.validation import validate
+from events.web import links
 from events.web.templating import environment
 from settings import settings
 
@@ -207,13 +208,13 @@ def _values(event: Event, recipient: Recipient) -> dict[str, str]:
         "name": recipient.name,
         "event": event.title,
         "ticket_url": own_page,
-        "agenda_url": f"{settings.base_url}/agenda/{recipient.ticket.agenda_token}.ics",
+        "agenda_url": links.absolute("ical_agenda", token=recipient.ticket.agenda_token),
         "order_url": order_url(recipient.order) if recipient.is_buyer else own_page,
     }
 
 
 def unsubscribe_url(ticket: Ticket) -> str:
-    return f"{settings.base_url}/tickets/{ticket.agenda_token}/unsubscribe"
+    return links.absolute("own_ticket_unsubscribe_page", token=ticket.agenda_token)
 
 
 def render(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.accounts.services import normalise_email
 from events.catalogue.offer_schemas import money
 from events.errors import N_
-from events.ticketing.models import Order, Ticket
+from events.partnering.tokens import space_url
+from events.ticketing.models import Order, Ticket, TicketStatus
 from events.validation import EMAIL_PATTERN, RowRef
-from settings import settings
+from events.web import links
 
 
 def _email(value: str) -> str:
@@ -61,7 +60,7 @@ class TicketIn(BaseModel):
 
     ticket_type: RowRef
     attendee: AttendeeIn
-    answers: dict[str, Any] = Field(default_factory=dict)
+    answers: dict[str, object] = Field(default_factory=dict)
     sessions: list[RowRef] = Field(default_factory=list, max_length=50)
 
 
@@ -106,6 +105,7 @@ class TicketOut(BaseModel):
     agenda_url: str
     sessions: list[int]
     ticket_url: str
+    partnering_url: str | None = None
 
 
 class OrderOut(BaseModel):
@@ -124,21 +124,23 @@ class OrderOut(BaseModel):
 
 
 def order_url(order: Order) -> str:
-    return f"{settings.base_url}/orders/{order.code}/{order.secret}"
+    return links.absolute("order_page", code=order.code, secret=order.secret)
 
 
 def pay_url(order: Order) -> str:
     """The page that makes (or reuses) the order's Checkout Session and sends the buyer there."""
-    return f"{order_url(order)}/pay"
+    return links.absolute("order_pay", code=order.code, secret=order.secret)
 
 
 def ticket_url(ticket: Ticket) -> str:
     """The attendee's own page: their badge and links, nothing of the order's billing or other attendees."""
-    return f"{settings.base_url}/tickets/{ticket.agenda_token}"
+    return links.absolute("own_ticket", token=ticket.agenda_token)
 
 
-def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, Any]:
-    base = order_url(order)
+def ticket_out(
+    order: Order, ticket: Ticket, session_ids: list[int], partnering: bool = False
+) -> dict[str, object]:
+    """`partnering`: the event has partnering on, so a valid ticket links its participant's space."""
     return {
         "id": ticket.id,
         "ticket_type": ticket.ticket_type_id,
@@ -151,11 +153,12 @@ def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str
         },
         "status": str(ticket.status),
         "secret": ticket.secret,
-        "qr_url": f"{base}/tickets/{ticket.id}.png",
-        "pdf_url": f"{base}/tickets/{ticket.id}.pdf",
-        "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
+        "qr_url": links.absolute("ticket_qr", code=order.code, secret=order.secret, ticket_id=ticket.id),
+        "pdf_url": links.absolute("ticket_pdf", code=order.code, secret=order.secret, ticket_id=ticket.id),
+        "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
         "sessions": session_ids,
         "ticket_url": ticket_url(ticket),
+        "partnering_url": space_url(ticket) if partnering and ticket.status == TicketStatus.VALID else None,
     }
 
 
@@ -166,7 +169,8 @@ def order_out(
     sessions: dict[int, list[int]],
     payment_url: str | None = None,
     has_invoice: bool = False,
-) -> dict[str, Any]:
+    partnering: bool = False,
+) -> dict[str, object]:
     return {
         "code": order.code,
         "secret": order.secret,
@@ -186,5 +190,5 @@ def order_out(
             "address": order.buyer_address,
             "country": order.buyer_country,
         },
-        "tickets": [ticket_out(order, t, sessions.get(t.id, [])) for t in tickets],
+        "tickets": [ticket_out(order, t, sessions.get(t.id, []), partnering) for t in tickets],
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -60,23 +61,28 @@ class NewsIn(BaseModel):
 
 
 async def news_consent(request: Request) -> Response:
-    ticket = await own_ticket.ticket_by_token(request.path_params["token"])
+    token = request.path_params["token"]
 
-    async def save(values: NewsIn) -> bool:
+    # The ticket is looked up after the cycle's CSRF check, when saving or showing the page again.
+    async def save(values: NewsIn) -> tuple[str, bool]:
+        ticket = await own_ticket.ticket_by_token(token)
         await own_ticket.set_news_consent(ticket, values.news == "yes")
-        return values.news == "yes"
+        return ticket.agenda_token, values.news == "yes"
 
     async def page(state: FormState) -> Response:
-        return await _ticket_page(request, ticket, state)
+        return await _ticket_page(request, await own_ticket.ticket_by_token(token), state)
 
-    target = request.url_for("own_ticket", token=ticket.agenda_token)
+    def done(result: tuple[str, bool]) -> URL:
+        notice = "news_given" if result[1] else "news_withdrawn"
+        return request.url_for("own_ticket", token=result[0]).include_query_params(notice=notice)
+
     return await forms.form_cycle(
         request,
         schema=NewsIn,
         read=lambda form: {"news": forms.text(form, "news")},
         save=save,
         page=page,
-        done=lambda given: target.include_query_params(notice="news_given" if given else "news_withdrawn"),
+        done=done,
     )
 
 

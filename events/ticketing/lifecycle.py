@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 from datetime import timedelta
-from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -17,6 +16,8 @@ from events.catalogue.models import Event
 from events.errors import N_, Invalid, NotFound, OrderNotChangeable
 from events.i18n import gettext
 from events.invoicing.models import Invoice
+from events.partnering.models import PartneringSetup
+from events.ticketing.confirmation import after_paid
 from events.ticketing.models import (
     Order,
     OrderStatus,
@@ -25,7 +26,6 @@ from events.ticketing.models import (
     TicketStatus,
 )
 from events.ticketing.order_schemas import order_out, pay_url
-from events.ticketing.paid import after_paid
 from events.web.pagecache import public_pages
 
 
@@ -78,11 +78,11 @@ async def organiser_orders(event: Event, status: str | None = None, q: str | Non
     return await query.order_by("-created_at").limit(500)
 
 
-async def order_json(order: Order) -> dict[str, Any]:
+async def order_json(order: Order) -> dict[str, object]:
     return (await orders_json([order]))[0]
 
 
-async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
+async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
     """The API's Order objects, with a fixed number of queries however many orders there are."""
     ids = [order.id for order in orders]
     events = {e.id: e for e in await Event.filter(id__in={order.event_id for order in orders})}
@@ -97,6 +97,10 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
     ):
         sessions.setdefault(row["ticket_id"], []).append(row["session_id"])
     invoiced = {row["order_id"] for row in await Invoice.filter(order_id__in=ids).values("order_id")}
+    partnering = {
+        row["event_id"]
+        for row in await PartneringSetup.filter(event_id__in=list(events), enabled=True).values("event_id")
+    }
     return [
         order_out(
             order,
@@ -105,6 +109,7 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
             sessions,
             _payment_url(order),
             order.id in invoiced,
+            order.event_id in partnering,
         )
         for order in orders
     ]
