@@ -35,7 +35,10 @@ from events.badges import routes as badges_routes
 from events.catalogue import api as catalogue_api
 from events.catalogue import offers_api, session_api, session_routes
 from events.catalogue import routes as catalogue_routes
+from events.certificates import api as certificates_api
+from events.certificates import routes as certificates_routes
 from events.checkin import api as checkin_api
+from events.checkin import app_shell as checkin_app_shell
 from events.checkin import routes as checkin_routes
 from events.dashboard import routes as dashboard_routes
 from events.errors import N_, DomainError, NotFound, ServiceUnavailable, Throttled, Unauthenticated
@@ -82,9 +85,10 @@ API_ROUTES: list[BaseRoute] = [
     *ticketing_api.routes,
     *payments_api.routes,
     *checkin_api.routes,
-    *abstracts_api.routes,
+    *certificates_api.routes,
     *privacy_api.routes,
     *partnering_api.routes,
+    *abstracts_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 
@@ -106,6 +110,8 @@ def _routes() -> list[BaseRoute]:
         *payments_routes.routes,
         *invoicing_routes.routes,
         *badges_routes.routes,
+        *certificates_routes.routes,
+        *checkin_app_shell.routes,
         *checkin_routes.routes,
         *partnering_routes.routes,
         *session_routes.routes,

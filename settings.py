@@ -145,10 +145,11 @@ MODEL_MODULES = [
     "events.payments.models",
     "events.invoicing.models",
     "events.checkin.models",
+    "events.certificates.models",
     "events.mail.models",
-    "events.abstracts.models",
     "events.privacy.models",
     "events.partnering.models",
+    "events.abstracts.models",
 ]
 
 

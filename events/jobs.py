@@ -10,6 +10,7 @@ needed to import them.
 from __future__ import annotations
 
 from events.badges.attachments import order_tickets
+from events.certificates.attachments import certificate
 from events.checkin.services import purge_nonces
 from events.ical.attachments import order_agenda
 from events.invoicing.attachments import invoice
@@ -44,4 +45,5 @@ ATTACHMENT_BUILDERS: dict[str, AttachmentBuilder] = {
     "order_tickets": order_tickets,
     "invoice": invoice,
     "order_agenda": order_agenda,
+    "certificate": certificate,
 }

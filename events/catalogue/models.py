@@ -57,6 +57,7 @@ class Event(Model):
     sensitive_retention_days = fields.IntField(default=30, db_default=30)
     anonymised_at = fields.DatetimeField(null=True)
     sensitive_purged_at = fields.DatetimeField(null=True)
+    offline_names = fields.BooleanField(default=False, db_default=False)
     sequence = fields.IntField(default=0)
     # Written first by every order transaction: it takes the event's lock on both databases.
     lock_version = fields.IntField(default=0)

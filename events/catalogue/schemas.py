@@ -43,6 +43,7 @@ class EventInput(BaseModel):
     currency: str = "EUR"
     retention_months: int = Field(default=36, ge=1, le=120)
     sensitive_retention_days: int = Field(default=30, ge=0, le=3650)
+    offline_names: bool = False
 
     @field_validator("description", "venue", "address", "city", "country", mode="before")
     @classmethod
@@ -117,6 +118,7 @@ class EventPatch(BaseModel):
     currency: str | None = None
     retention_months: int | None = None
     sensitive_retention_days: int | None = None
+    offline_names: bool | None = None
 
 
 class EventOut(BaseModel):
@@ -134,6 +136,7 @@ class EventOut(BaseModel):
     currency: str
     retention_months: int
     sensitive_retention_days: int
+    offline_names: bool
     status: str
     url: str
     ical_url: str

@@ -6,10 +6,15 @@ A scan is decided in this order, and the first rule that applies gives its statu
                       ticket of this event has it (or the ticket id, for a search hit)
     cancelled         the ticket, or its order, is cancelled, refunded or expired
     unpaid            the order is still waiting for its payment
-    product           the list does not admit this ticket type
-    invalid_time      the list is not open now
-    ok                entry: the badge was not inside (or the list allows several entries); exit: always
+    product           the list does not admit this ticket type (or, a session's room, this ticket has not
+                      booked the session that needs it: `rooms.py`)
+    invalid_time      the list is not open now (a room: from 30 minutes before its session to its end)
+    ok                entry: the badge was not inside (or the list allows several entries; or, once per
+                      day, it has not come in yet today in the event's time zone); exit: always
     already_redeemed  entry of a badge already inside a list that admits it once
+
+A scan is decided at `now`, or at the time it was made when a door sends it later (`batch.py`); times are
+written in UTC (SQLite keeps them as text, one offset keeps them in order).
 
 Exactly one `ok` for a badge scanned at two doors at once: an entry is one upsert of the badge's
 `ListTicketState` row, `INSERT … ON CONFLICT DO UPDATE SET inside = true … WHERE inside = false
@@ -36,7 +41,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -48,6 +53,7 @@ from tortoise.transactions import in_transaction
 from events import clock
 from events.accounts import throttle
 from events.catalogue.models import Event
+from events.checkin import rooms
 from events.checkin.models import CheckinList, CheckinType, ListTicketState, ScanNonce
 from events.checkin.schemas import ScanIn
 from events.checkin.services import scan_list, standing
@@ -139,15 +145,18 @@ class Badge:
     inside_since: datetime | None
     remembered: ScanResult | None
     """The answer already given to this scan's nonce, if any."""
+    booked: bool
+    """Whether the ticket booked the session of the list's room (false when the list is no room)."""
 
 
 _BADGE = (
     "SELECT t.id, t.status AS ticket_status, t.attendee_name, t.attendee_organisation, t.ticket_type_id, "
     "tt.name AS type_name, tt.badge_colour, o.status AS order_status, o.code AS order_code, "
-    "s.inside, s.last_change_at, n.response AS remembered "
+    "s.inside, s.last_change_at, n.response AS remembered, b.id AS booking "
     'FROM ticket t JOIN "order" o ON o.id = t.order_id JOIN ticket_type tt ON tt.id = t.ticket_type_id '
     "LEFT JOIN list_ticket_state s ON s.checkin_list_id = ? AND s.ticket_id = t.id "
     "LEFT JOIN scan_nonce n ON n.event_id = t.event_id AND n.nonce = ? "
+    "LEFT JOIN session_booking b ON b.ticket_id = t.id AND b.session_id = ? "
     "WHERE t.event_id = ? AND t.{column} = ?"
 )
 _ENTER = (
@@ -155,7 +164,8 @@ _ENTER = (
     "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
     "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (checkin_list_id, ticket_id) DO UPDATE "
     "SET inside = ?, entries = list_ticket_state.entries + 1, last_change_at = ? "
-    "WHERE list_ticket_state.inside = ? OR ? RETURNING id"
+    "WHERE (NOT ? AND (list_ticket_state.inside = ? OR ?)) OR (? AND list_ticket_state.last_change_at < ?) "
+    "RETURNING id"
 )
 _EXIT = (
     "UPDATE list_ticket_state SET inside = ?, last_change_at = ? WHERE checkin_list_id = ? AND ticket_id = ?"
@@ -240,7 +250,8 @@ def _stored(value: object) -> ScanResult | None:
 
 async def _find(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> Badge | None:
     column, value = ("secret", scan.secret) if scan.secret is not None else ("id", scan.ticket)
-    values = [door.checkin_list.id, scan.nonce, door.scanner.event.id, value]
+    room = door.room.session_id if door.room is not None else None
+    values = [door.checkin_list.id, scan.nonce, room, door.scanner.event.id, value]
     rows = await _rows(connection, _BADGE.format(column=column), values)
     if not rows:
         return None
@@ -261,17 +272,20 @@ async def _find(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> Bad
         inside=bool(row["inside"]),
         inside_since=_moment(row["last_change_at"]),
         remembered=_stored(row["remembered"]),
+        booked=row["booking"] is not None,
     )
 
 
-def _refusal(
-    badge: Badge, checkin_list: CheckinList, admitted: frozenset[int], now: datetime
-) -> ScanStatus | None:
+def _refusal(badge: Badge, door: _Door, now: datetime) -> ScanStatus | None:
+    checkin_list = door.checkin_list
     paid_for = standing(badge.status, badge.order_status)
     if paid_for != "valid":
         return ScanStatus(paid_for)
-    if not checkin_list.all_ticket_types and badge.shown.ticket_type_id not in admitted:
+    if not checkin_list.all_ticket_types and badge.shown.ticket_type_id not in door.admitted:
         return ScanStatus.PRODUCT
+    in_room = rooms.refusal(door.room, badge.booked, now) if door.room is not None else None
+    if in_room is not None:
+        return ScanStatus(in_room)
     if (checkin_list.valid_from and now < checkin_list.valid_from) or (
         checkin_list.valid_until and now >= checkin_list.valid_until
     ):
@@ -284,6 +298,11 @@ class _Door:
     scanner: Scanner
     checkin_list: CheckinList
     admitted: frozenset[int]
+    room: rooms.Room | None = None
+
+    def day_start(self, now: datetime) -> datetime:
+        """Midnight today in the event's zone, in UTC: a once-a-day list opens again after it."""
+        return rooms.day_start(now, self.scanner.event.timezone).astimezone(UTC)
 
     def answer(
         self, status: ScanStatus, scan: ScanIn, badge: Badge | None = None, at: datetime | None = None
@@ -312,8 +331,9 @@ async def _decided(
     return answer
 
 
-async def _exit(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge) -> ScanResult:
-    now = clock.now()
+async def _exit(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
+) -> ScanResult:
     answer = door.answer(ScanStatus.OK, scan, badge, now)
     moved = [False, now, door.checkin_list.id, badge.shown.id]
     entry = [badge.shown.id, door.checkin_list.id, scan.type, now, door.scanner.device[:120]]
@@ -342,8 +362,11 @@ async def _admit(
         now,
         True,
         now,
+        checkin_list.once_per_day,
         False,
         checkin_list.allow_multiple_entries,
+        checkin_list.once_per_day,
+        door.day_start(now),
     ]
     entry = [badge.shown.id, checkin_list.id, scan.type, now, door.scanner.device[:120]]
     ok = door.answer(ScanStatus.OK, scan, badge, now)
@@ -361,9 +384,18 @@ async def _admit(
     return True
 
 
-async def _enter(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge) -> ScanResult:
-    now = clock.now()
-    if badge.inside and not door.checkin_list.allow_multiple_entries:
+def _again(door: _Door, badge: Badge, now: datetime) -> bool:
+    """Whether this entry is one too many: inside already, or (once a day) already seen today."""
+    checkin_list = door.checkin_list
+    if checkin_list.once_per_day:
+        return badge.inside_since is not None and badge.inside_since >= door.day_start(now)
+    return badge.inside and not checkin_list.allow_multiple_entries
+
+
+async def _enter(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
+) -> ScanResult:
+    if _again(door, badge, now):
         answer = door.answer(ScanStatus.ALREADY_REDEEMED, scan, badge, badge.inside_since or now)
         return await _decided(connection, door, scan, answer)
     if await _admit(connection, door, scan, badge, now):
@@ -375,13 +407,15 @@ async def _enter(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge
     return await _decided(connection, door, scan, answer)
 
 
-async def _decide(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge) -> ScanResult:
-    refused = _refusal(badge, door.checkin_list, door.admitted, clock.now())
+async def _decide(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
+) -> ScanResult:
+    refused = _refusal(badge, door, now)
     if refused is not None:
         return await _decided(connection, door, scan, door.answer(refused, scan, badge))
     if scan.type == CheckinType.EXIT.value:
-        return await _exit(connection, door, scan, badge)
-    return await _enter(connection, door, scan, badge)
+        return await _exit(connection, door, scan, badge, now)
+    return await _enter(connection, door, scan, badge, now)
 
 
 async def _invalid(door: _Door, scan: ScanIn) -> ScanResult:
@@ -400,10 +434,13 @@ async def _invalid(door: _Door, scan: ScanIn) -> ScanResult:
     return answer
 
 
-async def redeem(scanner: Scanner, data: object) -> ScanResult:
-    """Decide one scan at `scanner.event`'s door (status, ticket, checked_in_at: API.md via `wire()`)."""
+async def redeem(scanner: Scanner, data: object, at: datetime | None = None) -> ScanResult:
+    """Decide one scan at `scanner.event`'s door (status, ticket, checked_in_at: API.md via `wire()`).
+
+    `at` is when the badge was scanned, for a scan made offline and sent later (now when left out)."""
     scan = validate(ScanIn, data)
-    door = _Door(scanner, *await scan_list(scanner.event, scan.checkin_list))
+    checkin_list, admitted = await scan_list(scanner.event, scan.checkin_list)
+    door = _Door(scanner, checkin_list, admitted, await rooms.room(checkin_list))
     if not await _genuine(scanner.event, scan):
         return await _invalid(door, scan)
     connection = connections.get("default")
@@ -413,7 +450,7 @@ async def redeem(scanner: Scanner, data: object) -> ScanResult:
     if badge.remembered is not None:
         return badge.remembered
     try:
-        return await _decide(connection, door, scan, badge)
+        return await _decide(connection, door, scan, badge, (at or clock.now()).astimezone(UTC))
     except IntegrityError:  # a retry with the same nonce was quicker: its answer is the answer
         first = await _remembered(scanner.event, scan.nonce)
         if first is None:

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from events.accounts.models import User
 from events.badges import qr
 from events.catalogue import offers
-from events.catalogue.models import Event
+from events.catalogue.models import Event, Session
 from events.checkin import services, tokens
 from events.checkin.api import scanner_url
 from events.checkin.schemas import ID_MAX, CheckinListIn, DoorTokenIn, DoorUserIn
@@ -53,6 +53,7 @@ async def _dashboard(request: Request, user: User, event: Event, state: FormStat
         "list_types": {found.id: await services.list_type_ids(found) for found in lists},
         "types": await offers.ticket_types(event),
         "figures": await services.stats(event),
+        "sessions": {session.id: session for session in await Session.filter(event_id=event.id)},
         "door_tokens": await tokens.door_tokens(event),
         "door_users": await tokens.door_users(user),
         "new_link": link if isinstance(link, str) else None,
@@ -75,10 +76,11 @@ async def checkin_page(request: Request) -> Response:
 
 
 def _list_form(form: FormData) -> dict[str, object]:
-    data = forms.fields(form, ("name", "valid_from", "valid_until"))
+    data = forms.fields(form, ("name", "valid_from", "valid_until", "session"))
     data["name"] = data["name"] or ""
     data["ticket_types"] = form.getlist("ticket_types")
     data["allow_multiple_entries"] = forms.checked(form, "allow_multiple_entries")
+    data["once_per_day"] = forms.checked(form, "once_per_day")
     return data
 
 

@@ -1,9 +1,10 @@
 """A participant's token: the key of their partnering space, derived from their ticket.
 
-`{ticket id}-{HMAC-SHA256(secret key, ticket id and secret)}`: every valid ticket of a partnering event
-has one from the start (even one bought before partnering was switched on) without a row being written,
-and it is unguessable without the server's key. The id part finds the ticket; the MAC is compared in
-constant time before anything about the ticket is used.
+`{ticket id}-{HMAC-SHA256(secret key, ticket id, secret, agenda token)}`: every valid ticket of a
+partnering event has one from the start (even one bought before partnering was switched on) without a
+row being written, and it is unguessable without the server's key. The id part finds the ticket; the
+MAC is compared in constant time before anything about the ticket is used. A person's erasure rotates
+the agenda token, so their partnering link dies with their agenda link.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from events.ticketing.models import Ticket
 from settings import settings
 
 
-def _mac(ticket_id: int, ticket_secret: str) -> str:
-    message = f"partnering:{ticket_id}:{ticket_secret}".encode()
+def _mac(ticket: Ticket) -> str:
+    message = f"partnering:{ticket.id}:{ticket.secret}:{ticket.agenda_token}".encode()
     digest = hmac.new(settings.secret_key.encode(), message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def token_for(ticket: Ticket) -> str:
-    return f"{ticket.id}-{_mac(ticket.id, ticket.secret)}"
+    return f"{ticket.id}-{_mac(ticket)}"
 
 
 def ticket_id_of(token: str) -> int | None:

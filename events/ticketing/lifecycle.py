@@ -13,6 +13,7 @@ from events.accounts import throttle
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event
+from events.certificates.models import Certificate
 from events.errors import N_, Invalid, NotFound, OrderNotChangeable
 from events.i18n import gettext
 from events.invoicing.models import Invoice
@@ -101,6 +102,8 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
         row["event_id"]
         for row in await PartneringSetup.filter(event_id__in=list(events), enabled=True).values("event_id")
     }
+    certified = await Certificate.filter(ticket__order_id__in=ids).values_list("ticket_id", "code")
+    certificates = {int(ticket_id): str(code) for ticket_id, code in certified}
     return [
         order_out(
             order,
@@ -110,6 +113,7 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
             _payment_url(order),
             order.id in invoiced,
             order.event_id in partnering,
+            certificates,
         )
         for order in orders
     ]

@@ -95,6 +95,7 @@ class TicketOut(BaseModel):
     agenda_url: str
     sessions: list[int]
     partnering_url: str | None = None
+    certificate_url: str | None = None
 
 
 class OrderOut(BaseModel):
@@ -122,9 +123,14 @@ def pay_url(order: Order) -> str:
 
 
 def ticket_out(
-    order: Order, ticket: Ticket, session_ids: list[int], partnering: bool = False
+    order: Order,
+    ticket: Ticket,
+    session_ids: list[int],
+    partnering: bool = False,
+    certificate_code: str | None = None,
 ) -> dict[str, object]:
-    """`partnering`: the event has partnering on, so a valid ticket links its participant's space."""
+    """`partnering`: the event has partnering on, so a valid ticket links its participant's space;
+    `certificate_code`: the ticket earned a certificate of attendance."""
     return {
         "id": ticket.id,
         "ticket_type": ticket.ticket_type_id,
@@ -141,6 +147,7 @@ def ticket_out(
         "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
         "sessions": session_ids,
         "partnering_url": space_url(ticket) if partnering and ticket.status == TicketStatus.VALID else None,
+        "certificate_url": links.absolute("certificate", code=certificate_code) if certificate_code else None,
     }
 
 
@@ -152,6 +159,7 @@ def order_out(
     payment_url: str | None = None,
     has_invoice: bool = False,
     partnering: bool = False,
+    certificates: dict[int, str] | None = None,
 ) -> dict[str, object]:
     return {
         "code": order.code,
@@ -172,5 +180,8 @@ def order_out(
             "address": order.buyer_address,
             "country": order.buyer_country,
         },
-        "tickets": [ticket_out(order, t, sessions.get(t.id, []), partnering) for t in tickets],
+        "tickets": [
+            ticket_out(order, t, sessions.get(t.id, []), partnering, (certificates or {}).get(t.id))
+            for t in tickets
+        ],
     }

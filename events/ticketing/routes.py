@@ -13,6 +13,7 @@ from events.accounts.auth import client_ip
 from events.accounts.models import Organisation
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
+from events.certificates.models import Certificate
 from events.errors import DomainError
 from events.i18n import get_locale
 from events.partnering.models import PartneringSetup
@@ -130,10 +131,14 @@ async def _order_context(order: Order) -> dict[str, object]:
         booked.setdefault(booking.ticket_id, []).append(booking.session)
     for mine in booked.values():
         mine.sort(key=lambda session: (session.starts_at, session.id))
+    certified = await Certificate.filter(ticket_id__in=[t.id for t in tickets]).values_list(
+        "ticket_id", "code"
+    )
     return {
         "order": order,
         "event": event,
         "tickets": tickets,
+        "certificates": {int(ticket_id): str(code) for ticket_id, code in certified},
         "booked": booked,
         "workshops": await _workshops(event),
         "partnering_links": await partnering_links(event, tickets),

@@ -45,6 +45,7 @@ as sent, so the schema names the field and says what is wrong.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -159,8 +160,18 @@ class FormRoute(Route):
 
 
 def form_route(path: str, endpoint: Callable[[Request], Awaitable[Response]], *, name: str) -> FormRoute:
-    """The POST route of a form page: the route table tells the forms apart from the rest this way."""
-    return FormRoute(path, endpoint, methods=["POST"], name=name)
+    """The POST route of a form page: the route table tells the forms apart from the rest this way.
+
+    The CSRF token is checked before the endpoint loads anything, so a forged post learns nothing (not
+    even whether the object in its path exists); the cycle then reads the same, already parsed form.
+    """
+
+    @functools.wraps(endpoint)
+    async def checked(request: Request) -> Response:
+        await checked_form(request)
+        return await endpoint(request)
+
+    return FormRoute(path, checked, methods=["POST"], name=name)
 
 
 # ------------------------------------------------------------------ reading fields

@@ -35,15 +35,18 @@ class _Entry:
 
 
 class PageCache:
-    def __init__(self, ttl: float = 5.0, max_entries: int = 2000) -> None:
+    def __init__(
+        self, ttl: float = 5.0, max_entries: int = 2000, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = ttl
+        self.monotonic = monotonic
         self.max_entries = max_entries
         self._entries: dict[Hashable, _Entry] = {}
         self._building: dict[Hashable, asyncio.Task[str]] = {}
         self._generation = 0
 
     async def get(self, key: Hashable, build: Callable[[], Awaitable[str]]) -> str:
-        now = time.monotonic()
+        now = self.monotonic()
         entry = self._entries.get(key)
         if entry is not None and entry.expires_at > now:
             if entry.refresh_at <= now and key not in self._building:
@@ -67,7 +70,7 @@ class PageCache:
         if generation == self._generation:  # not built from data that a clear() has since outdated
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()
-            now = time.monotonic()
+            now = self.monotonic()
             self._entries[key] = _Entry(now + self.ttl * 0.8, now + self.ttl, html)
         return html
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 
 from events import clock
-from events.partnering import services
+from events.partnering import services, tokens
 from events.partnering.models import Participant
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from tests.factories import api_token, bearer, make_event, make_organiser, make_ticket_type
@@ -280,3 +280,28 @@ async def test_demo_event_has_partnering_with_a_dozen_visible_profiles(client: h
     assert visible_ones == 12
     assert {"lab", "startup", "large_company", "investor"} <= {str(k) for k in kinds}
     assert await Meeting.filter(event__slug=DEMO_SLUG).count() > 0
+
+
+async def test_privacy_export_and_erasure_cover_partnering(
+    client: httpx.AsyncClient, partnering: Setting
+) -> None:
+    own = await visible(client, partnering, 0, headline="Immunothérapie des cancers")
+    other = await visible(client, partnering, 1)
+    await client.post("/api/v1/partnering/me/requests", json={"to": other, "message": "Bonjour"},
+                      headers=partnering.key(0))  # fmt: skip
+    token = bearer(await api_token(client, partnering.owner.email))
+    email = partnering.tickets[0].attendee_email
+    exported = await client.post("/api/v1/privacy/people", json={"email": email}, headers=token)
+    assert exported.status_code == 200, exported.text
+    rows = exported.json()["partnering"]
+    assert rows[0]["profile"]["headline"] == "Immunothérapie des cancers"
+    assert rows[0]["requests"][0]["message"] == "Bonjour"
+    erased = await client.post("/api/v1/privacy/erase", json={"email": email}, headers=token)
+    assert erased.json()["erased"]["partnering_profiles"] == 1
+    gone = await Participant.get(id=own)
+    assert gone.closed and gone.headline == ""
+    assert (await client.get("/api/v1/partnering/me", headers=partnering.key(0))).status_code == 401
+    fresh = await Ticket.get(id=partnering.tickets[0].id)
+    assert (
+        await client.get("/api/v1/partnering/me", headers=bearer(tokens.token_for(fresh)))
+    ).status_code == 401

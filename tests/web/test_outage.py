@@ -115,6 +115,7 @@ async def _burst(client: httpx.AsyncClient, paths: list[str], rounds: int) -> li
     return answers
 
 
+@pytest.mark.postgres_only  # Tortoise keeps one dialect per process: this runs in the PostgreSQL pass
 async def test_database_stopped_under_load_gives_503s_and_the_app_recovers_alone(
     cluster: Cluster, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from events.web.pagecache import PageCache
 
 
@@ -30,13 +28,10 @@ async def test_visitors_arriving_together_share_one_build() -> None:
     assert build.calls == 1
 
 
-async def test_an_entry_due_for_refresh_is_served_while_it_is_rebuilt(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    cache, build = PageCache(ttl=10), Builder()
-    build.release.set()
+async def test_an_entry_due_for_refresh_is_served_while_it_is_rebuilt() -> None:
     now = [1000.0]
-    monkeypatch.setattr("events.web.pagecache.time.monotonic", lambda: now[0])
+    cache, build = PageCache(ttl=10, monotonic=lambda: now[0]), Builder()
+    build.release.set()
     assert await cache.get("event", build) == "page 1"
     now[0] += 9  # past the refresh point, before expiry
     build.release.clear()
