@@ -26,21 +26,24 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── OrderNotChangeable       409     order_not_changeable
     │   ├── PlacesAvailable          409     places_available   (no waiting list while places are left)
     │   ├── AlreadyWaiting           409     already_waiting
+    │   ├── CallClosed†              409     closed             (outside a call for abstracts' window)
+    │   ├── ConflictOfInterest†      409     conflict_of_interest (a reviewer shares an author's domain)
     │   ├── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
     │   ├── OrderNotPayable          409     order_not_payable  (the hold has lapsed)
     │   ├── RefundNotPossible        409     refund_not_possible
     │   ├── RequestsClosed           409     requests_closed    (partnering: past the request deadline)
+    │   ├── EventNotStarted‡         409     event_not_started  (certificates before the event began)
+    │   ├── NoCertificateRules‡      409     no_certificate_rules
     │   ├── TooManyHeldPlaces        409     conflict           (MAX_HELD_PLACES: one buyer's unpaid places)
     │   ├── SessionFull*             409     session_full       (details: session)
     │   ├── SessionOverlap*          409     session_overlap    (details: sessions)
     │   ├── SessionCancelled*        409     session_cancelled  (details: session)
-    │   ├── TicketCannotBook*        409     ticket_cannot_book
-    │   ├── CallClosed**             409     closed             (abstracts: outside the call's window)
-    │   └── ConflictOfInterest**     409     conflict_of_interest (a reviewer shares an author's domain)
+    │   └── TicketCannotBook*        409     ticket_cannot_book
     └── Throttled                    429     throttled          (retry_after seconds)
 
 * Defined beside the programme in `catalogue/sessions.py` (they are built from a `Session`).
-** Defined in `abstracts/services.py` and `abstracts/review.py`, beside the call and the review.
+† Defined with the call for abstracts (`abstracts/services.py`, `abstracts/review.py`).
+‡ Defined with the certificates of attendance (`certificates/services.py`).
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
 """

@@ -30,6 +30,7 @@ from events.catalogue.models import Event, PromoCode, Session
 from events.catalogue.session_schemas import SessionPatch
 from events.errors import N_, Conflict, Invalid, NotFound
 from events.i18n import gettext
+from events.validation import validate
 from settings import settings
 
 DECIDED = (AbstractStatus.ACCEPTED, AbstractStatus.REJECTED)
@@ -241,5 +242,6 @@ async def _session(user: User, event: Event, abstract: Abstract, values: Schedul
     if abstract.session_id is not None:
         current = await Session.get_or_none(id=abstract.session_id, event_id=event.id)
         if current is not None:
-            return await sessions.update_session(user, event, current, SessionPatch(**session_data))
+            patch = validate(SessionPatch, session_data)
+            return await sessions.update_session(user, event, current, patch)
     return await sessions.create_session(user, event, session_data)
