@@ -379,7 +379,10 @@ async def update_profile(participant: Participant, data: object) -> Participant:
 async def lock(event_id: int) -> PartneringSetup:
     """Write the set-up's row first: it serialises requests and scheduling on both databases."""
     await PartneringSetup.filter(event_id=event_id).update(lock_version=F("lock_version") + 1)
-    return await PartneringSetup.get(event_id=event_id)
+    setup = await PartneringSetup.get_or_none(event_id=event_id)
+    if setup is None:  # partnering never set up for this event: nothing to lock, nothing to act on
+        raise NotFound()
+    return setup
 
 
 def request_out(request: MeetingRequest) -> dict[str, Any]:
