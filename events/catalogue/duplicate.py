@@ -5,9 +5,9 @@ The copy takes the event's settings, ticket types, questions, programme sessions
 made when the copy first issues a ticket. Each date moves by the same whole number of days and keeps
 its local time in the event's zone, so a 09:00 opening in winter is still 09:00 in summer.
 
-Other areas copy their own data by registering a copier with `register_copier`: it is called inside
-the same transaction with the source, the copy, the date shift and the id maps made so far
-(`{"ticket_type": {old: new}, "session": {…}, "question": {…}}`).
+Other areas copy their own data with a copier listed in `COPIERS` below, where a reader sees them all:
+each is called inside the same transaction with the source, the copy, the date shift and the id maps
+made so far (`{"ticket_type": {old: new}, "session": {…}, "question": {…}}`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from events.catalogue.services import organiser_event
 from events.checkin.models import CheckinList
 from events.errors import N_, Conflict, Invalid
 from events.i18n import gettext
+from events.partnering import services as partnering
 from events.validation import validate
 from events.web.pagecache import public_pages
 
@@ -53,13 +54,20 @@ class Shift:
 
 
 Copier = Callable[[Event, Event, Shift, IdMaps], Awaitable[None]]
-_COPIERS: list[Copier] = []
 
 
-def register_copier(copier: Copier) -> Copier:
-    """Have `copier` copy its area's data of an event into the copy (usable as a decorator)."""
-    _COPIERS.append(copier)
-    return copier
+async def _copy_partnering(source: Event, copy: Event, shift: Shift, maps: IdMaps) -> None:
+    """The B2B meetings' set-up and slots, at the same local times (no people, requests or meetings)."""
+
+    def move(moment: datetime) -> datetime:
+        moved = shift.move(moment)
+        assert moved is not None
+        return moved
+
+    await partnering.copy_partnering(source, copy, move)
+
+
+COPIERS: tuple[Copier, ...] = (_copy_partnering,)
 
 
 class DuplicateIn(BaseModel):
@@ -133,7 +141,7 @@ async def duplicate(user: User, slug: str, data: object) -> Event:
         )
         maps["session"] = {old: new.id for old, new in sessions.items()}
         await _copy_lists(source, copy, shift, types, maps["session"])
-        for copier in _COPIERS:
+        for copier in COPIERS:
             await copier(source, copy, shift, maps)
         await audit.record(
             user, user.organisation_id, "event.duplicated", "event", copy.id,

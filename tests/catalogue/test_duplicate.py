@@ -135,3 +135,27 @@ async def test_dashboard_duplicates_on_a_new_first_day(client: httpx.AsyncClient
         and _local(copy.starts_at) == "09:00"
     )
     assert copy.ends_at - copy.starts_at == event.ends_at - event.starts_at + timedelta(0)
+
+
+async def test_duplicate_carries_the_partnering_set_up_at_the_same_local_times(
+    client: httpx.AsyncClient,
+) -> None:
+    from events.partnering import services as partnering
+    from events.partnering.models import PartneringSetup, Slot
+    from tests.partnering.conftest import setup_body
+
+    owner, event = await _source()
+    await partnering.configure(owner, event, setup_body(event))  # type: ignore[arg-type]
+    token = await api_token(client, owner.email)  # type: ignore[attr-defined]
+    answer = await client.post(
+        f"/api/v1/events/{event.slug}/duplicate",
+        json={"starts_at": "2031-06-16T09:00:00+02:00", "slug": "congres-ete"},
+        headers=bearer(token),
+    )
+    assert answer.status_code == 201, answer.text
+    copy = await Event.get(slug="congres-ete")
+    old = [s.starts_at for s in await Slot.filter(event_id=event.id).order_by("starts_at")]
+    new = [s.starts_at for s in await Slot.filter(event_id=copy.id).order_by("starts_at")]
+    assert len(new) == len(old) > 0
+    assert [_local(moment) for moment in new] == [_local(moment) for moment in old]
+    assert not (await PartneringSetup.get(event_id=copy.id)).enabled
