@@ -36,6 +36,7 @@ from events.checkin import routes as checkin_routes
 from events.dashboard import routes as dashboard_routes
 from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
 from events.ical import routes as ical_routes
+from events.invoicing import api as invoicing_api
 from events.invoicing import routes as invoicing_routes
 from events.payments import api as payments_api
 from events.payments import routes as payments_routes
@@ -70,6 +71,7 @@ API_ROUTES: list[BaseRoute] = [
     *ticketing_api.routes,
     *payments_api.routes,
     *checkin_api.routes,
+    *invoicing_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 

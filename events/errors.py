@@ -24,7 +24,9 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── AlreadyWaiting           409     already_waiting
     │   ├── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
     │   ├── OrderNotPayable          409     order_not_payable  (the hold has lapsed)
-    │   └── RefundNotPossible        409     refund_not_possible
+    │   ├── RefundNotPossible        409     refund_not_possible
+    │   ├── SellerIncomplete         409     seller_incomplete  (details: missing settings)
+    │   └── InvoicePaymentOff        409     invoice_payment_off
     └── Throttled                    429     throttled          (retry_after seconds)
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
@@ -124,6 +126,18 @@ class SalesClosed(Conflict):
 class PromoCodeExhausted(Conflict):
     code = "promo_code_exhausted"
     default_message = N_("This promo code has already been used as many times as allowed.")
+
+
+class SellerIncomplete(Conflict):
+    code = "seller_incomplete"
+    default_message = N_(
+        "Paid tickets cannot be sold yet: the organisation's legal details for its invoices are incomplete."
+    )
+
+
+class InvoicePaymentOff(Conflict):
+    code = "invoice_payment_off"
+    default_message = N_("This event does not offer payment on invoice.")
 
 
 class PaymentsUnavailable(Conflict):

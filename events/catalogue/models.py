@@ -50,6 +50,8 @@ class Event(Model):
     attendee_edit_until = fields.DatetimeField(null=True)
     waiting_list_offer_hours = fields.IntField(default=24)
     privacy_notice = fields.TextField(default="")
+    # Days a buyer has to pay by bank transfer on invoice; null = paying on invoice is off.
+    invoice_payment_days = fields.IntField(null=True)
     sequence = fields.IntField(default=0)
     # Written first by every order transaction: it takes the event's lock on both databases.
     lock_version = fields.IntField(default=0)
@@ -86,6 +88,9 @@ class TicketType(Model):
     sales_end = fields.DatetimeField(null=True)
     hidden = fields.BooleanField(default=False)
     max_per_order = fields.IntField(default=10)
+    # Price for buyers found in the organisation's member directory (null = the same price for all).
+    member_price_cents = fields.IntField(null=True)
+    members_only = fields.BooleanField(default=False, db_default=False)
     badge_colour = fields.CharField(max_length=7, default="#0b5c8e")
     position = fields.IntField(default=0)
     lock_version = fields.IntField(default=0)

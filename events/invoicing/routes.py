@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form, organiser
-from events.accounts.models import Organisation, Role
+from events.accounts.auth import organiser
+from events.accounts.models import Organisation, Role, User
 from events.catalogue.services import organiser_event
-from events.errors import Forbidden, Invalid
+from events.errors import Forbidden
+from events.i18n import gettext
 from events.invoicing import documents, seller
 from events.invoicing.models import Invoice
 from events.ticketing import manage
 from events.validation import blank_to_none
-from events.web.templating import render
+from events.web import forms
+from events.web.forms import FormState
 
 
 def _pdf(document: Invoice, content: bytes) -> Response:
@@ -45,35 +48,43 @@ async def organiser_document(request: Request) -> Response:
     return _pdf(document, await documents.render(document))
 
 
-async def _owner(request: Request) -> tuple[object, Organisation]:
+async def _owner(request: Request) -> tuple[User, Organisation]:
     user = await organiser(request)
     if user.role != Role.OWNER:
         raise Forbidden()
     return user, await Organisation.get(id=user.organisation_id)
 
 
+def _settings_form(form: FormData) -> dict[str, object]:
+    values = blank_to_none(
+        {name: forms.text(form, name) for name in seller.FIELDS if name != "vat_on_debits"}
+    )
+    return {**values, "vat_on_debits": forms.checked(form, "vat_on_debits")}
+
+
+async def _settings_page(request: Request, user: User, state: FormState) -> Response:
+    organisation = await Organisation.get(id=user.organisation_id)
+    missing = [gettext(seller.LABELS[name]) for name in seller.missing(organisation)]
+    context = {"user": user, "missing": missing, "saved": request.query_params.get("notice") == "saved"}
+    return forms.show(request, "dashboard/settings.html", context, state)
+
+
 async def settings_page(request: Request) -> Response:
     user, organisation = await _owner(request)
-    context = {
-        "user": user,
-        "values": seller.values_of(organisation),
-        "errors": {},
-        "saved": request.query_params.get("saved") == "1",
-    }
-    return render(request, "dashboard/settings.html", context)
+    return await _settings_page(request, user, FormState(seller.values_of(organisation)))
 
 
 async def update_settings(request: Request) -> Response:
-    user = await organiser(request)
-    form = await checked_form(request)
-    data = blank_to_none({name: form.get(name, "") for name in seller.FIELDS})
-    try:
-        await seller.update_legal_details(user, data)
-    except Invalid as error:
-        context = {"user": user, "values": data, "errors": error.details, "saved": False}
-        return render(request, "dashboard/settings.html", context, status_code=422)
-    target = request.url_for("dashboard_settings").include_query_params(saved="1")
-    return RedirectResponse(str(target), status_code=303)
+    user, _organisation = await _owner(request)
+    return await forms.form_cycle(
+        request,
+        schema=seller.LegalDetails,
+        read=_settings_form,
+        save=lambda values: seller.update_legal_details(user, values.model_dump()),
+        page=lambda state: _settings_page(request, user, state),
+        done=lambda _: request.url_for("dashboard_settings"),
+        notice="saved",
+    )
 
 
 routes = [
@@ -91,5 +102,5 @@ routes = [
         name="dashboard_order_document",
     ),
     Route("/dashboard/settings", settings_page, methods=["GET"], name="dashboard_settings"),
-    Route("/dashboard/settings", update_settings, methods=["POST"], name="dashboard_settings_update"),
+    forms.form_route("/dashboard/settings", update_settings, name="dashboard_settings_update"),
 ]

@@ -31,6 +31,7 @@ from events.errors import (
     SoldOut,
 )
 from events.i18n import gettext
+from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
 from events.ticketing import secrets
 from events.ticketing.answers import clean_answers
@@ -232,8 +233,10 @@ async def place_order(slug: str, data: object) -> Order:
         raise Invalid(errors)
     offer = await _waiting_offer(event, request.waiting_list_offer)
     priced = [_prices(item, types[item.ticket_type], promo, unlocked) for item in request.tickets]
-    if sum(price - discount for price, discount in priced) > 0 and not settings.stripe_secret_key:
-        raise PaymentsUnavailable()
+    if sum(price - discount for price, discount in priced) > 0:
+        await require_seller(event.organisation_id)
+        if not settings.stripe_secret_key:
+            raise PaymentsUnavailable()
     key = await secrets.event_key(event)
     order = _new_order(event, request, promo, priced)
     tickets = _new_tickets(event, key, request, priced, answers, types)

@@ -1,0 +1,45 @@
+"""The organisation's settings in the JSON API: the seller printed on invoices and its bank details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from events.accounts.auth import api_organiser
+from events.accounts.models import Organisation, Role
+from events.errors import Forbidden
+from events.invoicing import seller
+from events.invoicing.seller import LegalDetails
+from events.web.api import answer, documented, json_body
+
+
+def _settings_json(organisation: Organisation) -> dict[str, Any]:
+    return {**seller.values_of(organisation), "missing": seller.missing(organisation)}
+
+
+@documented("The organisation's legal and bank details (owner)", response=LegalDetails)
+async def settings_show(request: Request) -> Response:
+    user = await api_organiser(request)
+    if user.role != Role.OWNER:
+        raise Forbidden()
+    return answer(_settings_json(await Organisation.get(id=user.organisation_id)))
+
+
+@documented(
+    "Change the organisation's legal and bank details (owner)", body=LegalDetails, response=LegalDetails
+)
+async def settings_update(request: Request) -> Response:
+    user = await api_organiser(request)
+    organisation = await seller.update_legal_details(user, await json_body(request))
+    return answer(_settings_json(organisation))
+
+
+routes = [
+    Route("/organisation/settings", settings_show, methods=["GET"], name="api_organisation_settings"),
+    Route(
+        "/organisation/settings", settings_update, methods=["PATCH"], name="api_organisation_settings_update"
+    ),
+]
