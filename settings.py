@@ -77,6 +77,8 @@ class Settings:
     mail_from: str
     default_locale: str
     run_worker_in_process: bool
+    einvoice_dir: Path = DATA_DIR / "einvoices"
+    """Where the file transmitter leaves each day's Factur-X documents for the approved platform."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -112,6 +114,7 @@ def load() -> Settings:
         mail_from=env.get("MAIL_FROM") or "Colloque <no-reply@localhost>",
         default_locale=default_locale,
         run_worker_in_process=_flag(env.get("RUN_WORKER_IN_PROCESS"), database_url.startswith("sqlite")),
+        einvoice_dir=Path(env.get("EINVOICE_DIR") or DATA_DIR / "einvoices"),
     )
 
 

@@ -38,6 +38,7 @@ JOB_MODULES: tuple[str, ...] = (
     "events.payments.jobs",
     "events.ticketing.jobs",
     "events.checkin.jobs",
+    "events.invoicing.jobs",
 )
 """Every area's job module; add yours here (e.g. "events.ticketing.jobs", "events.payments.jobs")."""
 

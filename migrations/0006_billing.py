@@ -50,6 +50,11 @@ class Migration(migrations.Migration):
             field=fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
         ops.AddField(
+            model_name='Invoice',
+            name='transmitted_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
             model_name='Order',
             name='amount_paid_cents',
             field=fields.IntField(default=0, db_default=0),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -21,6 +22,7 @@ os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ["BASE_URL"] = "http://testserver"
 os.environ["DEFAULT_LOCALE"] = "en"
 os.environ["RUN_WORKER_IN_PROCESS"] = "false"
+os.environ["EINVOICE_DIR"] = tempfile.mkdtemp(prefix="colloque-einvoices-")
 for name in ("SMTP_HOST", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
     os.environ.pop(name, None)
 # Paid tickets need Stripe settings; the payment tests point the real library at a local fake.
@@ -45,6 +47,7 @@ from starlette.applications import Starlette  # noqa: E402
 from events.payments.fake_stripe import FakeStripe  # noqa: E402
 from events.web.pagecache import public_pages  # noqa: E402
 from main import create_app  # noqa: E402
+from tests.invoicing.facturx_check import check_all_documents  # noqa: E402
 
 BACKEND = os.environ.get("COLLOQUE_TEST_BACKEND", "sqlite")
 
@@ -133,6 +136,7 @@ async def app(database_url: str) -> AsyncIterator[Starlette]:
         if BACKEND == "postgres":
             await _empty_tables()
         yield application
+        await check_all_documents()  # every invoice and credit note made by the test is valid Factur-X
 
 
 @pytest.fixture

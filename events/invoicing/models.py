@@ -59,6 +59,8 @@ class Invoice(Model):
     buyer: dict[str, Any] = fields.JSONField(default=dict)
     # How and by when it is paid (method, due date, payment reference), as printed; null before issue 13.
     payment_terms: dict[str, Any] | None = fields.JSONField(null=True)
+    # When the document was handed to the organisation's e-invoicing channel (`transmit.py`).
+    transmitted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     organisation_id: int

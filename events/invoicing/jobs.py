@@ -1,0 +1,10 @@
+"""Background work of invoicing (listed in `events.worker.JOB_MODULES`): each day's Factur-X documents
+are handed over to the organisation's e-invoicing channel the day after (checked hourly, sent once).
+"""
+
+from __future__ import annotations
+
+from events.invoicing.transmit import export_yesterday
+from events.worker import register_job
+
+register_job("hand over yesterday's e-invoices", export_yesterday, every=3600.0)
