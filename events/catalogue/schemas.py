@@ -42,6 +42,7 @@ class EventInput(BaseModel):
     ends_at: datetime
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     currency: str = "EUR"
+    invoice_payment_days: int | None = Field(default=None, ge=1, le=60)
 
     @field_validator("description", "venue", "address", "city", "country", mode="before")
     @classmethod
@@ -114,6 +115,7 @@ class EventPatch(BaseModel):
     ends_at: datetime | None = None
     capacity: int | None = None
     currency: str | None = None
+    invoice_payment_days: int | None = None
 
 
 class EventOut(BaseModel):
@@ -129,6 +131,7 @@ class EventOut(BaseModel):
     ends_at: datetime
     capacity: int | None
     currency: str
+    invoice_payment_days: int | None
     status: str
     url: str
     ical_url: str

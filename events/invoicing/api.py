@@ -10,9 +10,13 @@ from starlette.routing import Route
 
 from events.accounts.auth import api_organiser
 from events.accounts.models import Organisation, Role
+from events.catalogue.services import organiser_event
 from events.errors import Forbidden
-from events.invoicing import seller
+from events.invoicing import seller, transfers
 from events.invoicing.seller import LegalDetails
+from events.invoicing.transfers import TransferIn
+from events.ticketing import manage
+from events.ticketing.order_schemas import OrderOut
 from events.web.api import answer, documented, json_body
 
 
@@ -37,7 +41,20 @@ async def settings_update(request: Request) -> Response:
     return answer(_settings_json(organisation))
 
 
+@documented("Record a bank transfer received for an order on invoice", body=TransferIn, response=OrderOut)
+async def record_transfer(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    order = await manage.organiser_order(event, request.path_params["code"])
+    return answer(
+        await manage.order_json(await transfers.record_transfer(user, order, await json_body(request)))
+    )
+
+
 routes = [
+    Route(
+        "/events/{slug}/orders/{code}/payments", record_transfer, methods=["POST"], name="api_order_transfer"
+    ),
     Route("/organisation/settings", settings_show, methods=["GET"], name="api_organisation_settings"),
     Route(
         "/organisation/settings", settings_update, methods=["PATCH"], name="api_organisation_settings_update"

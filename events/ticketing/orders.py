@@ -31,6 +31,7 @@ from events.errors import (
     SoldOut,
 )
 from events.i18n import gettext
+from events.invoicing import transfers
 from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
 from events.ticketing import secrets
@@ -40,6 +41,7 @@ from events.ticketing.models import (
     EventKey,
     Order,
     OrderStatus,
+    PaymentMethod,
     Ticket,
     WaitingListEntry,
     WaitingStatus,
@@ -239,8 +241,10 @@ async def place_order(slug: str, data: object) -> Order:
             raise PaymentsUnavailable()
     key = await secrets.event_key(event)
     order = _new_order(event, request, promo, priced)
+    await transfers.choose_payment(order, event, request)
     tickets = _new_tickets(event, key, request, priced, answers, types)
-    mail = confirmation(order, event, tickets, types) if order.status == OrderStatus.PAID else None
+    confirmed = order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE
+    mail = confirmation(order, event, tickets, types) if confirmed else None
     bookings = [item.sessions for item in request.tickets]
 
     for attempt in range(3):
@@ -299,6 +303,7 @@ async def _commit(
         if mail is not None:
             mail.attachments = confirmation_attachments(order.id)
             await mail.save()
+        await transfers.invoice_at_once(order, mail)
         if offer is not None:
             offer.status = WaitingStatus.CONVERTED
             offer.order = order
