@@ -34,7 +34,7 @@ from events.catalogue import routes as catalogue_routes
 from events.checkin import api as checkin_api
 from events.checkin import routes as checkin_routes
 from events.dashboard import routes as dashboard_routes
-from events.errors import N_, DomainError, NotFound, Throttled, Unauthenticated
+from events.errors import N_, DomainError, NotFound, ServiceUnavailable, Throttled, Unauthenticated
 from events.ical import routes as ical_routes
 from events.invoicing import api as invoicing_api
 from events.invoicing import routes as invoicing_routes
@@ -43,7 +43,9 @@ from events.payments import routes as payments_routes
 from events.ticketing import api as ticketing_api
 from events.ticketing import routes as ticketing_routes
 from events.web.api import openapi_document
+from events.web.guards import InputGuard
 from events.web.middleware import LocaleMiddleware, SecurityHeadersMiddleware, security_headers
+from events.web.outage import OutageGuard
 from events.web.templating import render
 from settings import ROOT, Settings, settings, tortoise_config
 
@@ -53,8 +55,8 @@ logger = logging.getLogger("colloque")
 async def healthz(request: Request) -> Response:
     try:
         await Tortoise.get_connection("default").execute_query("SELECT 1")
-    except Exception:  # any database failure is reported, not raised
-        logger.exception("health check: database unreachable")
+    except Exception as error:  # any database failure is reported, not raised (one line, no trace)
+        logger.warning("health check: database unreachable (%s)", type(error).__name__)
         return JSONResponse({"status": "error", "database": "error"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
 
@@ -127,7 +129,8 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, Unauthenticated) and not _wants_json(request):
         login = request.url_for("login").include_query_params(next=request.url.path)
         return RedirectResponse(str(login), status_code=303)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
+    retry = exc.retry_after if isinstance(exc, Throttled | ServiceUnavailable) else None
+    headers = {"Retry-After": str(retry)} if retry is not None else None
     message = i18n.gettext(exc.message, **exc.params)
     return _error_response(request, exc.status, exc.code, message, exc.details, headers)
 
@@ -182,6 +185,8 @@ def create_app(
                 https_only=config.https,
             ),
             Middleware(LocaleMiddleware, default=config.default_locale),
+            Middleware(InputGuard, reject=domain_error),
+            Middleware(OutageGuard, reject=domain_error),
         ],
         exception_handlers={
             DomainError: domain_error,

@@ -39,6 +39,16 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    """A limit: a whole number, 0 turning it off."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number (0 turns it off)")
+    return int(value)
+
+
 def _secret_key(env: dict[str, str]) -> str:
     """Use SECRET_KEY, else a key generated once and kept in `data/secret_key`."""
     if env.get("SECRET_KEY"):
@@ -55,7 +65,8 @@ def _secret_key(env: dict[str, str]) -> str:
 
 def _default_base_url(host: str, port: int) -> str:
     """Links follow where `serve` listens; a wildcard address is reached on the loopback one."""
-    reachable = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 - naming it, not binding to it.get(host, f"[{host}]" if ":" in host else host)
+    wildcards = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}  # noqa: S104 - naming them, not binding to them
+    reachable = wildcards.get(host, f"[{host}]" if ":" in host else host)
     return f"http://{reachable}:{port}"
 
 
@@ -77,6 +88,12 @@ class Settings:
     mail_from: str
     default_locale: str
     run_worker_in_process: bool
+    # Anonymous orders (and abstract submissions) per client address per minute; 0 = no throttle.
+    order_throttle: int = 60
+    # Places one buyer e-mail may hold in card orders awaiting payment; 0 = no limit.
+    max_held_places: int = 50
+    # uvicorn's access log prints every path, and paths hold order secrets and tokens: off by default.
+    access_log: bool = False
     einvoice_dir: Path = DATA_DIR / "einvoices"
     """Where the file transmitter leaves each day's Factur-X documents for the approved platform."""
 
@@ -114,6 +131,9 @@ def load() -> Settings:
         mail_from=env.get("MAIL_FROM") or "Colloque <no-reply@localhost>",
         default_locale=default_locale,
         run_worker_in_process=_flag(env.get("RUN_WORKER_IN_PROCESS"), database_url.startswith("sqlite")),
+        order_throttle=_count(env, "ORDER_THROTTLE", 60),
+        max_held_places=_count(env, "MAX_HELD_PLACES", 50),
+        access_log=_flag(env.get("ACCESS_LOG"), False),
         einvoice_dir=Path(env.get("EINVOICE_DIR") or DATA_DIR / "einvoices"),
     )
 

@@ -123,6 +123,8 @@ def _environment(database_url: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(32),
         RUN_WORKER_IN_PROCESS="false",
         PYTHONDONTWRITEBYTECODE="1",
+        ORDER_THROTTLE="0",  # the load comes from one address
+        MAX_HELD_PLACES="0",
     )
     return env
 

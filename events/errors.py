@@ -10,8 +10,11 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     ├── Forbidden                    403     forbidden
     │   └── CsrfFailed               403     csrf_failed
     ├── NotFound                     404     not_found
+    ├── BadRequest                   400     bad_request        (NUL or control bytes in a path or query)
     ├── InvalidSignature             400     invalid_signature  (a webhook Stripe did not sign)
+    ├── PayloadTooLarge              413     too_large          (a body over its size limit)
     ├── PaymentProviderUnavailable   503     payment_provider_unavailable
+    ├── ServiceUnavailable           503     unavailable        (the database cannot be reached; retry_after)
     ├── Conflict                     409     conflict
     │   ├── EventNotEditable         409     event_not_editable
     │   ├── InvalidTransition        409     invalid_transition
@@ -25,6 +28,7 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
     │   ├── OrderNotPayable          409     order_not_payable  (the hold has lapsed)
     │   ├── RefundNotPossible        409     refund_not_possible
+    │   ├── TooManyHeldPlaces        409     conflict           (MAX_HELD_PLACES: one buyer's unpaid places)
     │   ├── SellerIncomplete         409     seller_incomplete  (details: missing settings)
     │   └── InvoicePaymentOff        409     invoice_payment_off
     └── Throttled                    429     throttled          (retry_after seconds)
@@ -173,6 +177,37 @@ class OrderNotPayable(Conflict):
 class RefundNotPossible(Conflict):
     code = "refund_not_possible"
     default_message = N_("This order cannot be refunded by this amount.")
+
+
+class TooManyHeldPlaces(Conflict):
+    """Same code as any conflict (API.md §1): a buyer holding too many unpaid places must pay or wait."""
+
+    default_message = N_(
+        "This e-mail address already holds {held} places in orders awaiting payment (at most {limit}). "
+        "Please pay or cancel those orders first."
+    )
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+    default_message = N_("This address contains characters that are not allowed.")
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "too_large"
+    default_message = N_("What you sent is too large.")
+
+
+class ServiceUnavailable(DomainError):
+    status = 503
+    code = "unavailable"
+    default_message = N_("The service is briefly unavailable. Please try again in a moment.")
+
+    def __init__(self, retry_after: int = 5) -> None:
+        super().__init__()
+        self.retry_after = retry_after
 
 
 class InvalidSignature(DomainError):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from events.errors import N_, Invalid
 from events.i18n import gettext
@@ -18,6 +18,12 @@ from events.i18n import gettext
 M = TypeVar("M", bound=BaseModel)
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_LENGTH = 254
+"""The longest e-mail address (RFC 5321's path limit), and the columns' length."""
+
+ID_MAX = 2**31 - 1
+RowRef = Annotated[int, Field(ge=1, le=ID_MAX)]
+"""A row id sent in a body, alone or inside a list: bounded like the path's, before any query."""
 
 _REQUIRED = N_("This field is required.")
 _MESSAGES: dict[str, str] = {
@@ -73,10 +79,14 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _without_control_characters(data: object) -> object:
+def without_control_characters(text: str) -> str:
     """Control characters (NUL above all, which PostgreSQL refuses) never reach the database."""
+    return _CONTROL.sub("", text)
+
+
+def _without_control_characters(data: object) -> object:
     if isinstance(data, str):
-        return _CONTROL.sub("", data)
+        return without_control_characters(data)
     if isinstance(data, dict):
         return {key: _without_control_characters(value) for key, value in data.items()}
     if isinstance(data, list):

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_indexes')]
+    dependencies = [('models', '0011_password_reset')]
 
     initial = False
 

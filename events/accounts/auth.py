@@ -13,6 +13,7 @@ from starlette.requests import Request
 from events.accounts import services
 from events.accounts.models import Role, User
 from events.errors import CsrfFailed, Forbidden, Unauthenticated
+from events.validation import without_control_characters
 
 SESSION_USER = "uid"
 SESSION_EPOCH = "epoch"
@@ -40,10 +41,19 @@ def check_csrf(request: Request, sent: object) -> None:
 
 
 async def checked_form(request: Request) -> FormData:
-    """The posted form, once its CSRF token matches the session's."""
+    """The posted form, once its CSRF token matches the session's, without control characters.
+
+    Every organiser and public form comes through here, so a NUL byte typed into any field (which
+    PostgreSQL refuses) is dropped once, the same way `validation.validate` drops it from JSON.
+    """
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
-    return form
+    return FormData(
+        [
+            (name, without_control_characters(value) if isinstance(value, str) else value)
+            for name, value in form.multi_items()
+        ]
+    )
 
 
 def bearer_token(request: Request) -> str | None:
@@ -81,6 +91,16 @@ async def organiser(request: Request) -> User:
     if user.role not in ORGANISER_ROLES:
         raise Forbidden()
     return user
+
+
+async def token_organiser(request: Request) -> User | None:
+    """The organiser whose valid token the call carries, or None (anonymous, or not an organiser's)."""
+    if bearer_token(request) is None:
+        return None
+    try:
+        return await api_organiser(request)
+    except (Unauthenticated, Forbidden):
+        return None
 
 
 async def api_organiser(request: Request) -> User:

@@ -89,6 +89,27 @@ class ApiToken(Model):
         table = "api_token"
 
 
+class PasswordReset(Model):
+    """A one-time link to choose a new password, of which only the SHA-256 of the token is stored.
+
+    It works once (`used_at`), until `expires_at`; asking for a new one retires the older ones.
+    """
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="password_resets", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    user_id: int
+
+    class Meta:
+        table = "password_reset"
+
+
 class ThrottleHit(Model):
     """One counted attempt (a failed login, an invalid scan) in a throttling window.
 

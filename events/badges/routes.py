@@ -118,16 +118,24 @@ async def badge_colours(request: Request) -> Response:
 
 
 routes = [
-    Route("/orders/{code}/{secret}/tickets.pdf", order_pdf, methods=["GET"], name="order_tickets_pdf"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.png", ticket_png, name="ticket_qr"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.svg", ticket_svg, name="ticket_qr_svg"),
-    Route("/orders/{code}/{secret}/tickets/{ticket_id:id}.pdf", ticket_pdf, name="ticket_pdf"),
-    Route("/dashboard/events/{slug}/badges", badges_page, methods=["GET"], name="dashboard_badges"),
     Route(
-        "/dashboard/events/{slug}/badges.pdf", badges_download, methods=["GET"], name="dashboard_badges_pdf"
+        "/orders/{code:code}/{secret:secret}/tickets.pdf",
+        order_pdf,
+        methods=["GET"],
+        name="order_tickets_pdf",
+    ),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.png", ticket_png, name="ticket_qr"),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.svg", ticket_svg, name="ticket_qr_svg"),
+    Route("/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}.pdf", ticket_pdf, name="ticket_pdf"),
+    Route("/dashboard/events/{slug:slug}/badges", badges_page, methods=["GET"], name="dashboard_badges"),
+    Route(
+        "/dashboard/events/{slug:slug}/badges.pdf",
+        badges_download,
+        methods=["GET"],
+        name="dashboard_badges_pdf",
     ),
     Route(
-        "/dashboard/events/{slug}/badges/colours",
+        "/dashboard/events/{slug:slug}/badges/colours",
         badge_colours,
         methods=["POST"],
         name="dashboard_badge_colours",

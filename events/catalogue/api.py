@@ -85,10 +85,10 @@ async def public_event(request: Request) -> Response:
 routes = [
     Route("/events", list_events, methods=["GET"], name="api_events"),
     Route("/events", create_event, methods=["POST"], name="api_event_create"),
-    Route("/events/{slug}", get_event, methods=["GET"], name="api_event"),
-    Route("/events/{slug}", patch_event, methods=["PATCH"], name="api_event_patch"),
-    Route("/events/{slug}/publish", publish_event, methods=["POST"], name="api_event_publish"),
-    Route("/events/{slug}/cancel", cancel_event, methods=["POST"], name="api_event_cancel"),
+    Route("/events/{slug:slug}", get_event, methods=["GET"], name="api_event"),
+    Route("/events/{slug:slug}", patch_event, methods=["PATCH"], name="api_event_patch"),
+    Route("/events/{slug:slug}/publish", publish_event, methods=["POST"], name="api_event_publish"),
+    Route("/events/{slug:slug}/cancel", cancel_event, methods=["POST"], name="api_event_cancel"),
     Route("/public/events", public_events, methods=["GET"], name="api_public_events"),
-    Route("/public/events/{slug}", public_event, methods=["GET"], name="api_public_event"),
+    Route("/public/events/{slug:slug}", public_event, methods=["GET"], name="api_public_event"),
 ]

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from events.catalogue.models import PromoCode, Question, QuestionKind, TicketType
 from events.errors import N_
+from events.validation import RowRef
 
 MONEY = Field(default=Decimal("0.00"), ge=0, le=Decimal("100000"), max_digits=9, decimal_places=2)
 
@@ -57,11 +58,11 @@ class TicketTypePatch(BaseModel):
     description: str | None = None
     price: Decimal | None = None
     vat_rate: Decimal | None = None
-    capacity: int | None = None
+    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
     sales_start: datetime | None = None
     sales_end: datetime | None = None
     hidden: bool | None = None
-    max_per_order: int | None = None
+    max_per_order: int | None = Field(default=None, ge=1, le=100)
     badge_colour: str | None = None
 
 
@@ -126,10 +127,10 @@ class PromoCodeInput(BaseModel):
     code: str = Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
     percent_off: int | None = Field(default=None, ge=1, le=100)
     amount_off: Decimal | None = Field(default=None, gt=0, max_digits=9, decimal_places=2)
-    max_uses: int | None = Field(default=None, ge=1)
+    max_uses: int | None = Field(default=None, ge=1, le=1_000_000)
     valid_from: datetime | None = None
     valid_until: datetime | None = None
-    ticket_types: list[int] = Field(default_factory=list)
+    ticket_types: list[RowRef] = Field(default_factory=list, max_length=200)
 
     @model_validator(mode="after")
     def _one_discount(self) -> PromoCodeInput:
@@ -172,7 +173,7 @@ class QuestionInput(BaseModel):
     required: bool = False
     options: list[str] = Field(default_factory=list, max_length=50)
     sensitive: bool = False
-    position: int = 0
+    position: int = Field(default=0, ge=-1_000_000, le=1_000_000)
 
     @model_validator(mode="after")
     def _options(self) -> QuestionInput:

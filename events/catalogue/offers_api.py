@@ -84,15 +84,20 @@ async def create_question(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/ticket-types", list_ticket_types, methods=["GET"], name="api_ticket_types"),
-    Route("/events/{slug}/ticket-types", create_ticket_type, methods=["POST"], name="api_ticket_type_create"),
+    Route("/events/{slug:slug}/ticket-types", list_ticket_types, methods=["GET"], name="api_ticket_types"),
     Route(
-        "/events/{slug}/ticket-types/{id:id}",
+        "/events/{slug:slug}/ticket-types",
+        create_ticket_type,
+        methods=["POST"],
+        name="api_ticket_type_create",
+    ),
+    Route(
+        "/events/{slug:slug}/ticket-types/{id:id}",
         patch_ticket_type,
         methods=["PATCH"],
         name="api_ticket_type_patch",
     ),
-    Route("/events/{slug}/promo-codes", create_promo_code, methods=["POST"], name="api_promo_create"),
-    Route("/events/{slug}/questions", list_questions, methods=["GET"], name="api_questions"),
-    Route("/events/{slug}/questions", create_question, methods=["POST"], name="api_question_create"),
+    Route("/events/{slug:slug}/promo-codes", create_promo_code, methods=["POST"], name="api_promo_create"),
+    Route("/events/{slug:slug}/questions", list_questions, methods=["GET"], name="api_questions"),
+    Route("/events/{slug:slug}/questions", create_question, methods=["POST"], name="api_question_create"),
 ]

@@ -41,5 +41,5 @@ async def event_detail(request: Request) -> Response:
 
 routes = [
     Route("/", home, name="home"),
-    Route("/events/{slug}", event_detail, name="event_detail"),
+    Route("/events/{slug:slug}", event_detail, name="event_detail"),
 ]

@@ -55,8 +55,8 @@ async def patch_session(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/sessions", list_sessions, methods=["GET"], name="api_sessions"),
-    Route("/events/{slug}/sessions", create_session, methods=["POST"], name="api_session_create"),
-    Route("/events/{slug}/sessions/{id:id}", get_session, methods=["GET"], name="api_session"),
-    Route("/events/{slug}/sessions/{id:id}", patch_session, methods=["PATCH"], name="api_session_patch"),
+    Route("/events/{slug:slug}/sessions", list_sessions, methods=["GET"], name="api_sessions"),
+    Route("/events/{slug:slug}/sessions", create_session, methods=["POST"], name="api_session_create"),
+    Route("/events/{slug:slug}/sessions/{id:id}", get_session, methods=["GET"], name="api_session"),
+    Route("/events/{slug:slug}/sessions/{id:id}", patch_session, methods=["PATCH"], name="api_session_patch"),
 ]

@@ -152,42 +152,42 @@ async def restore_session(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/programme", programme, methods=["GET"], name="event_programme"),
+    Route("/events/{slug:slug}/programme", programme, methods=["GET"], name="event_programme"),
 ]
 
 dashboard_routes = [
     Route(
-        "/dashboard/events/{slug}/programme",
+        "/dashboard/events/{slug:slug}/programme",
         organiser_programme,
         methods=["GET"],
         name="dashboard_programme",
     ),
     Route(
-        "/dashboard/events/{slug}/programme",
+        "/dashboard/events/{slug:slug}/programme",
         create_session,
         methods=["POST"],
         name="dashboard_session_create",
     ),
     Route(
-        "/dashboard/events/{slug}/programme/{id:id}",
+        "/dashboard/events/{slug:slug}/programme/{id:id}",
         session_page,
         methods=["GET"],
         name="dashboard_session",
     ),
     Route(
-        "/dashboard/events/{slug}/programme/{id:id}",
+        "/dashboard/events/{slug:slug}/programme/{id:id}",
         update_session,
         methods=["POST"],
         name="dashboard_session_update",
     ),
     Route(
-        "/dashboard/events/{slug}/programme/{id:id}/cancel",
+        "/dashboard/events/{slug:slug}/programme/{id:id}/cancel",
         cancel_session,
         methods=["POST"],
         name="dashboard_session_cancel",
     ),
     Route(
-        "/dashboard/events/{slug}/programme/{id:id}/restore",
+        "/dashboard/events/{slug:slug}/programme/{id:id}/restore",
         restore_session,
         methods=["POST"],
         name="dashboard_session_restore",

@@ -47,7 +47,7 @@ from events.catalogue.session_schemas import (
 from events.errors import N_, Conflict, EventNotEditable, Invalid, NotFound
 from events.i18n import gettext, ngettext
 from events.ticketing.models import OrderStatus, SessionBooking, Ticket, TicketStatus
-from events.validation import field_errors, validate
+from events.validation import ID_MAX, field_errors, validate
 from events.web.pagecache import public_pages
 from settings import settings
 
@@ -311,6 +311,8 @@ def _overlapping(sessions: Sequence[Session]) -> tuple[Session, Session] | None:
 async def _lock_sessions(event_id: int, session_ids: list[int]) -> list[Session]:
     """Write each session's row, in id order, then read them: counts made after this are exact."""
     for session_id in session_ids:
+        if not 1 <= session_id <= ID_MAX:  # no such row can exist, and the column would refuse it
+            raise UnknownSession(session_id)
         written = await Session.filter(id=session_id, event_id=event_id).update(
             lock_version=F("lock_version") + 1
         )

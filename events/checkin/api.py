@@ -142,15 +142,17 @@ async def revoke_door_token(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/checkin", redeem, methods=["POST"], name="api_checkin"),
-    Route("/events/{slug}/checkin/stats", stats, methods=["GET"], name="api_checkin_stats"),
-    Route("/events/{slug}/checkin/search", search, methods=["GET"], name="api_checkin_search"),
-    Route("/events/{slug}/checkin-lists", lists, methods=["GET"], name="api_checkin_lists"),
-    Route("/events/{slug}/checkin-lists", create_list, methods=["POST"], name="api_checkin_list_create"),
-    Route("/events/{slug}/door-tokens", door_tokens, methods=["GET"], name="api_door_tokens"),
-    Route("/events/{slug}/door-tokens", create_door_token, methods=["POST"], name="api_door_token_create"),
+    Route("/events/{slug:slug}/checkin", redeem, methods=["POST"], name="api_checkin"),
+    Route("/events/{slug:slug}/checkin/stats", stats, methods=["GET"], name="api_checkin_stats"),
+    Route("/events/{slug:slug}/checkin/search", search, methods=["GET"], name="api_checkin_search"),
+    Route("/events/{slug:slug}/checkin-lists", lists, methods=["GET"], name="api_checkin_lists"),
+    Route("/events/{slug:slug}/checkin-lists", create_list, methods=["POST"], name="api_checkin_list_create"),
+    Route("/events/{slug:slug}/door-tokens", door_tokens, methods=["GET"], name="api_door_tokens"),
     Route(
-        "/events/{slug}/door-tokens/{token_id:id}/revoke",
+        "/events/{slug:slug}/door-tokens", create_door_token, methods=["POST"], name="api_door_token_create"
+    ),
+    Route(
+        "/events/{slug:slug}/door-tokens/{token_id:id}/revoke",
         revoke_door_token,
         methods=["POST"],
         name="api_door_token_revoke",

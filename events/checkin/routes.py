@@ -178,34 +178,34 @@ async def deactivate_door_user(request: Request) -> Response:
 
 routes = [
     Route("/scan", scanner_index, methods=["GET"], name="scanner_index"),
-    Route("/scan/{slug}", scanner_page, methods=["GET"], name="scanner"),
-    Route("/dashboard/events/{slug}/checkin", checkin_page, methods=["GET"], name="dashboard_checkin"),
+    Route("/scan/{slug:slug}", scanner_page, methods=["GET"], name="scanner"),
+    Route("/dashboard/events/{slug:slug}/checkin", checkin_page, methods=["GET"], name="dashboard_checkin"),
     Route(
-        "/dashboard/events/{slug}/checkin/lists",
+        "/dashboard/events/{slug:slug}/checkin/lists",
         create_list,
         methods=["POST"],
         name="dashboard_checkin_list_create",
     ),
     Route(
-        "/dashboard/events/{slug}/checkin/door-links",
+        "/dashboard/events/{slug:slug}/checkin/door-links",
         create_door_token,
         methods=["POST"],
         name="dashboard_door_token_create",
     ),
     Route(
-        "/dashboard/events/{slug}/checkin/door-links/revoke",
+        "/dashboard/events/{slug:slug}/checkin/door-links/revoke",
         revoke_door_token,
         methods=["POST"],
         name="dashboard_door_token_revoke",
     ),
     Route(
-        "/dashboard/events/{slug}/checkin/door-staff",
+        "/dashboard/events/{slug:slug}/checkin/door-staff",
         create_door_user,
         methods=["POST"],
         name="dashboard_door_user_create",
     ),
     Route(
-        "/dashboard/events/{slug}/checkin/door-staff/deactivate",
+        "/dashboard/events/{slug:slug}/checkin/door-staff/deactivate",
         deactivate_door_user,
         methods=["POST"],
         name="dashboard_door_user_deactivate",

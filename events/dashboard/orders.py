@@ -68,9 +68,9 @@ async def order_cancel(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/events/{slug}/orders", orders_page, methods=["GET"], name="dashboard_orders"),
-    Route("/dashboard/events/{slug}/orders/{code}", order_page, methods=["GET"], name="dashboard_order"),
+    Route("/dashboard/events/{slug:slug}/orders", orders_page, methods=["GET"], name="dashboard_orders"),
+    Route("/dashboard/events/{slug:slug}/orders/{code}", order_page, methods=["GET"], name="dashboard_order"),
     forms.form_route(
-        "/dashboard/events/{slug}/orders/{code}/cancel", order_cancel, name="dashboard_order_cancel"
+        "/dashboard/events/{slug:slug}/orders/{code}/cancel", order_cancel, name="dashboard_order_cancel"
     ),
 ]

@@ -62,6 +62,10 @@ async def question_create(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/events/{slug}/questions", questions_page, methods=["GET"], name="dashboard_questions"),
-    forms.form_route("/dashboard/events/{slug}/questions", question_create, name="dashboard_question_create"),
+    Route(
+        "/dashboard/events/{slug:slug}/questions", questions_page, methods=["GET"], name="dashboard_questions"
+    ),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/questions", question_create, name="dashboard_question_create"
+    ),
 ]

@@ -145,11 +145,13 @@ routes = [
     Route("/dashboard", index, name="dashboard"),
     Route("/dashboard/events/new", new_event, methods=["GET"], name="dashboard_event_new"),
     forms.form_route("/dashboard/events", create_event, name="dashboard_event_create"),
-    Route("/dashboard/events/{slug}", event_page, methods=["GET"], name="dashboard_event"),
-    forms.form_route("/dashboard/events/{slug}", update_event, name="dashboard_event_update"),
-    forms.form_route("/dashboard/events/{slug}/publish", publish_event, name="dashboard_event_publish"),
-    forms.form_route("/dashboard/events/{slug}/cancel", cancel_event, name="dashboard_event_cancel"),
-    forms.form_route("/dashboard/events/{slug}/registration", update_rules, name="dashboard_event_rules"),
+    Route("/dashboard/events/{slug:slug}", event_page, methods=["GET"], name="dashboard_event"),
+    forms.form_route("/dashboard/events/{slug:slug}", update_event, name="dashboard_event_update"),
+    forms.form_route("/dashboard/events/{slug:slug}/publish", publish_event, name="dashboard_event_publish"),
+    forms.form_route("/dashboard/events/{slug:slug}/cancel", cancel_event, name="dashboard_event_cancel"),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/registration", update_rules, name="dashboard_event_rules"
+    ),
     *tickets.routes,
     *questions.routes,
     *orders.routes,

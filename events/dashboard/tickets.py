@@ -156,30 +156,34 @@ async def promo_create(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/events/{slug}/tickets", tickets_page, methods=["GET"], name="dashboard_tickets"),
+    Route("/dashboard/events/{slug:slug}/tickets", tickets_page, methods=["GET"], name="dashboard_tickets"),
     forms.form_route(
-        "/dashboard/events/{slug}/tickets", ticket_type_create, name="dashboard_ticket_type_create"
+        "/dashboard/events/{slug:slug}/tickets", ticket_type_create, name="dashboard_ticket_type_create"
     ),
     Route(
-        "/dashboard/events/{slug}/tickets/new",
+        "/dashboard/events/{slug:slug}/tickets/new",
         ticket_type_new,
         methods=["GET"],
         name="dashboard_ticket_type_new",
     ),
     Route(
-        "/dashboard/events/{slug}/tickets/{id:id}",
+        "/dashboard/events/{slug:slug}/tickets/{id:id}",
         ticket_type_page,
         methods=["GET"],
         name="dashboard_ticket_type",
     ),
     forms.form_route(
-        "/dashboard/events/{slug}/tickets/{id:id}", ticket_type_update, name="dashboard_ticket_type_update"
+        "/dashboard/events/{slug:slug}/tickets/{id:id}",
+        ticket_type_update,
+        name="dashboard_ticket_type_update",
     ),
     Route(
-        "/dashboard/events/{slug}/promo-codes/new",
+        "/dashboard/events/{slug:slug}/promo-codes/new",
         promo_new,
         methods=["GET"],
         name="dashboard_promo_new",
     ),
-    forms.form_route("/dashboard/events/{slug}/promo-codes", promo_create, name="dashboard_promo_create"),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/promo-codes", promo_create, name="dashboard_promo_create"
+    ),
 ]

@@ -230,7 +230,7 @@ async def agenda_feed(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}.ics", event_feed, methods=["GET"], name="ical_event"),
+    Route("/events/{slug:slug}.ics", event_feed, methods=["GET"], name="ical_event"),
     Route("/calendar.ics", calendar_feed, methods=["GET"], name="ical_calendar"),
-    Route("/agenda/{token}.ics", agenda_feed, methods=["GET"], name="ical_agenda"),
+    Route("/agenda/{token:token}.ics", agenda_feed, methods=["GET"], name="ical_agenda"),
 ]

@@ -88,15 +88,20 @@ async def update_settings(request: Request) -> Response:
 
 
 routes = [
-    Route("/orders/{code}/{secret}/invoice.pdf", buyer_invoice, methods=["GET"], name="order_invoice"),
     Route(
-        "/orders/{code}/{secret}/documents/{number}.pdf",
+        "/orders/{code:code}/{secret:secret}/invoice.pdf",
+        buyer_invoice,
+        methods=["GET"],
+        name="order_invoice",
+    ),
+    Route(
+        "/orders/{code:code}/{secret:secret}/documents/{number:number}.pdf",
         buyer_document,
         methods=["GET"],
         name="order_document",
     ),
     Route(
-        "/dashboard/events/{slug}/orders/{code}/documents/{number}.pdf",
+        "/dashboard/events/{slug:slug}/orders/{code:code}/documents/{number:number}.pdf",
         organiser_document,
         methods=["GET"],
         name="dashboard_order_document",

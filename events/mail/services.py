@@ -17,8 +17,12 @@ Several workers (PostgreSQL): a worker claims due rows with `SELECT … FOR UPDA
 same short transaction, moves their `next_attempt_at` a lease into the future, so no other worker sees
 them as due while it sends. The lease also works as a fencing token: before each message the worker
 renews it only if the row still holds the exact value it wrote, so a worker that stalled past its lease
-cannot send a message another worker has taken over. A worker that dies mid-batch leaves its rows to be
-picked up again when the lease runs out.
+cannot send a message another worker has taken over. The lease is short (`LEASE`, under a minute) and
+renewed as a heartbeat while the worker sends: after each message, the rest of its batch gets a fresh
+lease in one statement (again only where the row still holds its token). So a live worker keeps its
+batch however long it takes, and a worker that dies mid-batch leaves its rows to be taken over by
+another within a minute. A single message whose sending outlasts the lease (SMTP timeout plus its
+attachments) may be sent twice, with the same Message-ID: at least once, never zero times.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720))
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(seconds=45)
 SUBJECT_LENGTH = 300
 ERROR_LENGTH = 2000
 
@@ -198,6 +202,7 @@ async def send_pending(limit: int = 50) -> int:
         for index, message in enumerate(claimed):
             try:
                 sent += await _deliver(mailer, message)
+                await _heartbeat(claimed[index + 1 :])
             except smtp.Unreachable as error:
                 logger.warning(
                     "outbox: SMTP server unreachable, %d messages wait: %s", len(claimed) - index, error
@@ -228,6 +233,20 @@ async def _claim(limit: int) -> list[OutboxMessage]:
     for message in due:
         message.next_attempt_at = lease
     return due
+
+
+async def _heartbeat(waiting: list[OutboxMessage]) -> None:
+    """Renew the lease of the batch's messages still to send, those still carrying the batch's token."""
+    if not waiting:
+        return
+    token = waiting[0].next_attempt_at
+    ours = [m for m in waiting if m.next_attempt_at == token]
+    lease = _lease_until()
+    await OutboxMessage.filter(
+        id__in=[m.id for m in ours], status=MailStatus.PENDING, next_attempt_at=token
+    ).update(next_attempt_at=lease)
+    for message in ours:
+        message.next_attempt_at = lease
 
 
 async def _renew_lease(message: OutboxMessage) -> bool:

@@ -37,5 +37,10 @@ async def refund_order(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/orders/{code}/refund", refund_order, methods=["POST"], name="api_order_refund"),
+    Route(
+        "/events/{slug:slug}/orders/{code:code}/refund",
+        refund_order,
+        methods=["POST"],
+        name="api_order_refund",
+    ),
 ]

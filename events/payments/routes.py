@@ -59,15 +59,15 @@ async def cancel_and_refund(request: Request) -> Response:
 
 routes = [
     Route("/stripe/webhook", stripe_webhook, methods=["POST"], name="stripe_webhook"),
-    Route("/orders/{code}/{secret}/pay", pay, methods=["GET"], name="order_pay"),
+    Route("/orders/{code:code}/{secret:secret}/pay", pay, methods=["GET"], name="order_pay"),
     Route(
-        "/dashboard/events/{slug}/orders/{code}/refund",
+        "/dashboard/events/{slug:slug}/orders/{code:code}/refund",
         refund,
         methods=["POST"],
         name="dashboard_order_refund",
     ),
     Route(
-        "/dashboard/events/{slug}/orders/{code}/cancel-and-refund",
+        "/dashboard/events/{slug:slug}/orders/{code:code}/cancel-and-refund",
         cancel_and_refund,
         methods=["POST"],
         name="dashboard_order_cancel_refund",

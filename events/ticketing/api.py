@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import api_organiser
+from events.accounts.auth import api_organiser, client_ip, token_organiser
 from events.catalogue.services import organiser_event
 from events.payments import refunds
 from events.payments.schemas import CancelIn
-from events.ticketing import manage, orders
+from events.ticketing import limits, manage, orders
 from events.ticketing.order_schemas import OrderIn, OrderOut
 from events.validation import validate
 from events.web.api import answer, documented, json_body
@@ -20,7 +20,9 @@ from events.web.api import answer, documented, json_body
     "Register: create an order and its tickets", body=OrderIn, response=OrderOut, status=201, auth=False
 )
 async def create_order(request: Request) -> Response:
-    order = await orders.place_order(request.path_params["slug"], await json_body(request))
+    anonymous = await token_organiser(request) is None
+    async with limits.order_rate(client_ip(request) if anonymous else None):
+        order = await orders.place_order(request.path_params["slug"], await json_body(request))
     return answer(await manage.order_json(order), status_code=201)
 
 
@@ -64,10 +66,17 @@ async def organiser_cancel(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/orders", create_order, methods=["POST"], name="api_order_create"),
-    Route("/events/{slug}/orders", list_orders, methods=["GET"], name="api_orders"),
-    Route("/events/{slug}/orders/{code}", organiser_order, methods=["GET"], name="api_order"),
-    Route("/events/{slug}/orders/{code}/cancel", organiser_cancel, methods=["POST"], name="api_order_cancel"),
-    Route("/orders/{code}/{secret}", buyer_order, methods=["GET"], name="api_buyer_order"),
-    Route("/orders/{code}/{secret}/cancel", buyer_cancel, methods=["POST"], name="api_buyer_cancel"),
+    Route("/events/{slug:slug}/orders", create_order, methods=["POST"], name="api_order_create"),
+    Route("/events/{slug:slug}/orders", list_orders, methods=["GET"], name="api_orders"),
+    Route("/events/{slug:slug}/orders/{code:code}", organiser_order, methods=["GET"], name="api_order"),
+    Route(
+        "/events/{slug:slug}/orders/{code:code}/cancel",
+        organiser_cancel,
+        methods=["POST"],
+        name="api_order_cancel",
+    ),
+    Route("/orders/{code:code}/{secret:secret}", buyer_order, methods=["GET"], name="api_buyer_order"),
+    Route(
+        "/orders/{code:code}/{secret:secret}/cancel", buyer_cancel, methods=["POST"], name="api_buyer_cancel"
+    ),
 ]

@@ -85,13 +85,13 @@ async def attendee_update(request: Request) -> Response:
 
 routes = [
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id:id}/attendee",
+        "/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}/attendee",
         attendee_page,
         methods=["GET"],
         name="attendee_edit",
     ),
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id:id}/attendee",
+        "/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}/attendee",
         attendee_update,
         methods=["POST"],
         name="attendee_update",

@@ -10,6 +10,7 @@ from events.accounts.auth import checked_form
 from events.catalogue import sessions
 from events.errors import NotFound
 from events.ticketing import manage
+from events.ticketing.forms import whole_numbers
 from events.ticketing.models import Order, Ticket
 
 
@@ -29,7 +30,7 @@ def _back(request: Request, order: Order, notice: str) -> Response:
 async def book(request: Request) -> Response:
     form = await checked_form(request)
     order, ticket = await _ticket(request)
-    wanted = [int(str(v)) for v in form.getlist("session") if str(v).isdigit()]
+    wanted = whole_numbers(form.getlist("session"))
     await sessions.book_later(ticket, wanted)
     return _back(request, order, "booked")
 
@@ -43,13 +44,13 @@ async def cancel(request: Request) -> Response:
 
 routes = [
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id:id}/sessions",
+        "/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}/sessions",
         book,
         methods=["POST"],
         name="order_book_sessions",
     ),
     Route(
-        "/orders/{code}/{secret}/tickets/{ticket_id:id}/sessions/{session_id:id}/cancel",
+        "/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}/sessions/{session_id:id}/cancel",
         cancel,
         methods=["POST"],
         name="order_cancel_session",

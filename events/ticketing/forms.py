@@ -23,7 +23,7 @@ def chosen_quantities(params: Any, type_ids: list[int]) -> dict[int, int]:
     chosen: dict[int, int] = {}
     for type_id in type_ids:
         raw = str(params.get(f"type-{type_id}", "") or "0")
-        quantity = int(raw) if raw.isdigit() else 0
+        quantity = _whole(raw) or 0
         if quantity > 0:
             chosen[type_id] = min(quantity, MAX_TICKETS)
     return chosen
@@ -38,25 +38,33 @@ def _answer(form: FormData, index: int, question: Question) -> Any:
     return str(form.get(name, "")).strip()
 
 
-def _numbers(values: list[Any]) -> list[int]:
-    return [int(str(v)) for v in values if str(v).isdigit()]
+def _whole(value: object) -> int | None:
+    """A form's whole number, or None; at most 12 digits so that no text is ever slow to parse
+    (an id too large for its column is then refused by the schema, as in JSON).
+    """
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def whole_numbers(values: list[Any]) -> list[int]:
+    return [number for number in map(_whole, values) if number is not None]
 
 
 def order_data(form: FormData, questions: list[Question], locale: str) -> dict[str, Any]:
-    count = min(int(str(form.get("count", "0"))) if str(form.get("count", "0")).isdigit() else 0, MAX_TICKETS)
+    count = min(_whole(form.get("count", "0")) or 0, MAX_TICKETS)
     tickets = []
     for index in range(count):
         type_raw = str(form.get(f"ticket-{index}-type", ""))
         tickets.append(
             {
-                "ticket_type": int(type_raw) if type_raw.isdigit() else 0,
+                "ticket_type": _whole(type_raw) or 0,
                 "attendee": {f: str(form.get(f"ticket-{index}-{f}", "")).strip() for f in ATTENDEE_FIELDS},
                 "answers": {
                     str(q.id): value
                     for q in questions
                     if (value := _answer(form, index, q)) not in ("", [], False)
                 },
-                "sessions": _numbers(form.getlist(f"ticket-{index}-session")),
+                "sessions": whole_numbers(form.getlist(f"ticket-{index}-session")),
             }
         )
     return {

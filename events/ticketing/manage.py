@@ -14,7 +14,8 @@ from events.accounts import throttle
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event
-from events.errors import N_, NotFound, OrderNotChangeable
+from events.errors import N_, Invalid, NotFound, OrderNotChangeable
+from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.models import Invoice
 from events.ticketing.models import (
@@ -49,12 +50,26 @@ async def organiser_order(event: Event, code: str) -> Order:
     return order
 
 
+SEARCH_LENGTH = 200
+
+
 async def organiser_orders(event: Event, status: str | None = None, q: str | None = None) -> list[Order]:
     query = Order.filter(event_id=event.id)
     if status:
+        if status not in {s.value for s in OrderStatus}:
+            raise Invalid({"status": gettext(N_("Choose one of the offered values."))})
         query = query.filter(status=status)
     if q:
         term = q.strip()
+        if len(term) > SEARCH_LENGTH:
+            raise Invalid(
+                {
+                    "q": gettext(
+                        N_("This text is too long (at most {max_length} characters)."),
+                        max_length=SEARCH_LENGTH,
+                    )
+                }
+            )
         query = query.filter(
             Q(code__icontains=term)
             | Q(buyer_name__icontains=term)

@@ -12,7 +12,7 @@ from events.accounts.services import normalise_email
 from events.catalogue.offer_schemas import money
 from events.errors import N_
 from events.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket
-from events.validation import EMAIL_PATTERN
+from events.validation import EMAIL_PATTERN, RowRef
 from settings import settings
 
 
@@ -79,10 +79,10 @@ class AttendeeIn(BaseModel):
 class TicketIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ticket_type: int
+    ticket_type: RowRef
     attendee: AttendeeIn
     answers: dict[str, Any] = Field(default_factory=dict)
-    sessions: list[int] = Field(default_factory=list, max_length=50)
+    sessions: list[RowRef] = Field(default_factory=list, max_length=50)
 
 
 class Consents(BaseModel):

@@ -34,7 +34,7 @@ from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
-from events.ticketing import secrets
+from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import live_order_filter, on_sale, remaining, usage
 from events.ticketing.models import (
@@ -54,6 +54,8 @@ from settings import settings
 # No 0/O, 1/I/L: a code read aloud on the phone or copied from paper stays unambiguous.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+PROMO_CODE_LENGTH = 40
+TOKEN_LENGTH = 43
 
 
 def new_code() -> str:
@@ -72,6 +74,8 @@ async def event_on_sale(slug: str) -> Event:
 async def find_promo(event: Event, code: str | None) -> PromoCode | None:
     if not code or not code.strip():
         return None
+    if len(code.strip()) > PROMO_CODE_LENGTH:
+        raise Invalid({"promo_code": gettext(N_("This promo code is not valid."))})
     promo = await PromoCode.get_or_none(event_id=event.id, code__iexact=code.strip())
     now = clock.now()
     valid = promo is not None and not (
@@ -185,6 +189,8 @@ async def _lock(event: Event, type_ids: list[int]) -> dict[int, TicketType]:
 async def _waiting_offer(event: Event, token: str | None) -> WaitingListEntry | None:
     if not token:
         return None
+    if len(token) > TOKEN_LENGTH:
+        raise Invalid({"waiting_list_offer": gettext(N_("This offer has expired."))})
     offer = await WaitingListEntry.get_or_none(
         offer_token=token, event_id=event.id, status=WaitingStatus.OFFERED
     )
@@ -243,6 +249,8 @@ async def place_order(slug: str, data: object) -> Order:
     order = _new_order(event, request, promo, priced)
     await transfers.choose_payment(order, event, request)
     tickets = _new_tickets(event, key, request, priced, answers, types)
+    if order.status == OrderStatus.PENDING and order.payment_method != PaymentMethod.INVOICE:
+        await limits.check_held_places(order.buyer_email, len(tickets))
     confirmed = order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE
     mail = confirmation(order, event, tickets, types) if confirmed else None
     bookings = [item.sessions for item in request.tickets]

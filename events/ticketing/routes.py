@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form
+from events.accounts.auth import checked_form, client_ip
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
 from events.errors import DomainError, Invalid
@@ -20,6 +20,7 @@ from events.ticketing import (
     attendee_routes,
     attendees,
     booking_routes,
+    limits,
     manage,
     orders,
     waitlist,
@@ -89,7 +90,8 @@ async def register(request: Request) -> Response:
     for ticket in data["tickets"]:
         quantities[ticket["ticket_type"]] = quantities.get(ticket["ticket_type"], 0) + 1
     try:
-        order = await orders.place_order(event.slug, data)
+        async with limits.order_rate(client_ip(request)):
+            order = await orders.place_order(event.slug, data)
     except Invalid as error:
         return await _register_page(
             request, event, quantities, values=form, errors=form_errors(error.details), status_code=422
@@ -147,11 +149,16 @@ async def resend_confirmation(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/register", register_page, methods=["GET"], name="register"),
-    Route("/events/{slug}/register", register, methods=["POST"], name="register_submit"),
-    Route("/orders/{code}/{secret}", order_page, methods=["GET"], name="order_page"),
-    Route("/orders/{code}/{secret}/cancel", cancel_order, methods=["POST"], name="order_cancel"),
-    Route("/orders/{code}/{secret}/resend", resend_confirmation, methods=["POST"], name="order_resend"),
+    Route("/events/{slug:slug}/register", register_page, methods=["GET"], name="register"),
+    Route("/events/{slug:slug}/register", register, methods=["POST"], name="register_submit"),
+    Route("/orders/{code:code}/{secret:secret}", order_page, methods=["GET"], name="order_page"),
+    Route("/orders/{code:code}/{secret:secret}/cancel", cancel_order, methods=["POST"], name="order_cancel"),
+    Route(
+        "/orders/{code:code}/{secret:secret}/resend",
+        resend_confirmation,
+        methods=["POST"],
+        name="order_resend",
+    ),
     *booking_routes.routes,
     *waitlist_routes.routes,
     *attendee_routes.routes,

@@ -34,6 +34,7 @@ from events.worker import register_job
 from settings import settings
 
 ACTIVE = (WaitingStatus.WAITING, WaitingStatus.OFFERED)
+OFFER_TOKEN_LENGTH = 43
 JOIN_LIMIT = 20
 JOIN_WINDOW = timedelta(hours=1)
 
@@ -106,8 +107,8 @@ def offer_url(event: Event, entry: WaitingListEntry) -> str:
 
 
 async def live_offer(event: Event, token: str | None) -> WaitingListEntry | None:
-    """The offer behind a link, while it still holds its place."""
-    if not token:
+    """The offer behind a link, while it still holds its place (a token longer than any is no offer)."""
+    if not token or len(token) > OFFER_TOKEN_LENGTH:
         return None
     return (
         await WaitingListEntry.filter(

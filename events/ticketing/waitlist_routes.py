@@ -61,9 +61,11 @@ async def waitlist_join(request: Request) -> Response:
 
 
 routes = [
-    Route("/events/{slug}/waiting-list/{type_id:id}", waitlist_page, methods=["GET"], name="waitlist_join"),
     Route(
-        "/events/{slug}/waiting-list/{type_id:id}",
+        "/events/{slug:slug}/waiting-list/{type_id:id}", waitlist_page, methods=["GET"], name="waitlist_join"
+    ),
+    Route(
+        "/events/{slug:slug}/waiting-list/{type_id:id}",
         waitlist_join,
         methods=["POST"],
         name="waitlist_join_submit",

@@ -23,10 +23,50 @@ F = TypeVar("F", bound=Callable[..., Any])
 _CONVERTOR = re.compile(r"\{(\w+):\w+\}")
 
 
+MAX_DEPTH = 32
+"""Deepest nesting of objects and lists accepted; the deepest real body (an order) is 5."""
+
+MAX_NUMBER_LENGTH = 40
+"""Longest number literal accepted: enough for any amount or id, far below what makes parsing slow."""
+
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _too_deep(raw: bytes) -> bool:
+    """Measured before parsing: the parser recurses per level and would raise RecursionError."""
+    depth = 0
+    for bracket in _BRACKETS.finditer(_STRINGS.sub(b"", raw)):
+        depth += 1 if bracket.group() in (b"[", b"{") else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _number(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise ValueError("number too long")
+        return kind(text)
+
+    return parse
+
+
+def _no_constant(text: str) -> None:
+    raise ValueError(f"{text} is not JSON")
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON with bounded depth and number size; ValueError for anything else than a sane document."""
+    if _too_deep(raw):
+        raise ValueError("nested too deep")
+    return json.loads(raw, parse_int=_number(int), parse_float=_number(float), parse_constant=_no_constant)
+
+
 async def json_body(request: Request) -> dict[str, Any]:
     try:
-        body = json.loads(await request.body() or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = parse_json(await request.body() or b"{}")
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors too
         raise Invalid({"__root__": gettext(N_("Send a valid JSON document."))}) from None
     if not isinstance(body, dict):
         raise Invalid({"__root__": gettext(N_("Send a JSON object."))})

@@ -29,8 +29,8 @@ A page uses it like this::
         )
 
     routes = [
-        Route("/dashboard/events/{slug}/questions", questions_page, methods=["GET"], name=...),
-        forms.form_route("/dashboard/events/{slug}/questions", question_create, name=...),
+        Route("/dashboard/events/{slug:slug}/questions", questions_page, methods=["GET"], name=...),
+        forms.form_route("/dashboard/events/{slug:slug}/questions", question_create, name=...),
     ]
 
 The cycle checks the CSRF token, reads the form, validates it into the schema (the area's pydantic

@@ -112,6 +112,31 @@ async def test_worker_that_lost_its_lease_does_not_send(smtp_to_sink: Sink) -> N
         assert await services._renew_lease(taken_over)
 
 
+async def test_claims_of_a_worker_killed_mid_send_are_taken_over_within_a_minute(smtp_to_sink: Sink) -> None:
+    with clock.frozen(T0) as advance:
+        for n in range(50):
+            await _enqueue(n)
+        assert len(await services._claim(50)) == 50  # that worker is killed with all 50 claimed
+        advance(timedelta(seconds=30))
+        assert await services.send_pending() == 0
+        advance(timedelta(seconds=30))
+        assert await services.send_pending() == 50
+    assert len(smtp_to_sink.messages) == 50
+    assert await OutboxMessage.filter(status=MailStatus.SENT).count() == 50
+
+
+async def test_heartbeat_keeps_a_live_workers_batch_past_its_first_lease(smtp_to_sink: Sink) -> None:
+    with clock.frozen(T0) as advance:
+        for n in range(3):
+            await _enqueue(n)
+        batch = await services._claim(10)
+        advance(services.LEASE - timedelta(seconds=5))
+        await services._heartbeat(batch[1:])
+        advance(timedelta(seconds=10))  # the first lease has run out, the renewed one has not
+        assert [m.id for m in await services._claim(10)] == [batch[0].id]
+        assert all([await services._renew_lease(m) for m in batch[1:]])
+
+
 async def test_unreachable_server_keeps_message_pending_then_it_is_sent(
     smtp_down: object, sink: Sink, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -50,7 +50,7 @@ async def test_every_form_post_without_a_token_is_refused(app: Starlette, client
     values = await _path_values(event)
     await login(client, user.email)
     paths = _form_routes(app)
-    assert "/login" in paths and "/dashboard/events/{slug}/publish" in paths
+    assert "/login" in paths and "/dashboard/events/{slug:slug}/publish" in paths
     for path in paths:
         url = _fill(path, values)
         answer = await client.post(url, data={"title": "changed"})
