@@ -26,6 +26,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from events import i18n, worker
+from events.accounts import members_api
 from events.accounts import routes as accounts_routes
 from events.badges import routes as badges_routes
 from events.catalogue import api as catalogue_api
@@ -74,6 +75,7 @@ API_ROUTES: list[BaseRoute] = [
     *payments_api.routes,
     *checkin_api.routes,
     *invoicing_api.routes,
+    *members_api.routes,
     Route("/openapi.json", openapi, name="openapi"),
 ]
 

@@ -1,5 +1,6 @@
-"""The organiser's invoices: every document issued, each one's Factur-X download, and a day's export
-(a ZIP with the day's documents and their manifest) to deposit on Chorus Pro or an approved platform.
+"""The organiser's invoices: what is owed on invoice and by whom, every document issued, each one's
+Factur-X download, and a day's export (a ZIP with the day's documents and their manifest) to deposit
+on Chorus Pro or an approved platform.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from starlette.routing import Route
 from events import clock
 from events.accounts.auth import organiser
 from events.errors import NotFound
-from events.invoicing import documents, transmit
+from events.invoicing import documents, transfers, transmit
 from events.invoicing.models import Invoice
 from events.invoicing.services import INVOICE_ZONE
 from events.web.templating import render
@@ -46,6 +47,7 @@ async def invoices_page(request: Request) -> Response:
         "documents": found,
         "days": days,
         "today": clock.now().astimezone(INVOICE_ZONE).date(),
+        "owed": await transfers.owed(user.organisation_id),
     }
     return render(request, "dashboard/invoices.html", context)
 

@@ -16,7 +16,7 @@ from events.accounts.models import User
 from events.catalogue import services
 from events.catalogue.models import Event
 from events.catalogue.schemas import EventInput, EventPatch, event_values
-from events.dashboard import charts, invoices, orders, questions, registration, stats, tickets
+from events.dashboard import charts, invoices, members, orders, questions, registration, stats, tickets
 from events.dashboard.context import organiser_event
 from events.web import forms
 from events.web.forms import FormState
@@ -156,4 +156,5 @@ routes = [
     *questions.routes,
     *orders.routes,
     *invoices.routes,
+    *members.routes,
 ]

@@ -19,6 +19,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from events import clock
+from events.accounts import members
+from events.accounts.models import Member
 from events.catalogue.models import Event, EventStatus, PromoCode, Question, TicketType
 from events.catalogue.sessions import book_sessions
 from events.errors import (
@@ -166,15 +168,34 @@ async def _checked_answers(
 
 
 def _prices(
-    item: TicketIn, ticket_type: TicketType, promo: PromoCode | None, applies: set[int] | None
+    item: TicketIn,
+    ticket_type: TicketType,
+    promo: PromoCode | None,
+    applies: set[int] | None,
+    member: Member | None = None,
 ) -> tuple[int, int]:
-    """(price, discount) in cents for one ticket, both from the server's own figures."""
+    """(price, discount) in cents for one ticket, both from the server's own figures; a member pays
+    the type's member price (before any promo code)."""
     price = ticket_type.price_cents
+    if member is not None and ticket_type.member_price_cents is not None:
+        price = ticket_type.member_price_cents
     if promo is None or (applies is not None and ticket_type.id not in applies):
         return price, 0
     if promo.percent_off:
         return price, min(price, (price * promo.percent_off + 50) // 100)
     return price, min(price, promo.amount_off_cents or 0)
+
+
+def _check_members_only(request: OrderIn, types: dict[int, TicketType], member: Member | None) -> None:
+    if member is not None:
+        return
+    errors = {
+        f"tickets.{index}.ticket_type": gettext(N_("This ticket is for members of the organisation only."))
+        for index, item in enumerate(request.tickets)
+        if types[item.ticket_type].members_only
+    }
+    if errors:
+        raise Invalid(errors)
 
 
 async def _lock(event: Event, type_ids: list[int]) -> dict[int, TicketType]:
@@ -240,13 +261,17 @@ async def place_order(slug: str, data: object) -> Order:
     if errors:
         raise Invalid(errors)
     offer = await _waiting_offer(event, request.waiting_list_offer)
-    priced = [_prices(item, types[item.ticket_type], promo, unlocked) for item in request.tickets]
+    member = await members.match(event.organisation_id, request.buyer.email, request.buyer.siret)
+    _check_members_only(request, types, member)
+    priced = [_prices(item, types[item.ticket_type], promo, unlocked, member) for item in request.tickets]
     if sum(price - discount for price, discount in priced) > 0:
         await require_seller(event.organisation_id)
-        if not settings.stripe_secret_key:
+        on_invoice = request.payment is not None and request.payment.method == "invoice"
+        if not settings.stripe_secret_key and not on_invoice:
             raise PaymentsUnavailable()
     key = await secrets.event_key(event)
     order = _new_order(event, request, promo, priced)
+    order.member_name = member.name if member else ""
     await transfers.choose_payment(order, event, request)
     tickets = _new_tickets(event, key, request, priced, answers, types)
     if order.status == OrderStatus.PENDING and order.payment_method != PaymentMethod.INVOICE:
