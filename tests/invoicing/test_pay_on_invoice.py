@@ -5,6 +5,7 @@ each at the stated times; cancelling an unpaid order frees its places and issues
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -227,3 +228,32 @@ async def test_many_buyers_mixing_card_and_invoice_never_oversell(app: object) -
     numbers = sorted(i.sequence for i in await Invoice.all())
     on_invoice = await Order.filter(payment_method="invoice", status=OrderStatus.PENDING).count()
     assert numbers == list(range(1, on_invoice + 1))  # gapless, one per order on invoice
+
+
+async def test_the_registration_form_offers_payment_on_invoice_and_shows_errors_beside_the_fields(
+    client: httpx.AsyncClient, app: object
+) -> None:
+    event, pass_ = await _event()
+    page = await client.get(f"/events/{event.slug}/register", params={f"type-{pass_.id}": "1"})
+    assert 'id="payment-choice"' in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    form = {
+        "csrf_token": token.group(1), "count": "1", "ticket-0-type": str(pass_.id),
+        "ticket-0-name": "Léa Petit",
+        "buyer-name": "Service financier", "buyer-email": "factures@inserm.example",
+        "buyer-organisation": "Unité 1234", "buyer-address": "101 rue de Tolbiac", "buyer-country": "FR",
+        "buyer-siret": "18003830900018", "payment-method": "invoice", "payment-purchase_order": "EJ-1",
+        "privacy": "on",
+    }  # fmt: skip
+    refused = await client.post(f"/events/{event.slug}/register", data=form)
+    assert refused.status_code == 422
+    assert 'id="f-buyer-siret"' in refused.text and 'aria-describedby="e-buyer-siret"' in refused.text
+    accepted = await client.post(
+        f"/events/{event.slug}/register", data={**form, "buyer-siret": PUBLIC_LAB["siret"]}
+    )
+    assert accepted.status_code == 303
+    order = await Order.get(buyer_email="factures@inserm.example")
+    assert (order.payment_method, order.purchase_order) == ("invoice", "EJ-1")
+    shown = await client.get(accepted.headers["location"])
+    assert 'id="pay-on-invoice"' in shown.text
