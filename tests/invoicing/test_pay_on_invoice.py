@@ -68,7 +68,7 @@ async def test_order_on_invoice_is_pending_with_valid_tickets_and_its_invoice_at
     assert answer.status_code == 201, answer.text
     order = answer.json()
     assert (order["payment_method"], order["status"], order["expires_at"]) == ("invoice", "pending", None)
-    assert order["due_date"] == (clock.now().date() + timedelta(days=30)).isoformat()
+    assert order["due_date"] == (transfers.today(event) + timedelta(days=30)).isoformat()
     assert (order["amount_paid"], order["amount_due"]) == ("0.00", "600.00")
     assert order["payment_url"] is None
     assert order["invoice_url"] is not None
