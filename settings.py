@@ -148,13 +148,19 @@ MODEL_MODULES = [
     "events.payments.models",
     "events.invoicing.models",
     "events.checkin.models",
+    "events.certificates.models",
     "events.mail.models",
+    "events.privacy.models",
+    "events.partnering.models",
+    "events.abstracts.models",
 ]
 
 
 def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    from events.database import connection_config  # events imports settings: read it late
+
     return {
-        "connections": {"default": database_url or settings.database_url},
+        "connections": {"default": connection_config(database_url or settings.database_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

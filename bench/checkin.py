@@ -9,6 +9,10 @@ then drives `POST /api/v1/events/{slug}/checkin` with wrk and a Lua script, at 4
 scanners. Each scan carries a door token and a nonce, like the scanner page. It prints scans per second,
 p50 and p99, and how many answers were `ok`; the database is dropped and every process stopped at the end.
 
+Then the offline door's figure: `--offline` (5,000) queued scans of distinct badges, made "offline" over the
+last hour, sent in one `POST …/checkin/batch`, then sent again as a door does when it lost the answer;
+it prints scans/s of the first sync and checks that the server holds exactly one entry per badge.
+
 Target (reference/reliability.md §3, ours): at least 1,000 scans/s and p99 under 50 ms at 32 scanners.
 wrk and the app share the machine's cores, so compare runs made on the same machine.
 """
@@ -309,6 +313,9 @@ def _arguments() -> argparse.Namespace:
         default="workers",
         help="uvicorn --workers (one shared socket) or one uvicorn per SO_REUSEPORT socket",
     )
+    parser.add_argument(
+        "--offline", type=int, default=5000, help="queued offline scans in the batch (0: none)"
+    )
     parser.add_argument("--strict", action="store_true", help="exit with status 3 when the target is not met")
     return parser.parse_args()
 
@@ -342,9 +349,112 @@ def main() -> int:
                 for level, badges in zip(LEVELS, groups, strict=False)
             ]
             reference = baseline(f"http://127.0.0.1:{port}/healthz", args.duration)
+            offline = offline_sync(port, slug, token, args.offline) if args.offline else None
     met = report(results, reference, args)
+    if offline is not None:
+        met = report_offline(offline) and met
     print(json.dumps([r.__dict__ for r in results]))
     return 0 if met or not args.strict else 3
+
+
+# ---------------------------------------------------------------- offline batch
+
+
+@dataclass(frozen=True)
+class OfflineResult:
+    scans: int
+    seconds: float
+    ok_first: int
+    same_again: bool
+    entries: int
+
+
+async def _offline_badges(slug: str, count: int) -> list[str]:
+    """`count` more paid badges of the event, never scanned: the queue of a door offline all morning."""
+    from tortoise import Tortoise
+
+    from events.catalogue.models import Event
+    from events.ticketing import secrets as ticket_secrets
+    from events.ticketing.models import Ticket
+    from settings import tortoise_config
+
+    await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
+    try:
+        event = await Event.get(slug=slug)
+        model = await Ticket.filter(event_id=event.id).first()
+        assert model is not None
+        key = await ticket_secrets.event_key(event)
+        made = [ticket_secrets.issue(key) for _ in range(count)]
+        await Ticket.bulk_create(
+            [
+                Ticket(
+                    order_id=model.order_id, event_id=event.id, ticket_type_id=model.ticket_type_id,
+                    secret=secret, attendee_name=f"Offline {n}", agenda_token=secrets.token_urlsafe(24),
+                )
+                for n, secret in enumerate(made)
+            ],
+            batch_size=1000,
+        )  # fmt: skip
+    finally:
+        await Tortoise.close_connections()
+    return made
+
+
+async def _entries(secrets_made: list[str]) -> int:
+    from tortoise import Tortoise
+
+    from events.checkin.models import Checkin
+    from settings import tortoise_config
+
+    await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
+    try:
+        total = 0
+        for start in range(0, len(secrets_made), 500):
+            chunk = secrets_made[start : start + 500]
+            total += await Checkin.filter(ticket__secret__in=chunk, type="entry").count()
+        return total
+    finally:
+        await Tortoise.close_connections()
+
+
+def offline_sync(port: int, slug: str, token: str, count: int) -> OfflineResult:
+    """One door's queue synced once, then again (the retry must change nothing)."""
+    import datetime as dt
+
+    import httpx
+
+    made = asyncio.run(_offline_badges(slug, count))
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    step = dt.timedelta(hours=1) / count
+    scans = [
+        {"secret": secret, "nonce": f"offline-{n}", "scanned_at": (start + n * step).isoformat()}
+        for n, secret in enumerate(made)
+    ]
+    url = f"http://127.0.0.1:{port}/api/v1/events/{slug}/checkin/batch"
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(timeout=600) as client:
+        began = time.monotonic()
+        first = client.post(url, json={"scans": scans}, headers=headers)
+        seconds = time.monotonic() - began
+        again = client.post(url, json={"scans": scans}, headers=headers)
+    if first.status_code != 200 or again.status_code != 200:
+        raise BenchError(f"batch answered {first.status_code} then {again.status_code}: {first.text[:300]}")
+    results = first.json()["results"]
+    return OfflineResult(
+        scans=count,
+        seconds=seconds,
+        ok_first=sum(1 for r in results if r["status"] == "ok"),
+        same_again=again.json()["results"] == results,
+        entries=asyncio.run(_entries(made)),
+    )
+
+
+def report_offline(result: OfflineResult) -> bool:
+    print(f"\nOffline batch: {result.scans} queued scans synced in {result.seconds:.2f} s, "
+          f"{result.scans / result.seconds:.0f} scans/s; ok {result.ok_first}; "
+          f"sent again: {'same answers' if result.same_again else 'DIFFERENT answers'}; "
+          f"entries held {result.entries} (one per badge: {result.entries == result.scans})")  # fmt: skip
+    return result.ok_first == result.scans and result.same_again and result.entries == result.scans
 
 
 if __name__ == "__main__":

@@ -60,11 +60,12 @@ class Connection:
             self.writer.close()
 
 
-async def setup(port: int, capacity: int) -> tuple[str, int]:
+ORGANISER = {"email": "bench@example.org", "password": "bench password 2027"}
+
+
+async def setup(port: int, capacity: int, organiser: dict[str, str] = ORGANISER) -> tuple[str, int]:
     http = Connection(port)
-    status, body = await http.request(
-        "POST", "/api/v1/auth/token", {"email": "bench@example.org", "password": "bench password 2027"}
-    )
+    status, body = await http.request("POST", "/api/v1/auth/token", organiser)
     assert status == 201, body
     auth = {"Authorization": f"Bearer {json.loads(body)['token']}"}
     event = {"title": "Bench Forum", "starts_at": "2030-06-01T09:00", "ends_at": "2030-06-01T18:00"}

@@ -9,12 +9,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from events import clock
+from events.abstracts import demo as abstracts_demo
 from events.accounts.models import Organisation, User
 from events.accounts.services import create_organiser
 from events.catalogue import offers, sessions
 from events.catalogue import services as catalogue
 from events.catalogue.models import Event, TicketType
 from events.invoicing import seller
+from events.partnering import meetings as partnering_meetings
+from events.partnering import services as partnering
+from events.partnering.models import MeetingRequest, Participant, RequestStatus
+from events.ticketing.models import Ticket
 from events.ticketing.orders import place_order
 
 DEMO_ORGANISATION = "Pôle Bio-Santé Occitanie"
@@ -86,7 +91,9 @@ async def load_demo(password: str) -> str | None:
     await _offer(user, event)
     await _programme(user, event)
     await catalogue.publish_event(user, event)
+    await abstracts_demo.load(user, event, password, DEMO_ORGANISATION)
     await _first_registrations(event)
+    await _partnering(user, event)
     return user.email
 
 
@@ -166,3 +173,103 @@ async def _first_registrations(event: Event) -> None:
                 "locale": "fr" if index % 2 else "en",
             },
         )  # fmt: skip
+
+
+PROFILES = [
+    ("Léa Fontaine", "NeuroTech Occitanie", "startup", "Implants neuronaux pour l'épilepsie résistante",
+     ["Medical devices", "E-health"], [("Prototype validé chez l'animal", "Recherche de sites cliniques")],
+     [("Partenaire industriel", "Industrialisation et marquage CE")]),
+    ("Hugo Marchand", "Inserm U1037", "lab", "Équipe immunothérapie des cancers (CRCT)",
+     ["Oncology", "Immunotherapy"], [("Modèles précliniques", "Organoïdes tumoraux dérivés de patients")],
+     [("Licence", "Valoriser un anticorps bispécifique")]),
+    ("Amina Diallo", "Pierre Fabre", "large_company", "Open innovation, oncologie et dermatologie",
+     ["Oncology", "Diagnostics"], [("Co-développement", "Accès à nos plateformes de criblage")],
+     [("Actifs en phase préclinique", "Oncologie, dermato-oncologie")]),
+    ("Tom Girard", "BioSense SAS", "sme", "Biocapteurs pour le diagnostic au lit du patient",
+     ["Diagnostics", "Medical devices"], [("Capteurs électrochimiques", "Production en salle blanche")],
+     [("Distributeur européen", "Hôpitaux et laboratoires d'analyses")]),
+    ("Chloé Petit", "CHU de Toulouse", "public_body", "Direction de la recherche et de l'innovation",
+     ["E-health", "Ageing"], [("Investigation clinique", "Essais de dispositifs et de logiciels")],
+     [("Solutions de télésuivi", "Patients âgés à domicile")]),
+    ("Yanis Roux", "Evotec", "large_company", "Partenariats de recherche en découverte de médicaments",
+     ["Oncology", "Immunotherapy"], [("Chimie médicinale", "Plateforme intégrée de découverte")],
+     [("Cibles innovantes", "Laboratoires académiques")]),
+    ("Sophie Laurent", "Occitanie Santé Capital", "investor", "Fonds d'amorçage santé, tickets de 0,5 à 3 M€",
+     ["Medical devices", "E-health", "Oncology"], [("Financement d'amorçage", "Et accompagnement au board")],
+     [("Start-up en amorçage", "Santé numérique, medtech, biotech")]),
+    ("Karim Benali", "Vitalia Digital", "startup", "Plateforme de prévention de la fragilité",
+     ["Ageing", "E-health"], [("Application validée", "Étude auprès de 800 seniors")],
+     [("Investisseurs", "Levée de série A"), ("Établissements pilotes", "EHPAD et CHU")]),
+    ("Élise Moreau", "LAAS-CNRS", "lab", "Microfluidique et laboratoires sur puce",
+     ["Diagnostics", "Medical devices"], [("Savoir-faire microfluidique", "Conception et prototypage")],
+     [("Partenariat de R&D", "Industriel du diagnostic")]),
+    ("Marc Dubois", "Sanofi", "large_company", "Alliance management, immunologie",
+     ["Immunotherapy", "Oncology"], [("Licence et co-développement", "Immunologie, oncologie")],
+     [("Biotechs innovantes", "Actifs de la découverte à la phase I")]),
+    ("Julie Caron", "OncoPredict", "startup", "IA de prédiction de réponse aux immunothérapies",
+     ["Oncology", "E-health", "Immunotherapy"], [("Algorithme CE-IVD", "Validé sur 3 cohortes")],
+     [("Accès aux données", "Cohortes hospitalières"), ("Pharma", "Médecine de précision")]),
+    ("Paul Mercier", "Toulouse Tech Transfer", "public_body", "Transfert de technologies des laboratoires",
+     ["Oncology", "Medical devices", "Diagnostics"], [("Brevets à licencier", "Portefeuille santé")],
+     [("Licenciés", "Start-up et PME")]),
+]  # fmt: skip
+
+
+async def _partnering(user: User, event: Event) -> None:
+    """Partnering on for the second day, with a dozen realistic profiles and a few requests."""
+    day2 = event.starts_at + timedelta(days=1)
+    windows = [
+        {"starts_at": day2.isoformat(), "ends_at": (day2 + timedelta(hours=3)).isoformat()},
+        {
+            "starts_at": (day2 + timedelta(hours=5)).isoformat(),
+            "ends_at": (day2 + timedelta(hours=7)).isoformat(),
+        },
+    ]
+    topics = [
+        {"fr": "Oncologie", "en": "Oncology"}, {"fr": "Immunothérapie", "en": "Immunotherapy"},
+        {"fr": "Diagnostic", "en": "Diagnostics"}, {"fr": "Dispositifs médicaux", "en": "Medical devices"},
+        {"fr": "Santé numérique", "en": "E-health"}, {"fr": "Bien vieillir", "en": "Ageing"},
+    ]  # fmt: skip
+    cooperation = [
+        {"fr": "Partenariat de R&D", "en": "R&D partnership"}, {"fr": "Licence", "en": "Licensing"},
+        {"fr": "Investissement", "en": "Investment"}, {"fr": "Fournisseur", "en": "Supplier"},
+        {"fr": "Recrutement", "en": "Recruitment"},
+    ]  # fmt: skip
+    await partnering.configure(
+        user, event,
+        {"enabled": True, "meeting_minutes": 20, "windows": windows, "tables": 12, "max_meetings": 8,
+         "table_names": ["Garonne", "Canal du Midi", "Capitole"], "topics": topics,
+         "cooperation_types": cooperation, "requests_close_at": (day2 - timedelta(days=2)).isoformat()},
+    )  # fmt: skip
+    discovery = await TicketType.get(event_id=event.id, name="Journée découverte start-up")
+    existing = {t.attendee_name: t for t in await Ticket.filter(event_id=event.id)}
+    people = []
+    for index, (name, organisation, kind, headline, chosen, offers_, needs) in enumerate(PROFILES):
+        ticket = existing.get(name)
+        if ticket is None:
+            email = f"{name.split()[0].lower()}.b2b{index}@demo.colloque.test"
+            order = await place_order(
+                event.slug,
+                {"buyer": {"name": name, "email": email, "organisation": organisation, "country": "FR"},
+                 "tickets": [{"ticket_type": discovery.id,
+                              "attendee": {"name": name, "email": email, "organisation": organisation}}],
+                 "locale": "fr" if index % 3 else "en"},
+            )  # fmt: skip
+            ticket = await Ticket.get(order_id=order.id)
+        participant, _ = await Participant.get_or_create(ticket_id=ticket.id, defaults={"event_id": event.id})
+        participant.update_from_dict(
+            {"visible": True, "organisation_kind": kind, "headline": headline, "topics": chosen,
+             "offers": [{"title": t, "description": d} for t, d in offers_],
+             "looking_for": [{"title": t, "description": d} for t, d in needs],
+             "languages": ["fr", "en"] if index % 2 else ["fr"]}
+        )  # fmt: skip
+        await participant.save()
+        people.append(participant)
+    pairs = [(0, 6, True), (0, 3, True), (1, 2, True), (1, 5, True), (7, 6, True), (7, 4, True),
+             (10, 9, True), (10, 2, False), (8, 3, True), (11, 1, False), (4, 0, False)]  # fmt: skip
+    for sender, receiver, accepted in pairs:
+        status = RequestStatus.ACCEPTED if accepted else RequestStatus.PENDING
+        await MeetingRequest.create(event_id=event.id, sender_id=people[sender].id,
+                                    receiver_id=people[receiver].id, status=status,
+                                    message="Bonjour, je serais ravi(e) d'échanger avec vous.")  # fmt: skip
+    await partnering_meetings.run_schedule(user, event, {"time_limit": 3})

@@ -5,6 +5,7 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
 
     DomainError                      status  code
     ├── Invalid                      422     invalid            (details: field -> message)
+    │   └── UnknownSession*          422     invalid            (a workshop not of this event)
     ├── Unauthenticated              401     unauthenticated
     │   └── InvalidCredentials       401     invalid_credentials
     ├── Forbidden                    403     forbidden
@@ -25,13 +26,26 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── OrderNotChangeable       409     order_not_changeable
     │   ├── PlacesAvailable          409     places_available   (no waiting list while places are left)
     │   ├── AlreadyWaiting           409     already_waiting
+    │   ├── CallClosed†              409     closed             (outside a call for abstracts' window)
+    │   ├── ConflictOfInterest†      409     conflict_of_interest (a reviewer shares an author's domain)
     │   ├── TicketNotIssued          409     ticket_not_issued  (QR, PDF, badge before payment)
     │   ├── OrderNotPayable          409     order_not_payable  (the hold has lapsed)
     │   ├── RefundNotPossible        409     refund_not_possible
+    │   ├── RequestsClosed           409     requests_closed    (partnering: past the request deadline)
+    │   ├── EventNotStarted‡         409     event_not_started  (certificates before the event began)
+    │   ├── NoCertificateRules‡      409     no_certificate_rules
     │   ├── TooManyHeldPlaces        409     conflict           (MAX_HELD_PLACES: one buyer's unpaid places)
+    │   ├── SessionFull*             409     session_full       (details: session)
+    │   ├── SessionOverlap*          409     session_overlap    (details: sessions)
+    │   ├── SessionCancelled*        409     session_cancelled  (details: session)
+    │   ├── TicketCannotBook*        409     ticket_cannot_book
     │   ├── SellerIncomplete         409     seller_incomplete  (details: missing settings)
     │   └── InvoicePaymentOff        409     invoice_payment_off
     └── Throttled                    429     throttled          (retry_after seconds)
+
+* Defined beside the programme in `catalogue/sessions.py` (they are built from a `Session`).
+† Defined with the call for abstracts (`abstracts/services.py`, `abstracts/review.py`).
+‡ Defined with the certificates of attendance (`certificates/services.py`).
 
 Messages are English msgids, translated when rendered; `params` fill their `{placeholders}`.
 """
@@ -177,6 +191,11 @@ class OrderNotPayable(Conflict):
 class RefundNotPossible(Conflict):
     code = "refund_not_possible"
     default_message = N_("This order cannot be refunded by this amount.")
+
+
+class RequestsClosed(Conflict):
+    code = "requests_closed"
+    default_message = N_("Meeting requests are closed for this event.")
 
 
 class TooManyHeldPlaces(Conflict):

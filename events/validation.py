@@ -7,10 +7,10 @@ well in French and in English.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from events.errors import N_, Invalid
 from events.i18n import gettext
@@ -54,7 +54,7 @@ _MESSAGES: dict[str, str] = {
 _FALLBACK = N_("This value is not valid.")
 
 
-def _message(error: Mapping[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     if error["type"] == "value_error":
         cause = error.get("ctx", {}).get("error")
         return gettext(str(cause)) if cause is not None else gettext(_FALLBACK)
@@ -99,8 +99,3 @@ def validate(model: type[M], data: object) -> M:
         return model.model_validate(_without_control_characters(data))
     except ValidationError as exc:
         raise Invalid(field_errors(exc)) from None
-
-
-def blank_to_none(form: Mapping[str, Any]) -> dict[str, Any]:
-    """HTML forms send empty strings for untouched optional fields."""
-    return {key: (None if value == "" else value) for key, value in form.items()}

@@ -6,19 +6,16 @@ the loop runs inside `serve` (one process); with PostgreSQL and several app proc
 `python main.py worker`, as many as wanted: each job is written to be safe when run concurrently
 (`SKIP LOCKED`, conditional updates), so the worker itself holds no lock and no state another process needs.
 
-Areas register their jobs at import time in a `jobs.py` module listed in `JOB_MODULES`:
+Every job is listed in `events.jobs.JOBS` (one visible list), read when the worker starts:
 
-    from events.worker import register_job
-    register_job("expire holds", expire_holds)       # async () -> int | None (how much it did)
+    ScheduledJob("expire holds", expire_holds)       # async () -> int | None (how much it did)
 
-The modules are imported when the worker starts, not when this module is imported, so an area may
-import `register_job` from here without a cycle. A failing job is logged and the others still run.
+A failing job is logged and the others still run.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import signal
 import time
@@ -33,25 +30,26 @@ logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[int | None]]
 
-JOB_MODULES: tuple[str, ...] = (
-    "events.mail.jobs",
-    "events.payments.jobs",
-    "events.ticketing.jobs",
-    "events.checkin.jobs",
-    "events.invoicing.jobs",
-)
-"""Every area's job module; add yours here (e.g. "events.ticketing.jobs", "events.payments.jobs")."""
-
 INTERVAL = 5.0
 """Seconds between two cycles of the in-process worker (and the default of `python main.py worker`)."""
 
 THROTTLE_RETENTION = timedelta(days=1)
+HOURLY = 3600.0
 
 
 @dataclass(frozen=True)
 class _Entry:
     job: Job
     every: float
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job of `events.jobs.JOBS`: run on every cycle, or at most once per `every` seconds."""
+
+    name: str
+    job: Job
+    every: float = 0.0
 
 
 _jobs: dict[str, _Entry] = {}
@@ -63,8 +61,11 @@ def register_job(name: str, job: Job, *, every: float = 0.0) -> None:
 
 
 def load_jobs() -> None:
-    for module in JOB_MODULES:
-        importlib.import_module(module)
+    """Take in the jobs of `events.jobs.JOBS` (imported here: that list imports every area)."""
+    from events.jobs import JOBS
+
+    for scheduled in JOBS:
+        _jobs.setdefault(scheduled.name, _Entry(scheduled.job, scheduled.every))
 
 
 async def _run(names: list[str]) -> dict[str, int]:
@@ -132,9 +133,6 @@ async def in_background(grace: float = 15.0) -> AsyncIterator[None]:
 async def purge_throttle_hits() -> int:
     """Throttle windows are minutes long; a day-old hit counts for nothing and only slows the counts."""
     return await throttle.purge(THROTTLE_RETENTION)
-
-
-register_job("purge old throttle hits", purge_throttle_hits, every=3600.0)
 
 
 async def run_command(*, once: bool, interval: float = INTERVAL) -> None:

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_password_reset')]
+    dependencies = [('models', '0010_door')]
 
     initial = False
 

@@ -47,8 +47,8 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 
+from events import cache  # noqa: E402
 from events.payments.fake_stripe import FakeStripe  # noqa: E402
-from events.web.pagecache import public_pages  # noqa: E402
 from main import create_app  # noqa: E402
 from tests.invoicing.facturx_check import check_all_documents  # noqa: E402
 
@@ -133,7 +133,7 @@ async def _empty_tables() -> None:
 
 @pytest.fixture
 async def app(database_url: str) -> AsyncIterator[Starlette]:
-    public_pages.clear()
+    cache.clear_all()
     application = create_app(database_url, generate_schemas=BACKEND == "sqlite")
     async with application.router.lifespan_context(application):
         if BACKEND == "postgres":

@@ -154,3 +154,68 @@ async def make_door_token(event: Event, name: str = "Entrée principale") -> str
     assert owner is not None
     _created, token = await create_door_token(owner, event, {"name": name})
     return token
+
+
+def call_data(**overrides: Any) -> dict[str, Any]:
+    """A call for abstracts open from yesterday for a month, two tracks, one review question."""
+    now = clock.now()
+    data: dict[str, Any] = {
+        "opens_at": (now - timedelta(days=1)).isoformat(),
+        "closes_at": (now + timedelta(days=30)).isoformat(),
+        "tracks": [{"name": "Oncologie"}, {"name": "Immunologie"}],
+        "contribution_types": ["oral", "poster"],
+        "max_words": 50,
+        "blind": False,
+        "review_questions": [{"text": "Originalité", "max_score": 5}, {"text": "Méthode", "max_score": 5}],
+    }
+    data.update(overrides)
+    return data
+
+
+async def make_call(event: Event, **overrides: Any) -> Any:
+    from events.abstracts import services as abstracts
+
+    owner = await User.filter(organisation_id=event.organisation_id, role=Role.OWNER).first()
+    assert owner is not None
+    return await abstracts.put_call(owner, event, call_data(**overrides))
+
+
+def submission_body(track_id: int, **overrides: Any) -> dict[str, Any]:
+    n = _next()
+    data: dict[str, Any] = {
+        "title": f"Ciblage des tumeurs solides {n}",
+        "body": "Nous présentons une méthode nouvelle de ciblage des tumeurs solides.",
+        "track": track_id,
+        "contribution_type": "oral",
+        "authors": [
+            {
+                "name": f"Alice Martin {n}",
+                "email": f"alice{n}@inserm.fr",
+                "affiliation": "Inserm",
+                "presenting": True,
+            },
+            {
+                "name": f"Bruno Petit {n}",
+                "email": f"bruno{n}@cnrs.fr",
+                "affiliation": "CNRS",
+                "presenting": False,
+            },
+        ],
+        "submitter": {"name": f"Alice Martin {n}", "email": f"alice{n}@inserm.fr"},
+        "locale": "fr",
+    }
+    data.update(overrides)
+    return data
+
+
+async def make_abstract(event: Event, track_id: int, **overrides: Any) -> Any:
+    from events.abstracts import services as abstracts
+
+    return await abstracts.submit(
+        event.slug, submission_body(track_id, **overrides), f"10.0.0.{_next() % 250}"
+    )
+
+
+async def make_reviewer(organisation: str, email: str | None = None) -> User:
+    """A team member with role `reviewer` in the organisation named `organisation`."""
+    return await make_organiser(organisation, email, role=Role.REVIEWER)

@@ -66,7 +66,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def start_session(request: Request, user: User) -> None:
+def start_login_session(request: Request, user: User) -> None:
     """A fresh session at sign-in: nothing from before survives, the CSRF token changes too."""
     locale = request.session.get("locale")
     request.session.clear()
@@ -77,15 +77,15 @@ def start_session(request: Request, user: User) -> None:
         request.session["locale"] = locale
 
 
-async def session_user(request: Request) -> User | None:
-    return await services.user_for_session(
+async def login_session_user(request: Request) -> User | None:
+    return await services.user_for_login_session(
         request.session.get(SESSION_USER), request.session.get(SESSION_EPOCH)
     )
 
 
 async def organiser(request: Request) -> User:
     """The signed-in organiser (owner or manager), for dashboard pages."""
-    user = await session_user(request)
+    user = await login_session_user(request)
     if user is None:
         raise Unauthenticated()
     if user.role not in ORGANISER_ROLES:
@@ -112,5 +112,28 @@ async def api_organiser(request: Request) -> User:
         raise Forbidden()
     user = await services.user_for_token(token)
     if user.role not in ORGANISER_ROLES:
+        raise Forbidden()
+    return user
+
+
+async def reviewer(request: Request) -> User:
+    """The signed-in reviewer, for the "my reviews" pages; every other role is refused."""
+    user = await login_session_user(request)
+    if user is None:
+        raise Unauthenticated()
+    if user.role != Role.REVIEWER:
+        raise Forbidden()
+    return user
+
+
+async def api_reviewer(request: Request) -> User:
+    """The reviewer behind `Authorization: Bearer <token>`; organisers and door staff are refused."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthenticated()
+    if token.startswith(DOOR_TOKEN_PREFIX):
+        raise Forbidden()
+    user = await services.user_for_token(token)
+    if user.role != Role.REVIEWER:
         raise Forbidden()
     return user

@@ -3,7 +3,8 @@
 A user belongs to one organisation with one role:
 - `owner`: everything, including the organisation's settings;
 - `manager`: events, sales, attendees;
-- `door`: only the scanners of the organisation's events.
+- `door`: only the scanners of the organisation's events;
+- `reviewer`: only the abstracts assigned to them (events.abstracts), nothing of the organiser's pages.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ class Role(StrEnum):
     OWNER = "owner"
     MANAGER = "manager"
     DOOR = "door"
+    REVIEWER = "reviewer"
 
 
 class Organisation(Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts import auth, password_reset, services
@@ -34,32 +34,53 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+class SignIn(Credentials):
+    """The sign-in form: the credentials, and the page to go back to afterwards."""
+
+    next: str = ""
+
+
+async def _login_page(request: Request, state: FormState) -> Response:
+    context = {
+        "email": state.values.get("email", ""),
+        "next": state.values.get("next", ""),
+        "problem": state.problem,
+        "notice": request.query_params.get("notice"),
+    }
+    return render(request, "accounts/login.html", context, status_code=state.status)
+
+
 async def login_page(request: Request) -> Response:
-    context = {"next": request.query_params.get("next", ""), "notice": request.query_params.get("notice")}
-    return render(request, "accounts/login.html", context)
+    return await _login_page(request, FormState({"next": request.query_params.get("next", "")}))
 
 
 async def login(request: Request) -> Response:
-    form = await auth.checked_form(request)
-    email, password = str(form.get("email", "")), str(form.get("password", ""))
-    try:
-        user = await services.authenticate(email, password, auth.client_ip(request))
-    except InvalidCredentials as error:
-        context = {"email": email, "next": form.get("next", ""), "error": error}
-        return render(request, "accounts/login.html", context, status_code=401)
-    auth.start_session(request, user)
-    home = "scanner_index" if user.role == Role.DOOR else "dashboard"
-    target = _safe_next(str(form.get("next", ""))) or request.url_for(home)
-    return RedirectResponse(target, status_code=303)
+    async def sign_in(form: SignIn) -> str:
+        user = await services.authenticate(form.email, form.password, auth.client_ip(request))
+        auth.start_login_session(request, user)
+        home = {Role.DOOR: "scanner_index", Role.REVIEWER: "my_reviews"}.get(user.role, "dashboard")
+        return _safe_next(form.next) or str(request.url_for(home))
+
+    return await forms.form_cycle(
+        request,
+        schema=SignIn,
+        read=lambda form: {name: str(form.get(name, "")) for name in ("email", "password", "next")},
+        save=sign_in,
+        page=lambda state: _login_page(request, state),
+        done=lambda target: target,
+        shown=lambda form: {"email": str(form.get("email", "")), "next": str(form.get("next", ""))},
+        problems=(InvalidCredentials,),
+    )
 
 
 async def logout(request: Request) -> Response:
-    await auth.checked_form(request)
-    user = await auth.session_user(request)
-    if user is not None:
-        await services.end_sessions(user)
-    request.session.clear()
-    return RedirectResponse(request.url_for("home"), status_code=303)
+    async def sign_out() -> None:
+        user = await auth.login_session_user(request)
+        if user is not None:
+            await services.end_login_sessions(user)
+        request.session.clear()
+
+    return await forms.button_cycle(request, save=sign_out, done=lambda _: request.url_for("home"))
 
 
 async def _reset_request_page(request: Request, state: FormState) -> Response:
@@ -128,12 +149,12 @@ async def create_token(request: Request) -> Response:
 
 routes = [
     Route("/login", login_page, methods=["GET"], name="login"),
-    Route("/login", login, methods=["POST"], name="login_submit"),
-    Route("/logout", logout, methods=["POST"], name="logout"),
+    forms.form_route("/login", login, name="login_submit"),
+    forms.form_route("/logout", logout, name="logout"),
     Route("/password-reset", reset_request_page, methods=["GET"], name="password_reset"),
     forms.form_route("/password-reset", reset_request, name="password_reset_submit"),
-    Route("/password-reset/{token}", choose_page, methods=["GET"], name="password_reset_choose"),
-    forms.form_route("/password-reset/{token}", choose, name="password_reset_choose_submit"),
+    Route("/password-reset/{token:token}", choose_page, methods=["GET"], name="password_reset_choose"),
+    forms.form_route("/password-reset/{token:token}", choose, name="password_reset_choose_submit"),
 ]
 
 api_routes = [

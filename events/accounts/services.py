@@ -100,13 +100,13 @@ async def authenticate(email: str, password: str, client_ip: str) -> User:
     return user
 
 
-async def end_sessions(user: User) -> None:
+async def end_login_sessions(user: User) -> None:
     """Sign the user out everywhere: older session cookies no longer match."""
     user.session_epoch += 1
     await user.save(update_fields=["session_epoch"])
 
 
-async def user_for_session(user_id: object, epoch: object) -> User | None:
+async def user_for_login_session(user_id: object, epoch: object) -> User | None:
     if not isinstance(user_id, int) or not isinstance(epoch, int):
         return None
     user = await User.get_or_none(id=user_id, is_active=True).select_related("organisation")

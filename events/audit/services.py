@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from events import clock
 from events.accounts.models import User
@@ -15,8 +15,8 @@ async def record(
     action: str,
     obj_type: str,
     obj_id: object,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
+    before: Mapping[str, object] | None = None,
+    after: Mapping[str, object] | None = None,
 ) -> AuditEntry:
     changed_before, changed_after = _changes(before, after)
     return await AuditEntry.create(
@@ -32,10 +32,10 @@ async def record(
 
 
 def _changes(
-    before: dict[str, Any] | None, after: dict[str, Any] | None
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    before: Mapping[str, object] | None, after: Mapping[str, object] | None
+) -> tuple[dict[str, object] | None, dict[str, object] | None]:
     """Keep only the fields that changed, so the trail reads as a diff."""
     if before is None or after is None:
-        return before, after
+        return (dict(before) if before is not None else None), (dict(after) if after is not None else None)
     keys = [key for key in after if before.get(key) != after.get(key)]
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}

@@ -8,18 +8,16 @@ so that the message itself still goes out.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from events.badges import pdf, services
 from events.errors import N_, TicketNotIssued
 from events.i18n import gettext, use_locale
-from events.mail.services import register_attachment
 from events.mail.smtp import Attachment
 from events.ticketing.models import Order
 
 
-async def order_tickets(spec: dict[str, Any]) -> Attachment:
-    order = await Order.get(id=int(spec["order_id"]))
+async def order_tickets(spec: dict[str, object]) -> Attachment:
+    order = await Order.get(id=int(str(spec["order_id"])))
     with use_locale(order.locale):
         name = gettext(N_("tickets-{code}.pdf"), code=order.code)
         try:
@@ -28,6 +26,3 @@ async def order_tickets(spec: dict[str, Any]) -> Attachment:
             text = gettext(N_("This order has no valid ticket any more."))
             content = await asyncio.to_thread(pdf.notice_pdf, text)
     return name, "application/pdf", content
-
-
-register_attachment("order_tickets", order_tickets)

@@ -5,7 +5,8 @@ they can run in a worker thread without touching the database, and the same card
 badge in a sheet of four, or a single badge for the printer at the welcome desk.
 
 The QR is embedded as a bitmap with whole pixels per module: it stays sharp on paper and on a phone, and
-an independent decoder can read it back straight out of the file.
+an independent decoder can read it back straight out of the file. Under it the badge prints its short
+code (`secrets.short_code`), for a person to type at the door when the QR is damaged.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from events.badges import qr
 from events.fonts import BOLD, REGULAR
+from events.ticketing import secrets
 
 logger = logging.getLogger(__name__)
+
+CODE = "Courier-Bold"
+"""The short code in a fixed-width face: every character the same width, 0 and O told apart."""
 
 Progress = Callable[[int, int], None]
 
@@ -137,10 +142,12 @@ def _badge(canvas: Canvas, card: Card, x: float, y: float, width: float, height:
             below = _centred(canvas, lines, font, size, centre, below - 2 * mm)
 
     side = 48 * mm
-    _qr(canvas, card.secret, centre - side / 2, y + 12 * mm, side)
+    _qr(canvas, card.secret, centre - side / 2, y + 14 * mm, side)
+    canvas.setFont(CODE, 10)
+    canvas.drawCentredString(centre, y + 10 * mm, secrets.short_code(card.secret))
     canvas.setFillColorRGB(0.35, 0.39, 0.47)
     size, lines = _fit(card.event_title, REGULAR, 9, 6, inner)
-    _centred(canvas, lines[:1], REGULAR, size, centre, y + 6 * mm)
+    _centred(canvas, lines[:1], REGULAR, size, centre, y + 5 * mm)
 
 
 def _cut_lines(canvas: Canvas) -> None:
@@ -234,10 +241,12 @@ def _ticket_page(canvas: Canvas, card: Card, texts: TicketTexts) -> None:
     side = 85 * mm
     _qr(canvas, card.secret, (width - side) / 2, 38 * mm, side)
     canvas.setFont(REGULAR, 11)
-    canvas.drawCentredString(width / 2, 30 * mm, texts.show_code)
+    canvas.drawCentredString(width / 2, 32 * mm, texts.show_code)
+    canvas.setFont(CODE, 13)
+    canvas.drawCentredString(width / 2, 26 * mm, secrets.short_code(card.secret))
     canvas.setFillColorRGB(0.35, 0.39, 0.47)
     canvas.setFont(REGULAR, 9)
-    canvas.drawCentredString(width / 2, 22 * mm, card.reference)
+    canvas.drawCentredString(width / 2, 20 * mm, card.reference)
 
 
 def tickets_pdf(cards: Sequence[Card], texts: TicketTexts, *, title: str) -> bytes:

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from events.abstracts import services as abstracts
 from events.accounts.auth import api_organiser
 from events.catalogue import offers, services, sessions
 from events.catalogue.models import Event
@@ -78,6 +79,7 @@ async def public_event(request: Request) -> Response:
             **_out(event),
             "ticket_types": await types_json(event, types),
             "sessions": await sessions.public_sessions_json(event),
+            "call_for_abstracts": await abstracts.public_call_json(event),
         }
     )
 

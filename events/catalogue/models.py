@@ -52,6 +52,14 @@ class Event(Model):
     privacy_notice = fields.TextField(default="")
     # Days a buyer has to pay by bank transfer on invoice; null = paying on invoice is off.
     invoice_payment_days = fields.IntField(null=True)
+    # Data protection (events.privacy.jobs): attendee data is anonymised `retention_months` after the
+    # event ends, answers to sensitive questions `sensitive_retention_days` after it; each job marks
+    # the event when done, so it runs once per event.
+    retention_months = fields.IntField(default=36, db_default=36)
+    sensitive_retention_days = fields.IntField(default=30, db_default=30)
+    anonymised_at = fields.DatetimeField(null=True)
+    sensitive_purged_at = fields.DatetimeField(null=True)
+    offline_names = fields.BooleanField(default=False, db_default=False)
     sequence = fields.IntField(default=0)
     # Written first by every order transaction: it takes the event's lock on both databases.
     lock_version = fields.IntField(default=0)

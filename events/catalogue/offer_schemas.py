@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -45,7 +45,7 @@ class TicketTypeInput(BaseModel):
 
     @field_validator("description", mode="before")
     @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
+    def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
 
     @model_validator(mode="after")
@@ -94,7 +94,7 @@ class TicketTypeList(BaseModel):
     ticket_types: list[TicketTypeOut]
 
 
-def ticket_type_values(ticket_type: TicketType) -> dict[str, Any]:
+def ticket_type_values(ticket_type: TicketType) -> dict[str, object]:
     return {
         "name": ticket_type.name,
         "description": ticket_type.description,
@@ -115,7 +115,7 @@ def ticket_type_values(ticket_type: TicketType) -> dict[str, Any]:
 
 def ticket_type_out(
     ticket_type: TicketType, currency: str, available: int | None, on_sale: bool
-) -> dict[str, Any]:
+) -> dict[str, object]:
     return {
         "id": ticket_type.id,
         "name": ticket_type.name,
@@ -167,7 +167,7 @@ class PromoCodeOut(BaseModel):
     ticket_types: list[int]
 
 
-def promo_code_out(promo: PromoCode, ticket_type_ids: list[int], uses: int) -> dict[str, Any]:
+def promo_code_out(promo: PromoCode, ticket_type_ids: list[int], uses: int) -> dict[str, object]:
     return {
         "id": promo.id,
         "code": promo.code,
@@ -209,7 +209,7 @@ class QuestionOut(BaseModel):
     position: int
 
 
-def question_out(question: Question) -> dict[str, Any]:
+def question_out(question: Question) -> dict[str, object]:
     return {
         "id": question.id,
         "label": question.label,
@@ -219,3 +219,11 @@ def question_out(question: Question) -> dict[str, Any]:
         "sensitive": question.sensitive,
         "position": question.position,
     }
+
+
+class BadgeColours(BaseModel):
+    """The colour band of each ticket type on its badges, by ticket type id (`#rrggbb`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    colours: dict[Annotated[int, Field(ge=1, le=2**31 - 1)], Annotated[str, Field(max_length=20)]]

@@ -5,6 +5,7 @@ Every change writes an audit row in its transaction and refreshes the cached pub
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -34,7 +35,7 @@ def _type_fields(values: TicketTypeInput) -> dict[str, Any]:
     return fields
 
 
-def _type_snapshot(ticket_type: TicketType) -> dict[str, Any]:
+def _type_snapshot(ticket_type: TicketType) -> dict[str, object]:
     values = ticket_type_values(ticket_type)
     return {key: str(value) if value is not None else None for key, value in values.items()}
 
@@ -80,6 +81,17 @@ async def update_ticket_type(user: User, found: TicketType, patch: TicketTypePat
         )  # fmt: skip
     public_pages.clear()
     return found
+
+
+async def set_badge_colours(user: User, event: Event, colours: Mapping[int, str]) -> list[TicketType]:
+    """Each ticket type's colour band; only the changed ones are saved (and audited)."""
+    changed = []
+    for ticket_type in await ticket_types(event):
+        wanted = colours.get(ticket_type.id, ticket_type.badge_colour).lower()
+        if wanted != ticket_type.badge_colour.lower():
+            patch = validate(TicketTypePatch, {"badge_colour": wanted})
+            changed.append(await update_ticket_type(user, ticket_type, patch))
+    return changed
 
 
 async def create_promo_code(user: User, event: Event, data: object) -> PromoCode:

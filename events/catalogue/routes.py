@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from events.abstracts.models import Call
 from events.accounts.auth import csrf_token
 from events.catalogue import offers, services
 from events.i18n import get_locale
@@ -32,6 +33,7 @@ async def event_detail(request: Request) -> Response:
             "quantities": {},
             "code": "",
             "csrf_placeholder": CSRF_PLACEHOLDER,
+            "has_call": await Call.exists(event_id=event.id),
         }
         return bytes(render(request, "catalogue/event.html", context).body).decode()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
@@ -43,10 +42,13 @@ class EventInput(BaseModel):
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     currency: str = "EUR"
     invoice_payment_days: int | None = Field(default=None, ge=1, le=60)
+    retention_months: int = Field(default=36, ge=1, le=120)
+    sensitive_retention_days: int = Field(default=30, ge=0, le=3650)
+    offline_names: bool = False
 
     @field_validator("description", "venue", "address", "city", "country", mode="before")
     @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
+    def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
 
     @field_validator("country")
@@ -116,6 +118,9 @@ class EventPatch(BaseModel):
     capacity: int | None = None
     currency: str | None = None
     invoice_payment_days: int | None = None
+    retention_months: int | None = None
+    sensitive_retention_days: int | None = None
+    offline_names: bool | None = None
 
 
 class EventOut(BaseModel):
@@ -132,6 +137,9 @@ class EventOut(BaseModel):
     capacity: int | None
     currency: str
     invoice_payment_days: int | None
+    retention_months: int
+    sensitive_retention_days: int
+    offline_names: bool
     status: str
     url: str
     ical_url: str
@@ -144,12 +152,12 @@ class EventList(BaseModel):
 EDITABLE_FIELDS = tuple(EventInput.model_fields)
 
 
-def event_values(event: Event) -> dict[str, Any]:
+def event_values(event: Event) -> dict[str, object]:
     """The editable values of an event, as an `EventInput` would hold them."""
     return {name: getattr(event, name) for name in EDITABLE_FIELDS}
 
 
-def event_out(event: Event, base_url: str) -> dict[str, Any]:
+def event_out(event: Event, base_url: str) -> dict[str, object]:
     zone = ZoneInfo(event.timezone)
     return {
         **event_values(event),

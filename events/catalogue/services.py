@@ -6,8 +6,6 @@ not found.
 
 from __future__ import annotations
 
-from typing import Any
-
 from tortoise.transactions import in_transaction
 
 from events import clock
@@ -71,7 +69,7 @@ async def _unique_slug(wanted: str | None, title: str, exclude_id: int | None = 
 async def create_event(user: User, data: object) -> Event:
     values = validate(EventInput, data)
     async with in_transaction():
-        fields: dict[str, Any] = values.model_dump()
+        fields = values.model_dump()
         fields["slug"] = await _unique_slug(values.slug, values.title)
         event = await Event.create(organisation_id=user.organisation_id, **fields)
         await audit.record(
@@ -139,7 +137,7 @@ async def cancel_event(user: User, event: Event) -> Event:
     return await change_status(user, event, EventStatus.CANCELLED)
 
 
-def _snapshot(event: Event) -> dict[str, Any]:
+def _snapshot(event: Event) -> dict[str, object]:
     values = event_values(event)
     values["starts_at"] = event.starts_at.isoformat()
     values["ends_at"] = event.ends_at.isoformat()

@@ -10,6 +10,7 @@ from events.accounts.auth import api_organiser
 from events.catalogue import services, sessions
 from events.catalogue.models import Event, Session
 from events.catalogue.session_schemas import SessionInput, SessionList, SessionOut, SessionPatch
+from events.validation import validate
 from events.web.api import answer, documented, json_body
 
 
@@ -49,7 +50,9 @@ async def patch_session(request: Request) -> Response:
     user = await api_organiser(request)
     event = await services.organiser_event(user, request.path_params["slug"])
     session = await _session(event, request)
-    session = await sessions.update_session(user, event, session, await json_body(request))
+    session = await sessions.update_session(
+        user, event, session, validate(SessionPatch, await json_body(request))
+    )
     booked = (await sessions.booked_counts([session.id])).get(session.id, 0)
     return answer(sessions.session_json(event, session, booked))
 

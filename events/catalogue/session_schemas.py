@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -68,12 +67,12 @@ class SessionInput(BaseModel):
 
     @field_validator("room", "speakers", "description", mode="before")
     @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
+    def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
 
     @field_validator("title", "room", "speakers", "description", mode="before")
     @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
+    def _no_control_characters(cls, value: object) -> object:
         """PostgreSQL refuses NUL in text, and no reader wants the other control characters."""
         return _CONTROL.sub("", value) if isinstance(value, str) else value
 
@@ -143,12 +142,12 @@ class SessionList(BaseModel):
 EDITABLE_FIELDS = tuple(SessionInput.model_fields)
 
 
-def session_values(session: Session) -> dict[str, Any]:
+def session_values(session: Session) -> dict[str, object]:
     """The editable values of a session, as a `SessionInput` would hold them."""
     return {name: getattr(session, name) for name in EDITABLE_FIELDS}
 
 
-def session_out(session: Session, timezone: str, booked: int) -> dict[str, Any]:
+def session_out(session: Session, timezone: str, booked: int) -> dict[str, object]:
     """The JSON of a session: times with the event's offset, and how many places are left."""
     zone = ZoneInfo(timezone)
     return {

@@ -47,9 +47,9 @@ from events.catalogue.session_schemas import (
 from events.errors import N_, Conflict, EventNotEditable, Invalid, NotFound
 from events.i18n import gettext, ngettext
 from events.ticketing.models import OrderStatus, SessionBooking, Ticket, TicketStatus
-from events.validation import ID_MAX, field_errors, validate
+from events.validation import ID_MAX, field_errors
+from events.web import links
 from events.web.pagecache import public_pages
-from settings import settings
 
 
 class UnknownSession(Invalid):
@@ -134,15 +134,15 @@ async def event_session(event: Event, session_id: int) -> Session:
     return session
 
 
-def session_json(event: Event, session: Session, booked: int) -> dict[str, Any]:
+def session_json(event: Event, session: Session, booked: int) -> dict[str, object]:
     return session_out(session, event.timezone, booked)
 
 
-async def sessions_json(event: Event) -> list[dict[str, Any]]:
+async def sessions_json(event: Event) -> list[dict[str, object]]:
     return [session_json(event, s, booked) for s, booked in await sessions_with_counts(event)]
 
 
-async def public_sessions_json(event: Event) -> list[dict[str, Any]]:
+async def public_sessions_json(event: Event) -> list[dict[str, object]]:
     """The `sessions` of the public event JSON (`GET /api/v1/public/events/{slug}`)."""
     return await sessions_json(event)
 
@@ -175,7 +175,7 @@ def validate_session(event: Event, data: object) -> SessionInput:
         raise Invalid(field_errors(exc)) from None
 
 
-def _snapshot(session: Session) -> dict[str, Any]:
+def _snapshot(session: Session) -> dict[str, object]:
     values = session_values(session)
     values["starts_at"] = session.starts_at.isoformat()
     values["ends_at"] = session.ends_at.isoformat()
@@ -226,10 +226,10 @@ def _action(before: SessionStatus, after: SessionStatus) -> str:
     return "session.cancelled" if after == SessionStatus.CANCELLED else "session.restored"
 
 
-async def update_session(user: User, event: Event, session: Session, data: dict[str, Any]) -> Session:
+async def update_session(user: User, event: Event, session: Session, patch: SessionPatch) -> Session:
     """Change some fields; cancelling this way tells the attendees, as `cancel_session` does."""
     _editable(event)
-    changes = validate(SessionPatch, data).model_dump(exclude_unset=True)
+    changes = patch.model_dump(exclude_unset=True)
     values = validate_session(event, {**session_values(session), **changes})
     async with in_transaction():
         await _lock(session)
@@ -238,7 +238,7 @@ async def update_session(user: User, event: Event, session: Session, data: dict[
         for name, value in values.model_dump().items():
             setattr(session, name, value)
         await session.save()
-        action = _action(SessionStatus(before["status"]), session.status)
+        action = _action(SessionStatus(str(before["status"])), session.status)
         if action == "session.cancelled":
             await notify_session_cancelled(session, await _attendees(session))
         after = _snapshot(session)
@@ -251,13 +251,13 @@ async def cancel_session(user: User, event: Event, session: Session) -> Session:
     """Mark the session cancelled (it stays in the programme and the feeds) and tell its attendees."""
     if session.status == SessionStatus.CANCELLED:
         return session
-    return await update_session(user, event, session, {"status": SessionStatus.CANCELLED})
+    return await update_session(user, event, session, SessionPatch(status=SessionStatus.CANCELLED))
 
 
 async def restore_session(user: User, event: Event, session: Session) -> Session:
     if session.status == SessionStatus.SCHEDULED:
         return session
-    return await update_session(user, event, session, {"status": SessionStatus.SCHEDULED})
+    return await update_session(user, event, session, SessionPatch(status=SessionStatus.SCHEDULED))
 
 
 async def _attendees(session: Session) -> list[Ticket]:
@@ -289,8 +289,8 @@ async def notify_session_cancelled(session: Session, tickets: Sequence[Ticket]) 
                 "session": session,
                 "event": event,
                 "name": ticket.attendee_name,
-                "programme_url": f"{settings.base_url}/events/{event.slug}/programme",
-                "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
+                "programme_url": links.absolute("event_programme", slug=event.slug),
+                "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
             },
             kind="session_cancelled",
             dedupe_key=f"session-cancelled:{session.id}:{session.sequence}:{ticket.id}",

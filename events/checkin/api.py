@@ -13,15 +13,19 @@ from starlette.routing import Route
 
 from events.accounts import auth
 from events.catalogue.services import organiser_event
+from events.checkin import batch, offline, services, short_codes, tokens
 from events.checkin import redeem as scans
-from events.checkin import services, tokens
 from events.checkin.schemas import (
     ID_MAX,
+    BatchIn,
+    BatchOut,
     CheckinListIn,
     CheckinListOut,
     CheckinListsOut,
+    ConflictsOut,
     DoorTokenIn,
     DoorTokenOut,
+    OfflinePackOut,
     ScanIn,
     ScanOut,
     SearchOut,
@@ -30,8 +34,8 @@ from events.checkin.schemas import (
 )
 from events.checkin.tokens import Scanner
 from events.errors import Unauthenticated
+from events.web import links
 from events.web.api import answer, documented, json_body
-from settings import settings
 
 CSRF_HEADER = "x-csrf-token"
 
@@ -42,7 +46,7 @@ async def scanner(request: Request) -> Scanner:
     token = auth.bearer_token(request)
     if token is not None:
         return await tokens.token_scanner(token, slug)
-    user = await auth.session_user(request)
+    user = await auth.login_session_user(request)
     if user is None:
         raise Unauthenticated()
     if request.method != "GET":
@@ -51,14 +55,39 @@ async def scanner(request: Request) -> Scanner:
 
 
 def scanner_url(slug: str, token: str) -> str:
-    return f"{settings.base_url}/scan/{slug}?token={token}"
+    return links.absolute("scanner", query={"token": token}, slug=slug)
 
 
 @documented("Scan a badge: ok, already_redeemed, invalid, unpaid, cancelled, product or invalid_time",
             body=ScanIn, response=ScanOut)  # fmt: skip
 async def redeem(request: Request) -> Response:
     door = await scanner(request)
-    return answer(await scans.redeem(door, await json_body(request)))
+    body = await short_codes.resolved(door.event, await json_body(request))
+    return answer((await scans.redeem(door, body)).wire())
+
+
+@documented("The offline pack: public key, lists, every ticket by the hash of its secret (names only when "
+            "the event allows it, never an e-mail)", response=OfflinePackOut)  # fmt: skip
+async def offline_pack(request: Request) -> Response:
+    door = await scanner(request)
+    response = answer(await offline.pack(door.event))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@documented("Scans made offline, sent in one batch (at most 5,000): each decided at its own time, in "
+            "scanned_at order", body=BatchIn, response=BatchOut)  # fmt: skip
+async def sync_batch(request: Request) -> Response:
+    door = await scanner(request)
+    return answer({"results": await batch.sync(door, await json_body(request))})
+
+
+@documented("Entries admitted offline by a door when another had already let the badge in",
+            response=ConflictsOut)  # fmt: skip
+async def conflicts(request: Request) -> Response:
+    user = await auth.api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    return answer({"conflicts": await batch.conflicts(event)})
 
 
 @documented("Live figures per check-in list: checked in, inside now, expected", response=StatsOut)
@@ -143,6 +172,9 @@ async def revoke_door_token(request: Request) -> Response:
 
 routes = [
     Route("/events/{slug:slug}/checkin", redeem, methods=["POST"], name="api_checkin"),
+    Route("/events/{slug:slug}/checkin/offline", offline_pack, methods=["GET"], name="api_checkin_offline"),
+    Route("/events/{slug:slug}/checkin/batch", sync_batch, methods=["POST"], name="api_checkin_batch"),
+    Route("/events/{slug:slug}/checkin/conflicts", conflicts, methods=["GET"], name="api_checkin_conflicts"),
     Route("/events/{slug:slug}/checkin/stats", stats, methods=["GET"], name="api_checkin_stats"),
     Route("/events/{slug:slug}/checkin/search", search, methods=["GET"], name="api_checkin_search"),
     Route("/events/{slug:slug}/checkin-lists", lists, methods=["GET"], name="api_checkin_lists"),

@@ -1,18 +1,19 @@
 """Check-in lists, the check-ins themselves, door tokens for staff without an account, and scan nonces.
 
 A list admits either every ticket type of its event (`all_ticket_types`) or only those it names. With
-`allow_multiple_entries` off, a badge enters once (an exit re-opens the door for it).
+`allow_multiple_entries` off, a badge enters once (an exit re-opens the door for it); with `once_per_day`
+it enters once per calendar day in the event's time zone. A list tied to a programme `session` is that
+session's room.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 
-from events.catalogue.models import Event, TicketType
+from events.catalogue.models import Event, Session, TicketType
 from events.ticketing.models import Ticket
 
 
@@ -30,9 +31,14 @@ class CheckinList(Model):
     allow_multiple_entries = fields.BooleanField(default=False)
     valid_from = fields.DatetimeField(null=True)
     valid_until = fields.DatetimeField(null=True)
+    session: fields.ForeignKeyNullableRelation[Session] = fields.ForeignKeyField(
+        "models.Session", related_name="checkin_lists", on_delete=fields.CASCADE, null=True
+    )
+    once_per_day = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     event_id: int
+    session_id: int | None
 
     class Meta:
         table = "checkin_list"
@@ -114,9 +120,35 @@ class ScanNonce(Model):
     id = fields.BigIntField(primary_key=True)
     event_id = fields.IntField()
     nonce = fields.CharField(max_length=80)
-    response: dict[str, Any] = fields.JSONField()
+    response: dict[str, object] = fields.JSONField()
     created_at = fields.DatetimeField()
 
     class Meta:
         table = "scan_nonce"
         unique_together = (("event_id", "nonce"),)
+
+
+class CheckinConflict(Model):
+    """An entry a door admitted offline that the server found already made elsewhere.
+
+    The scan is not lost: the organiser sees both times and decides whether a badge was shared.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    checkin_list: fields.ForeignKeyRelation[CheckinList] = fields.ForeignKeyField(
+        "models.CheckinList", related_name="conflicts", on_delete=fields.CASCADE
+    )
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="checkin_conflicts", on_delete=fields.CASCADE
+    )
+    first_at = fields.DatetimeField()
+    second_at = fields.DatetimeField()
+    device = fields.CharField(max_length=120, default="")
+    created_at = fields.DatetimeField()
+
+    checkin_list_id: int
+    ticket_id: int
+
+    class Meta:
+        table = "checkin_conflict"
+        indexes = (("checkin_list_id",), ("ticket_id",))

@@ -6,31 +6,42 @@ A scan is decided in this order, and the first rule that applies gives its statu
                       ticket of this event has it (or the ticket id, for a search hit)
     cancelled         the ticket, or its order, is cancelled, refunded or expired
     unpaid            the order is still waiting for its payment
-    product           the list does not admit this ticket type
-    invalid_time      the list is not open now
-    ok                entry: the badge was not inside (or the list allows several entries); exit: always
+    product           the list does not admit this ticket type (or, a session's room, this ticket has not
+                      booked the session that needs it: `rooms.py`)
+    invalid_time      the list is not open now (a room: from 30 minutes before its session to its end)
+    ok                entry: the badge was not inside (or the list allows several entries; or, once per
+                      day, it has not come in yet today in the event's time zone); exit: always
     already_redeemed  entry of a badge already inside a list that admits it once
+
+A scan is decided at `now`, or at the time it was made when a door sends it later (`batch.py`); times are
+written in UTC (SQLite keeps them as text, one offset keeps them in order).
 
 Exactly one `ok` for a badge scanned at two doors at once: an entry is one upsert of the badge's
 `ListTicketState` row, `INSERT … ON CONFLICT DO UPDATE SET inside = true … WHERE inside = false
-RETURNING id`. On PostgreSQL the second transaction waits for the first's row lock, then re-reads the
+RETURNING id`. On PostgreSQL the second statement waits for the first's row lock, then re-reads the
 condition, so it changes nothing and returns no row; on SQLite transactions are serialised. Whether a row
-came back is the decision. The check-in row, the state and the nonce's stored answer commit together, so a
-scanner retrying with the same nonce gets the first answer back (its insert meets the first one's row).
+came back is the decision. The check-in row, the state and the nonce's stored answer are written
+together, so a scanner retrying with the same nonce gets the first answer back (its insert meets the first
+one's row, and the whole write is undone).
+
+This is the hottest path of the door (thousands of scans a minute at 8:30), so a decided scan is two
+round trips on PostgreSQL: one query reads the badge with its state on this list and any answer already
+given to the nonce; one statement writes the entry (a data-modifying CTE: upsert, check-in row and the
+nonce's answer, atomic as one statement). SQLite has no data-modifying CTE: there the same statements run
+in one transaction. A forged secret costs no query at all: the signature is checked first.
 
 Invalid scans are counted per scanner: after `INVALID_LIMIT` in `INVALID_WINDOW` the next invalid one is
-refused with `Throttled`, so the door cannot be used to guess secrets. A genuine badge (a valid signature)
-is always answered: the signature, not the throttle, is what makes guessing hopeless.
-
-This is the hottest path of the door (hundreds of scans a minute at 8:30): the badge is read with one
-join, the scan written with one transaction of three statements, in plain SQL.
+refused with `Throttled`, so the door cannot be used to guess secrets. They are counted in this process and
+written once a second (`throttle.Bucket`), so a flood of forged badges is not a flood of writes. A genuine
+badge (a valid signature) is always answered: the signature, not the throttle, is what makes guessing
+hopeless.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -42,6 +53,7 @@ from tortoise.transactions import in_transaction
 from events import clock
 from events.accounts import throttle
 from events.catalogue.models import Event
+from events.checkin import rooms
 from events.checkin.models import CheckinList, CheckinType, ListTicketState, ScanNonce
 from events.checkin.schemas import ScanIn
 from events.checkin.services import scan_list, standing
@@ -65,30 +77,86 @@ INVALID_SCOPE = "scan"
 INVALID_LIMIT = 30
 INVALID_WINDOW = timedelta(minutes=1)
 
+_invalid_scans = throttle.Bucket(INVALID_SCOPE)
+
 _public_keys: dict[tuple[int, str], str] = {}
 """Public keys by event (id and creation time: ids come back in a new database). A key never changes once
 made, so every process may keep its own copy."""
 
+_invalid_nonces: dict[tuple[int, str, str], ScanResult] = {}
+"""Nonces of recent invalid scans, per process: a retry gets the same answer and is not counted twice.
+An invalid answer depends on nothing stored, so it needs no row (a retry reaching another process is
+counted once more there, which can only throttle sooner)."""
+_INVALID_NONCES_KEPT = 10_000
+
+
+@dataclass(frozen=True)
+class ScanTicket:
+    """The badge as the door shows it."""
+
+    id: int
+    attendee_name: str
+    organisation: str
+    ticket_type: str
+    ticket_type_id: int
+    badge_colour: str
+    order: str
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The answer to one scan; `wire()` is API.md's JSON (and what a nonce keeps for a retry)."""
+
+    status: ScanStatus
+    ticket: ScanTicket | None
+    checked_in_at: datetime | None
+    type: str
+    list_id: int
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "status": str(self.status),
+            "ticket": None if self.ticket is None else dict(self.ticket.__dict__),
+            "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
+            "type": self.type,
+            "list": self.list_id,
+        }
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> ScanResult:
+        ticket, at = data["ticket"], data["checked_in_at"]
+        return cls(
+            status=ScanStatus(data["status"]),
+            ticket=ScanTicket(**ticket) if ticket is not None else None,
+            checked_in_at=datetime.fromisoformat(at) if at else None,
+            type=str(data["type"]),
+            list_id=int(data["list"]),
+        )
+
 
 @dataclass(frozen=True)
 class Badge:
-    """What a scan needs to know of a ticket, read in one query."""
+    """What a scan needs to know of a ticket, read in one query with its state on the scan's list."""
 
-    id: int
+    shown: ScanTicket
     status: str
-    attendee_name: str
-    organisation: str
-    ticket_type_id: int
-    ticket_type: str
-    badge_colour: str
     order_status: str
-    order_code: str
+    inside: bool
+    inside_since: datetime | None
+    remembered: ScanResult | None
+    """The answer already given to this scan's nonce, if any."""
+    booked: bool
+    """Whether the ticket booked the session of the list's room (false when the list is no room)."""
 
 
 _BADGE = (
     "SELECT t.id, t.status AS ticket_status, t.attendee_name, t.attendee_organisation, t.ticket_type_id, "
-    "tt.name AS type_name, tt.badge_colour, o.status AS order_status, o.code AS order_code "
+    "tt.name AS type_name, tt.badge_colour, o.status AS order_status, o.code AS order_code, "
+    "s.inside, s.last_change_at, n.response AS remembered, b.id AS booking "
     'FROM ticket t JOIN "order" o ON o.id = t.order_id JOIN ticket_type tt ON tt.id = t.ticket_type_id '
+    "LEFT JOIN list_ticket_state s ON s.checkin_list_id = ? AND s.ticket_id = t.id "
+    "LEFT JOIN scan_nonce n ON n.event_id = t.event_id AND n.nonce = ? "
+    "LEFT JOIN session_booking b ON b.ticket_id = t.id AND b.session_id = ? "
     "WHERE t.event_id = ? AND t.{column} = ?"
 )
 _ENTER = (
@@ -96,7 +164,8 @@ _ENTER = (
     "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
     "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (checkin_list_id, ticket_id) DO UPDATE "
     "SET inside = ?, entries = list_ticket_state.entries + 1, last_change_at = ? "
-    "WHERE list_ticket_state.inside = ? OR ? RETURNING id"
+    "WHERE (NOT ? AND (list_ticket_state.inside = ? OR ?)) OR (? AND list_ticket_state.last_change_at < ?) "
+    "RETURNING id"
 )
 _EXIT = (
     "UPDATE list_ticket_state SET inside = ?, last_change_at = ? WHERE checkin_list_id = ? AND ticket_id = ?"
@@ -105,10 +174,31 @@ _INSIDE_SINCE = "SELECT last_change_at FROM list_ticket_state WHERE checkin_list
 _CHECKIN = "INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) VALUES (?, ?, ?, ?, ?)"
 _NONCE = "INSERT INTO scan_nonce (event_id, nonce, response, created_at) VALUES (?, ?, ?, ?)"
 
+# PostgreSQL: the entry as one statement. The check-in row and the nonce's answer are inserted from the
+# upsert's returned row, so they exist exactly when the badge was admitted.
+_PG_ENTER = (
+    "WITH admitted AS (" + _ENTER + "), "  # noqa: S608 — this module's constant statements only
+    "entry AS (INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) "
+    "SELECT ?::int, ?::int, ?::text, ?::timestamptz, ?::text FROM admitted RETURNING 1)"
+    "{nonce} SELECT count(*) AS admitted FROM admitted"
+)
+_PG_ENTER_NONCE = (
+    ", remembered AS (INSERT INTO scan_nonce (event_id, nonce, response, created_at) "
+    "SELECT ?::int, ?::text, ?::jsonb, ?::timestamptz FROM admitted RETURNING 1)"
+)
+_PG_EXIT = "WITH moved AS (" + _EXIT + " RETURNING 1) " + _CHECKIN
+_PG_EXIT_NONCE = (
+    "WITH moved AS (" + _EXIT + " RETURNING 1), entry AS (" + _CHECKIN + " RETURNING 1) " + _NONCE
+)
+
+
+def _postgres(connection: BaseDBAsyncClient) -> bool:
+    return connection.capabilities.dialect == "postgres"
+
 
 def _sql(connection: BaseDBAsyncClient, text: str) -> str:
     """`?` placeholders as the connection's driver wants them (`$1, $2…` for asyncpg)."""
-    if connection.capabilities.dialect != "postgres":
+    if not _postgres(connection):
         return text
     parts = text.split("?")
     return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], start=1)) + parts[-1]
@@ -144,36 +234,58 @@ async def _genuine(event: Event, scan: ScanIn) -> bool:
     return key is not None and secrets.verify(scan.secret, key)
 
 
-async def _find(connection: BaseDBAsyncClient, event: Event, scan: ScanIn) -> Badge | None:
-    if scan.secret is not None:
-        query, values = _BADGE.format(column="secret"), [event.id, scan.secret]
-    else:
-        query, values = _BADGE.format(column="id"), [event.id, scan.ticket]
-    rows = await _rows(connection, query, values)
+def _moment(value: object) -> datetime | None:
+    """A timestamp read back in plain SQL (SQLite gives text) as an aware datetime."""
+    parsed = ListTicketState._meta.fields_map["last_change_at"].to_python_value(value)
+    return parsed if isinstance(parsed, datetime) else None
+
+
+def _stored(value: object) -> ScanResult | None:
+    """A nonce's stored answer, read back in plain SQL (text or already decoded)."""
+    if value is None:
+        return None
+    decoded = json.loads(value) if isinstance(value, str | bytes) else value
+    return ScanResult.from_wire(decoded) if isinstance(decoded, dict) else None
+
+
+async def _find(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> Badge | None:
+    column, value = ("secret", scan.secret) if scan.secret is not None else ("id", scan.ticket)
+    room = door.room.session_id if door.room is not None else None
+    values = [door.checkin_list.id, scan.nonce, room, door.scanner.event.id, value]
+    rows = await _rows(connection, _BADGE.format(column=column), values)
     if not rows:
         return None
     row = rows[0]
-    return Badge(
+    shown = ScanTicket(
         id=int(row["id"]),
-        status=str(row["ticket_status"]),
         attendee_name=str(row["attendee_name"]),
         organisation=str(row["attendee_organisation"]),
-        ticket_type_id=int(row["ticket_type_id"]),
         ticket_type=str(row["type_name"]),
+        ticket_type_id=int(row["ticket_type_id"]),
         badge_colour=str(row["badge_colour"]),
+        order=str(row["order_code"]),
+    )
+    return Badge(
+        shown=shown,
+        status=str(row["ticket_status"]),
         order_status=str(row["order_status"]),
-        order_code=str(row["order_code"]),
+        inside=bool(row["inside"]),
+        inside_since=_moment(row["last_change_at"]),
+        remembered=_stored(row["remembered"]),
+        booked=row["booking"] is not None,
     )
 
 
-def _refusal(
-    badge: Badge, checkin_list: CheckinList, admitted: frozenset[int], now: datetime
-) -> ScanStatus | None:
+def _refusal(badge: Badge, door: _Door, now: datetime) -> ScanStatus | None:
+    checkin_list = door.checkin_list
     paid_for = standing(badge.status, badge.order_status)
     if paid_for != "valid":
         return ScanStatus(paid_for)
-    if not checkin_list.all_ticket_types and badge.ticket_type_id not in admitted:
+    if not checkin_list.all_ticket_types and badge.shown.ticket_type_id not in door.admitted:
         return ScanStatus.PRODUCT
+    in_room = rooms.refusal(door.room, badge.booked, now) if door.room is not None else None
+    if in_room is not None:
+        return ScanStatus(in_room)
     if (checkin_list.valid_from and now < checkin_list.valid_from) or (
         checkin_list.valid_until and now >= checkin_list.valid_until
     ):
@@ -181,133 +293,166 @@ def _refusal(
     return None
 
 
-def _answer(
-    status: ScanStatus,
-    scan: ScanIn,
-    checkin_list: CheckinList,
-    badge: Badge | None = None,
-    at: datetime | None = None,
-) -> dict[str, Any]:
-    shown = None
-    if badge is not None:
-        shown = {
-            "id": badge.id,
-            "attendee_name": badge.attendee_name,
-            "organisation": badge.organisation,
-            "ticket_type": badge.ticket_type,
-            "ticket_type_id": badge.ticket_type_id,
-            "badge_colour": badge.badge_colour,
-            "order": badge.order_code,
-        }
-    return {
-        "status": str(status),
-        "ticket": shown,
-        "checked_in_at": at.isoformat() if at else None,
-        "type": scan.type,
-        "list": checkin_list.id,
-    }
-
-
-async def _remembered(event: Event, nonce: str | None) -> dict[str, Any] | None:
-    if nonce is None:
-        return None
-    stored = await ScanNonce.get_or_none(event_id=event.id, nonce=nonce)
-    return stored.response if stored else None
-
-
-async def _remember(
-    connection: BaseDBAsyncClient, event: Event, nonce: str | None, answer: dict[str, Any]
-) -> None:
-    """Keep the answer for a retry, in the caller's transaction so that it commits with the check-in."""
-    if nonce is not None:
-        await _execute(connection, _NONCE, [event.id, nonce, json.dumps(answer), clock.now()])
-
-
-async def _decided(event: Event, nonce: str | None, answer: dict[str, Any]) -> dict[str, Any]:
-    """A scan that changes nothing: remember its answer, unless a retry with its nonce was quicker."""
-    try:
-        await _remember(connections.get("default"), event, nonce, answer)
-    except IntegrityError:
-        return await _remembered(event, nonce) or answer
-    return answer
-
-
-def _moment(value: object, fallback: datetime) -> datetime:
-    """A timestamp read back in plain SQL (SQLite gives text) as an aware datetime."""
-    parsed = ListTicketState._meta.fields_map["last_change_at"].to_python_value(value)
-    return parsed if isinstance(parsed, datetime) else fallback
-
-
-async def _enter(
-    connection: BaseDBAsyncClient, checkin_list: CheckinList, badge: Badge, now: datetime
-) -> datetime | None:
-    """Admit the badge once (or again, where allowed); None when admitted, else since when it is inside."""
-    admitted = await _rows(
-        connection,
-        _ENTER,
-        [checkin_list.id, badge.id, True, now, now, True, now, False, checkin_list.allow_multiple_entries],
-    )
-    if admitted:
-        return None
-    inside = await _rows(connection, _INSIDE_SINCE, [checkin_list.id, badge.id])
-    return _moment(inside[0]["last_change_at"] if inside else None, now)
-
-
 @dataclass(frozen=True)
 class _Door:
     scanner: Scanner
     checkin_list: CheckinList
     admitted: frozenset[int]
+    room: rooms.Room | None = None
+
+    def day_start(self, now: datetime) -> datetime:
+        """Midnight today in the event's zone, in UTC: a once-a-day list opens again after it."""
+        return rooms.day_start(now, self.scanner.event.timezone).astimezone(UTC)
+
+    def answer(
+        self, status: ScanStatus, scan: ScanIn, badge: Badge | None = None, at: datetime | None = None
+    ) -> ScanResult:
+        shown = badge.shown if badge is not None else None
+        return ScanResult(status, shown, at, scan.type, self.checkin_list.id)
 
 
-async def _decide(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> dict[str, Any] | None:
-    """Inside one transaction: read the badge, decide, write; None when this event has no such badge."""
-    event, checkin_list = door.scanner.event, door.checkin_list
-    badge = await _find(connection, event, scan)
-    if badge is None:
+async def _remembered(event: Event, nonce: str | None) -> ScanResult | None:
+    if nonce is None:
         return None
-    now = clock.now()
-    refused = _refusal(badge, checkin_list, door.admitted, now)
-    if refused is not None:
-        answer = _answer(refused, scan, checkin_list, badge)
-    else:
-        if scan.type == CheckinType.EXIT.value:
-            await _execute(connection, _EXIT, [False, now, checkin_list.id, badge.id])
-            earlier = None
-        else:
-            earlier = await _enter(connection, checkin_list, badge, now)
-        if earlier is None:
-            answer = _answer(ScanStatus.OK, scan, checkin_list, badge, now)
-            values = [badge.id, checkin_list.id, scan.type, now, door.scanner.device[:120]]
-            await _execute(connection, _CHECKIN, values)
-        else:
-            answer = _answer(ScanStatus.ALREADY_REDEEMED, scan, checkin_list, badge, earlier)
-    await _remember(connection, event, scan.nonce, answer)
+    stored = await ScanNonce.get_or_none(event_id=event.id, nonce=nonce)
+    return ScanResult.from_wire(stored.response) if stored else None
+
+
+def _nonce_values(door: _Door, scan: ScanIn, answer: ScanResult, now: datetime) -> list[Any]:
+    return [door.scanner.event.id, scan.nonce, json.dumps(answer.wire()), now]
+
+
+async def _decided(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, answer: ScanResult
+) -> ScanResult:
+    """A scan that changes nothing: its answer is kept for the nonce's retry (one insert)."""
+    if scan.nonce is not None:
+        await _execute(connection, _NONCE, _nonce_values(door, scan, answer, clock.now()))
     return answer
 
 
-async def _invalid(door: _Door, scan: ScanIn) -> dict[str, Any]:
+async def _exit(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
+) -> ScanResult:
+    answer = door.answer(ScanStatus.OK, scan, badge, now)
+    moved = [False, now, door.checkin_list.id, badge.shown.id]
+    entry = [badge.shown.id, door.checkin_list.id, scan.type, now, door.scanner.device[:120]]
+    nonce = _nonce_values(door, scan, answer, now) if scan.nonce is not None else []
+    if _postgres(connection):
+        await _execute(connection, _PG_EXIT_NONCE if nonce else _PG_EXIT, [*moved, *entry, *nonce])
+        return answer
+    async with in_transaction() as transaction:
+        await _execute(transaction, _EXIT, moved)
+        await _execute(transaction, _CHECKIN, entry)
+        if nonce:
+            await _execute(transaction, _NONCE, nonce)
+    return answer
+
+
+async def _admit(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
+) -> bool:
+    """Write the entry, its check-in row and the nonce's `ok` together, if the badge may come in."""
+    checkin_list = door.checkin_list
+    enter = [
+        checkin_list.id,
+        badge.shown.id,
+        True,
+        now,
+        now,
+        True,
+        now,
+        checkin_list.once_per_day,
+        False,
+        checkin_list.allow_multiple_entries,
+        checkin_list.once_per_day,
+        door.day_start(now),
+    ]
+    entry = [badge.shown.id, checkin_list.id, scan.type, now, door.scanner.device[:120]]
+    ok = door.answer(ScanStatus.OK, scan, badge, now)
+    nonce = _nonce_values(door, scan, ok, now) if scan.nonce is not None else []
+    if _postgres(connection):
+        text = _PG_ENTER.replace("{nonce}", _PG_ENTER_NONCE if nonce else "")
+        rows = await _rows(connection, text, [*enter, *entry, *nonce])
+        return bool(rows and rows[0]["admitted"])
+    async with in_transaction() as transaction:
+        if not await _rows(transaction, _ENTER, enter):
+            return False
+        await _execute(transaction, _CHECKIN, entry)
+        if nonce:
+            await _execute(transaction, _NONCE, nonce)
+    return True
+
+
+def _again(door: _Door, badge: Badge, now: datetime) -> bool:
+    """Whether this entry is one too many: inside already, or (once a day) already seen today."""
+    checkin_list = door.checkin_list
+    if checkin_list.once_per_day:
+        return badge.inside_since is not None and badge.inside_since >= door.day_start(now)
+    return badge.inside and not checkin_list.allow_multiple_entries
+
+
+async def _enter(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
+) -> ScanResult:
+    if _again(door, badge, now):
+        answer = door.answer(ScanStatus.ALREADY_REDEEMED, scan, badge, badge.inside_since or now)
+        return await _decided(connection, door, scan, answer)
+    if await _admit(connection, door, scan, badge, now):
+        return door.answer(ScanStatus.OK, scan, badge, now)
+    # Another door admitted this badge between our read and our write: ask since when.
+    inside = await _rows(connection, _INSIDE_SINCE, [door.checkin_list.id, badge.shown.id])
+    since = _moment(inside[0]["last_change_at"]) if inside else None
+    answer = door.answer(ScanStatus.ALREADY_REDEEMED, scan, badge, since or now)
+    return await _decided(connection, door, scan, answer)
+
+
+async def _decide(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
+) -> ScanResult:
+    refused = _refusal(badge, door, now)
+    if refused is not None:
+        return await _decided(connection, door, scan, door.answer(refused, scan, badge))
+    if scan.type == CheckinType.EXIT.value:
+        return await _exit(connection, door, scan, badge, now)
+    return await _enter(connection, door, scan, badge, now)
+
+
+async def _invalid(door: _Door, scan: ScanIn) -> ScanResult:
+    """Counted against the scanner in this process (no query but once a second), never stored."""
     event = door.scanner.event
-    first = await _remembered(event, scan.nonce)
-    if first is not None:
-        return first
-    await throttle.check(INVALID_SCOPE, door.scanner.key, INVALID_LIMIT, INVALID_WINDOW)
-    await throttle.hit(INVALID_SCOPE, door.scanner.key)
-    return await _decided(event, scan.nonce, _answer(ScanStatus.INVALID, scan, door.checkin_list))
+    seen = (event.id, event.created_at.isoformat(), scan.nonce) if scan.nonce is not None else None
+    if seen is not None and seen in _invalid_nonces:
+        return _invalid_nonces[seen]
+    key = f"{door.scanner.key}@{event.id}:{event.created_at.isoformat()}"
+    await _invalid_scans.hit(key, INVALID_LIMIT, INVALID_WINDOW)
+    answer = door.answer(ScanStatus.INVALID, scan)
+    if seen is not None:
+        if len(_invalid_nonces) >= _INVALID_NONCES_KEPT:
+            _invalid_nonces.clear()
+        _invalid_nonces[seen] = answer
+    return answer
 
 
-async def redeem(scanner: Scanner, data: object) -> dict[str, Any]:
-    """Decide one scan at `scanner.event`'s door: the answer of API.md (status, ticket, checked_in_at)."""
+async def redeem(scanner: Scanner, data: object, at: datetime | None = None) -> ScanResult:
+    """Decide one scan at `scanner.event`'s door (status, ticket, checked_in_at: API.md via `wire()`).
+
+    `at` is when the badge was scanned, for a scan made offline and sent later (now when left out)."""
     scan = validate(ScanIn, data)
-    door = _Door(scanner, *await scan_list(scanner.event, scan.checkin_list))
+    checkin_list, admitted = await scan_list(scanner.event, scan.checkin_list)
+    door = _Door(scanner, checkin_list, admitted, await rooms.room(checkin_list))
     if not await _genuine(scanner.event, scan):
         return await _invalid(door, scan)
+    connection = connections.get("default")
+    badge = await _find(connection, door, scan)
+    if badge is None:
+        return await _invalid(door, scan)
+    if badge.remembered is not None:
+        return badge.remembered
     try:
-        async with in_transaction() as connection:
-            answer = await _decide(connection, door, scan)
+        return await _decide(connection, door, scan, badge, (at or clock.now()).astimezone(UTC))
     except IntegrityError:  # a retry with the same nonce was quicker: its answer is the answer
         first = await _remembered(scanner.event, scan.nonce)
         if first is None:
             raise
         return first
-    return answer if answer is not None else await _invalid(door, scan)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -60,6 +60,8 @@ class CheckinListIn(BaseModel):
     _check_name = field_validator("name")(_printable)
     ticket_types: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(default_factory=list, max_length=200)
     allow_multiple_entries: bool = False
+    once_per_day: bool = False
+    session: int | None = Field(default=None, ge=1, le=ID_MAX)
     valid_from: datetime | None = None
     valid_until: datetime | None = None
 
@@ -127,6 +129,8 @@ class CheckinListOut(BaseModel):
     all_ticket_types: bool
     ticket_types: list[int]
     allow_multiple_entries: bool
+    once_per_day: bool
+    session: int | None
     valid_from: str | None
     valid_until: str | None
 
@@ -141,6 +145,8 @@ class ListStatsOut(BaseModel):
     checked_in: int
     inside: int
     expected: int
+    conflicts: int
+    session: int | None
 
 
 class StatsOut(BaseModel):
@@ -166,7 +172,7 @@ class SearchOut(BaseModel):
     tickets: list[SearchHitOut]
 
 
-def list_out(checkin_list: CheckinList, type_ids: list[int]) -> dict[str, Any]:
+def list_out(checkin_list: CheckinList, type_ids: list[int]) -> dict[str, object]:
     return {
         "id": checkin_list.id,
         "name": checkin_list.name,
@@ -174,6 +180,109 @@ def list_out(checkin_list: CheckinList, type_ids: list[int]) -> dict[str, Any]:
         "all_ticket_types": checkin_list.all_ticket_types,
         "ticket_types": sorted(type_ids),
         "allow_multiple_entries": checkin_list.allow_multiple_entries,
+        "once_per_day": checkin_list.once_per_day,
+        "session": checkin_list.session_id,
         "valid_from": checkin_list.valid_from.isoformat() if checkin_list.valid_from else None,
         "valid_until": checkin_list.valid_until.isoformat() if checkin_list.valid_until else None,
     }
+
+
+class OfflineListOut(BaseModel):
+    id: int
+    name: str
+    is_main: bool
+    ticket_types: list[int]
+    session: int | None
+    allow_multiple_entries: bool
+    once_per_day: bool
+    valid_from: str | None
+    valid_until: str | None
+
+
+class OfflineTicketOut(BaseModel):
+    """`name` and `organisation` are present only when the event's `offline_names` is true."""
+
+    ticket_id: int
+    ticket_type: int
+    status: Literal["valid", "cancelled", "unpaid"]
+    sessions: list[int]
+    inside: list[int]
+    short_code: str
+    name: str | None = None
+    organisation: str | None = None
+
+
+class OfflineTypeOut(BaseModel):
+    name: str
+    badge_colour: str
+
+
+class OfflineSessionOut(BaseModel):
+    title: str
+    opens_at: str
+    ends_at: str
+    booking: bool
+
+
+class OfflinePackOut(BaseModel):
+    event: str
+    event_id: int
+    public_key: str
+    offline_names: bool
+    lists: list[OfflineListOut]
+    ticket_types: dict[str, OfflineTypeOut]
+    sessions: dict[str, OfflineSessionOut]
+    tickets: dict[str, OfflineTicketOut]
+    generated_at: str
+
+
+BATCH_MAX_SCANS = 5000
+"""A door offline for a whole morning queues a few thousand scans; more in one call is not a door."""
+
+
+class BatchScanIn(BaseModel):
+    """One scan made offline: what `ScanIn` holds, plus when the badge was scanned (required)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    secret: str = Field(min_length=1, max_length=SECRET_MAX_LENGTH)
+    checkin_list: int | None = Field(default=None, alias="list", ge=1, le=ID_MAX)
+    type: Literal["entry", "exit"] = "entry"
+    nonce: str = Field(min_length=1, max_length=80, pattern=r"^[\x21-\x7e]+$")
+    scanned_at: datetime
+
+    @field_validator("secret")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        return value.strip()
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scans: list[BatchScanIn] = Field(max_length=BATCH_MAX_SCANS)
+
+
+class BatchResultOut(BaseModel):
+    nonce: str
+    status: Literal["ok", "already_redeemed", "invalid", "unpaid", "cancelled", "product", "invalid_time"]
+    ticket: ScanTicketOut | None
+    checked_in_at: str | None
+    conflict: bool
+
+
+class BatchOut(BaseModel):
+    results: list[BatchResultOut]
+
+
+class ConflictOut(BaseModel):
+    ticket_id: int
+    attendee_name: str
+    first_at: str
+    second_at: str
+    list: int
+    device: str
+
+
+class ConflictsOut(BaseModel):
+    conflicts: list[ConflictOut]

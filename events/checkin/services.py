@@ -1,14 +1,13 @@
 """Check-in lists, their live figures, and the search by name at the door (the scan itself: `redeem.py`).
 
 Every event has a main list (every ticket type, made on first use); other lists admit some ticket types
-(a gala dinner, a workshop room), with their own hours and entry rule.
+(a gala dinner, a workshop room), with their own hours and entry rule, or are a programme session's room
+(`session`: those booked in it, from 30 minutes before it starts to its end; see `rooms.py`).
 """
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
-from typing import Any
 
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
@@ -17,13 +16,14 @@ from tortoise.transactions import in_transaction
 from events import clock
 from events.accounts.models import User
 from events.audit import services as audit
-from events.catalogue.models import Event, TicketType
-from events.checkin.models import CheckinList, ListTicketState, ScanNonce
+from events.cache import TtlCache
+from events.catalogue.models import Event, Session, TicketType
+from events.checkin.models import CheckinConflict, CheckinList, ListTicketState, ScanNonce
 from events.checkin.schemas import CheckinListIn, list_out, unprintable
-from events.dashboard.stats import sold_by_type
 from events.errors import N_, Invalid, NotFound
 from events.i18n import gettext
-from events.ticketing.models import OrderStatus, Ticket, TicketStatus
+from events.ticketing.figures import sold_by_type
+from events.ticketing.models import OrderStatus, SessionBooking, Ticket, TicketStatus
 from events.validation import validate
 
 NONCE_RETENTION = timedelta(days=7)
@@ -31,7 +31,9 @@ MAIN_LIST_NAME = N_("Main entrance")
 
 CLOSED_ORDERS = {OrderStatus.CANCELLED, OrderStatus.REFUNDED, OrderStatus.EXPIRED}
 LIST_CACHE_SECONDS = 5.0
-_lists: dict[tuple[int, str, int | None], tuple[float, CheckinList, frozenset[int]]] = {}
+_lists: TtlCache[tuple[int, str, int | None], tuple[CheckinList, frozenset[int]]] = TtlCache(
+    LIST_CACHE_SECONDS
+)
 """Lists as scans read them, per process, for a few seconds: a scan is answered with one query less."""
 
 
@@ -74,15 +76,10 @@ async def scan_list(event: Event, list_id: int | None) -> tuple[CheckinList, fro
     """The list a scan is for, with the ticket types it admits (empty: every type), cached briefly."""
     key = (event.id, event.created_at.isoformat(), list_id)
     cached = _lists.get(key)
-    now = time.monotonic()
-    if cached is not None and cached[0] > now:
-        return cached[1], cached[2]
+    if cached is not None:
+        return cached
     found = await checkin_list(event, list_id)
-    admitted = frozenset(await list_type_ids(found))
-    if len(_lists) > 10_000:
-        _lists.clear()
-    _lists[key] = (now + LIST_CACHE_SECONDS, found, admitted)
-    return found, admitted
+    return _lists.put(key, (found, frozenset(await list_type_ids(found))))
 
 
 async def list_type_ids(checkin_list: CheckinList) -> list[int]:
@@ -96,7 +93,7 @@ def list_name(checkin_list: CheckinList) -> str:
     return gettext(MAIN_LIST_NAME) if checkin_list.is_main else checkin_list.name
 
 
-async def lists_json(event: Event) -> list[dict[str, Any]]:
+async def lists_json(event: Event) -> list[dict[str, object]]:
     return [
         {**list_out(found, await list_type_ids(found)), "name": list_name(found)}
         for found in await checkin_lists(event)
@@ -110,6 +107,8 @@ async def create_list(user: User, event: Event, data: object) -> CheckinList:
     types = await TicketType.filter(event_id=event.id, id__in=wanted)
     if len(types) != len(wanted):
         raise Invalid({"ticket_types": gettext(N_("Choose ticket types of this event."))})
+    if values.session is not None and not await Session.exists(id=values.session, event_id=event.id):
+        raise Invalid({"session": gettext(N_("Choose a session of this event's programme."))})
     await main_list(event)
     async with in_transaction():
         created = await CheckinList.create(
@@ -117,6 +116,8 @@ async def create_list(user: User, event: Event, data: object) -> CheckinList:
             name=values.name,
             all_ticket_types=not wanted,
             allow_multiple_entries=values.allow_multiple_entries,
+            once_per_day=values.once_per_day,
+            session_id=values.session,
             valid_from=values.valid_from,
             valid_until=values.valid_until,
         )
@@ -144,15 +145,43 @@ async def _per_list(event: Event, **condition: object) -> dict[int, int]:
     return {int(list_id): int(n) for list_id, n in rows}
 
 
-async def stats(event: Event) -> list[dict[str, Any]]:
-    """Per list: badges that came in at least once, badges inside now, and badges expected."""
+async def _conflicts_per_list(event: Event) -> dict[int, int]:
+    rows = (
+        await CheckinConflict.filter(checkin_list__event_id=event.id)
+        .annotate(n=Count("id"))
+        .group_by("checkin_list_id")
+        .values_list("checkin_list_id", "n")
+    )
+    return {int(list_id): int(n) for list_id, n in rows}
+
+
+async def _booked_per_session(event: Event) -> dict[int, int]:
+    """Valid places booked in each session that needs a booking: whom its room expects."""
+    rows = (
+        await SessionBooking.filter(
+            session__event_id=event.id, session__capacity__isnull=False, ticket__status=TicketStatus.VALID
+        )
+        .annotate(n=Count("id"))
+        .group_by("session_id")
+        .values_list("session_id", "n")
+    )
+    return {int(session_id): int(n) for session_id, n in rows}
+
+
+async def stats(event: Event) -> list[dict[str, object]]:
+    """Per list: badges that came in at least once, badges inside now, badges expected, and entries two
+    doors both admitted offline (conflicts)."""
     sold = await sold_by_type(event)
     checked_in = await _per_list(event, entries__gt=0)
     inside = await _per_list(event, inside=True)
+    conflicts = await _conflicts_per_list(event)
+    booked = await _booked_per_session(event)
     figures = []
     for found in await checkin_lists(event):
         admitted = await list_type_ids(found)
         expected = sold.total() if found.all_ticket_types else sum(sold[type_id] for type_id in admitted)
+        if found.session_id in booked:
+            expected = booked[found.session_id]
         figures.append(
             {
                 "id": found.id,
@@ -160,6 +189,8 @@ async def stats(event: Event) -> list[dict[str, Any]]:
                 "checked_in": checked_in.get(found.id, 0),
                 "inside": inside.get(found.id, 0),
                 "expected": expected,
+                "conflicts": conflicts.get(found.id, 0),
+                "session": found.session_id,
             }
         )
     return figures
@@ -176,7 +207,7 @@ def standing(ticket_status: str, order_status: str) -> str:
 
 async def search(
     event: Event, text: str, list_id: int | None = None, limit: int = 20
-) -> list[dict[str, Any]]:
+) -> list[dict[str, object]]:
     """Attendees whose name, organisation or order code matches, for a badge left at home."""
     term = text.strip()
     if len(term) < 2 or unprintable(term):

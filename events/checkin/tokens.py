@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
@@ -23,6 +22,7 @@ from events.accounts import services as accounts
 from events.accounts.auth import DOOR_TOKEN_PREFIX
 from events.accounts.models import Role, User
 from events.audit import services as audit
+from events.cache import TtlCache
 from events.catalogue.models import Event
 from events.checkin.models import DoorToken
 from events.checkin.schemas import DoorTokenIn, DoorUserIn
@@ -41,7 +41,7 @@ class Scanner:
 
 
 DOOR_CACHE_SECONDS = 2.0
-_door_tokens: dict[str, tuple[float, Scanner]] = {}
+_door_tokens: TtlCache[str, Scanner] = TtlCache(DOOR_CACHE_SECONDS)
 """Door tokens recently seen, per process: a scan is answered with one query less. A revocation takes
 effect at once in the process that made it, and within `DOOR_CACHE_SECONDS` in the others."""
 
@@ -137,18 +137,12 @@ async def deactivate_door_user(user: User, user_id: int) -> User:
 
 async def _door_scanner(token: str, slug: str) -> Scanner:
     digest = _hash(token)
-    cached = _door_tokens.get(digest)
-    now = time.monotonic()
-    if cached is not None and cached[0] > now:
-        door = cached[1]
-    else:
+    door = _door_tokens.get(digest)
+    if door is None:
         found = await DoorToken.get_or_none(token_hash=digest, revoked_at=None).select_related("event")
         if found is None:
             raise Unauthenticated()
-        door = Scanner(event=found.event, device=found.name, key=f"door:{found.id}")
-        if len(_door_tokens) > 10_000:
-            _door_tokens.clear()
-        _door_tokens[digest] = (now + DOOR_CACHE_SECONDS, door)
+        door = _door_tokens.put(digest, Scanner(event=found.event, device=found.name, key=f"door:{found.id}"))
     if door.event.slug != slug:
         raise NotFound()
     return door

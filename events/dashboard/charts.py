@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from events.dashboard.stats import TypeFigures
+from events.ticketing.figures import TypeFigures
 
 WIDTH = 640
 HEIGHT = 260

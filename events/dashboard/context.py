@@ -13,6 +13,7 @@ from events.catalogue import services
 from events.catalogue.models import Event
 
 
-async def organiser_event(request: Request) -> tuple[User, Event]:
+async def organiser_and_event(request: Request) -> tuple[User, Event]:
+    """The signed-in organiser and the event of the path's slug (`catalogue.services.organiser_event`)."""
     user = await organiser(request)
     return user, await services.organiser_event(user, request.path_params["slug"])

@@ -11,7 +11,7 @@ from events.accounts.models import User
 from events.catalogue import offers
 from events.catalogue.models import Event, QuestionKind
 from events.catalogue.offer_schemas import QuestionInput
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
 from events.web import forms
 from events.web.forms import FormState
 
@@ -43,12 +43,12 @@ def _shown(form: FormData) -> dict[str, object]:
 
 
 async def questions_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _page(request, user, event, FormState({"kind": QuestionKind.TEXT.value}))
 
 
 async def question_create(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=QuestionInput,

@@ -1,160 +1,43 @@
-"""The organiser's pages: their events, creating and editing one, publishing and cancelling.
+"""Every organiser page, gathered from the dashboard's modules (one per area) for `main.py`.
 
-An event's overview (figures, charts, details, registration rules) is here; its other sections live
-beside this module by noun (`tickets.py`, `questions.py`, `orders.py`) and are gathered into `routes`.
+A new organiser page goes in the module of its area here (or a new one), never in the area's own
+package: those hold the rules and the public pages (`<area>/routes.py`) and JSON (`<area>/api.py`).
 """
 
 from __future__ import annotations
 
-from starlette.datastructures import FormData
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute
 
-from events.accounts.auth import organiser
-from events.accounts.models import User
-from events.catalogue import services
-from events.catalogue.models import Event
-from events.catalogue.schemas import EventInput, EventPatch, event_values
-from events.dashboard import charts, invoices, members, orders, questions, registration, stats, tickets
-from events.dashboard.context import organiser_event
-from events.web import forms
-from events.web.forms import FormState
-from events.web.templating import render
+from events.dashboard import (
+    abstracts,
+    badges,
+    checkin,
+    events,
+    invoices,
+    invoicing,
+    members,
+    orders,
+    partnering,
+    privacy,
+    programme,
+    questions,
+    settings,
+    tickets,
+)
 
-_FORM_FIELDS = (
-    "title", "slug", "description", "venue", "address", "city", "country",
-    "timezone", "starts_at", "ends_at", "capacity", "currency",
-)  # fmt: skip
-
-
-def _event_form(form: FormData) -> dict[str, object]:
-    return forms.fields(form, _FORM_FIELDS)
-
-
-async def index(request: Request) -> Response:
-    user = await organiser(request)
-    events = await services.organiser_events(user)
-    return render(request, "dashboard/index.html", {"user": user, "events": events})
-
-
-async def new_event(request: Request) -> Response:
-    user = await organiser(request)
-    values = {"timezone": "Europe/Paris", "currency": "EUR", "country": "FR"}
-    return render(request, "dashboard/event_form.html", {"user": user, "values": values})
-
-
-async def create_event(request: Request) -> Response:
-    user = await organiser(request)
-
-    async def page(state: FormState) -> Response:
-        return forms.show(request, "dashboard/event_form.html", {"user": user}, state)
-
-    return await forms.form_cycle(
-        request,
-        schema=EventInput,
-        read=_event_form,
-        save=lambda values: services.create_event(user, values),
-        page=page,
-        done=lambda event: request.url_for("dashboard_event", slug=event.slug),
-    )
-
-
-async def _event_page(
-    request: Request, user: User, event: Event, details: FormState, rules: FormState | None = None
-) -> Response:
-    types = await stats.type_figures(event)
-    rules = rules or FormState(registration.rule_values(event))
-    context = {
-        "user": user,
-        "event": event,
-        "current": "overview",
-        "values": details.values,
-        "errors": details.errors,
-        "rules": rules.values,
-        "rule_errors": rules.errors,
-        "figures": await stats.overview(event, types),
-        "sales_chart": charts.cumulative(await stats.sales_by_day(event)),
-        "types_chart": charts.type_bars(types),
-        "notice": request.query_params.get("notice"),
-    }
-    return render(request, "dashboard/event.html", context, status_code=max(details.status, rules.status))
-
-
-async def event_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
-    return await _event_page(request, user, event, FormState(event_values(event)))
-
-
-async def update_event(request: Request) -> Response:
-    user, event = await organiser_event(request)
-    return await forms.form_cycle(
-        request,
-        schema=EventPatch,
-        read=_event_form,
-        save=lambda patch: services.update_event(user, event, patch),
-        page=lambda state: _event_page(request, user, event, state),
-        done=lambda changed: request.url_for("dashboard_event", slug=changed.slug),
-    )
-
-
-def _rules_form(form: FormData, event: Event) -> dict[str, object]:
-    return {
-        "hold_minutes": forms.optional(form, "hold_minutes"),
-        "allow_self_cancel": forms.checked(form, "allow_self_cancel"),
-        "attendee_edit_until": forms.local_time(forms.optional(form, "attendee_edit_until"), event.timezone),
-        "waiting_list_offer_hours": forms.optional(form, "waiting_list_offer_hours"),
-        "privacy_notice": forms.text(form, "privacy_notice"),
-        "invoice_payment_days": forms.optional(form, "invoice_payment_days"),
-    }
-
-
-async def update_rules(request: Request) -> Response:
-    user, event = await organiser_event(request)
-    return await forms.form_cycle(
-        request,
-        schema=registration.RegistrationRules,
-        read=lambda form: _rules_form(form, event),
-        save=lambda rules: registration.update_rules(user, event, rules),
-        page=lambda state: _event_page(request, user, event, FormState(event_values(event)), state),
-        done=lambda _: request.url_for("dashboard_event", slug=event.slug),
-        notice="rules_saved",
-        shown=lambda form: forms.posted(form, checkboxes=["allow_self_cancel"]),
-    )
-
-
-async def publish_event(request: Request) -> Response:
-    user, event = await organiser_event(request)
-    return await forms.button_cycle(
-        request,
-        save=lambda: services.publish_event(user, event),
-        done=lambda _: request.url_for("dashboard_event", slug=event.slug),
-    )
-
-
-async def cancel_event(request: Request) -> Response:
-    user, event = await organiser_event(request)
-    return await forms.button_cycle(
-        request,
-        save=lambda: services.cancel_event(user, event),
-        done=lambda _: request.url_for("dashboard_event", slug=event.slug),
-    )
-
-
-routes = [
-    Route("/dashboard", index, name="dashboard"),
-    Route("/dashboard/events/new", new_event, methods=["GET"], name="dashboard_event_new"),
-    forms.form_route("/dashboard/events", create_event, name="dashboard_event_create"),
-    Route("/dashboard/events/{slug:slug}", event_page, methods=["GET"], name="dashboard_event"),
-    forms.form_route("/dashboard/events/{slug:slug}", update_event, name="dashboard_event_update"),
-    forms.form_route("/dashboard/events/{slug:slug}/publish", publish_event, name="dashboard_event_publish"),
-    forms.form_route("/dashboard/events/{slug:slug}/cancel", cancel_event, name="dashboard_event_cancel"),
-    forms.form_route(
-        "/dashboard/events/{slug:slug}/registration", update_rules, name="dashboard_event_rules"
-    ),
+routes: list[BaseRoute] = [
+    *events.routes,
     *tickets.routes,
     *questions.routes,
+    *programme.routes,
     *orders.routes,
+    *invoicing.routes,
     *invoices.routes,
     *members.routes,
+    *checkin.routes,
+    *badges.routes,
+    *settings.routes,
+    *privacy.routes,
+    *partnering.routes,
+    *abstracts.routes,
 ]

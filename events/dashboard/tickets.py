@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,8 +17,8 @@ from events.catalogue.offer_schemas import (
     money,
     ticket_type_values,
 )
-from events.dashboard import stats
-from events.dashboard.context import organiser_event
+from events.dashboard.context import organiser_and_event
+from events.ticketing import figures
 from events.web import forms
 from events.web.forms import FormState
 from events.web.templating import render
@@ -41,7 +39,7 @@ def _type_data(form: FormData, event: Event) -> dict[str, object]:
     }
 
 
-def _type_values(ticket_type: TicketType) -> dict[str, Any]:
+def _type_values(ticket_type: TicketType) -> dict[str, object]:
     """The stored values, amounts written as the form shows them (two decimals)."""
     return {
         **ticket_type_values(ticket_type),
@@ -55,13 +53,13 @@ def _posted_type(form: FormData) -> dict[str, object]:
 
 
 async def tickets_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     context = {
         "user": user,
         "event": event,
         "current": "tickets",
-        "types": await stats.type_figures(event),
-        "promos": await stats.promo_figures(event),
+        "types": await figures.type_figures(event),
+        "promos": await figures.promo_figures(event),
         "notice": request.query_params.get("notice"),
     }
     return render(request, "dashboard/tickets.html", context)
@@ -75,13 +73,13 @@ async def _type_form(
 
 
 async def ticket_type_new(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     values = {"price": "0.00", "vat_rate": "0.00", "max_per_order": 10, "badge_colour": "#0b5c8e"}
     return await _type_form(request, user, event, FormState(values))
 
 
 async def ticket_type_create(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=TicketTypeInput,
@@ -95,13 +93,13 @@ async def ticket_type_create(request: Request) -> Response:
 
 
 async def ticket_type_page(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     found = await offers.ticket_type(event, request.path_params["id"])
     return await _type_form(request, user, event, FormState(_type_values(found)), found)
 
 
 async def ticket_type_update(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     found = await offers.ticket_type(event, request.path_params["id"])
     return await forms.form_cycle(
         request,
@@ -137,12 +135,12 @@ async def _promo_form(request: Request, user: User, event: Event, state: FormSta
 
 
 async def promo_new(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await _promo_form(request, user, event, FormState({"ticket_types": []}))
 
 
 async def promo_create(request: Request) -> Response:
-    user, event = await organiser_event(request)
+    user, event = await organiser_and_event(request)
     return await forms.form_cycle(
         request,
         schema=PromoCodeInput,

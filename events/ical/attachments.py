@@ -5,19 +5,17 @@ the order, the sessions they booked, so that one click puts the whole stay in th
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from events.catalogue.models import Event
 from events.catalogue.sessions import ticket_sessions
 from events.ical.feeds import agenda_feed
-from events.mail.services import register_attachment
 from events.mail.smtp import Attachment
 from events.ticketing.models import Order, Ticket, TicketStatus
 from settings import settings
 
 
-async def order_agenda(spec: dict[str, Any]) -> Attachment:
-    order = await Order.get(id=int(spec["order_id"]))
+async def order_agenda(spec: dict[str, object]) -> Attachment:
+    order = await Order.get(id=int(str(spec["order_id"])))
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id, status=TicketStatus.VALID).order_by("id")
     first = tickets[0] if tickets else None
@@ -26,6 +24,3 @@ async def order_agenda(spec: dict[str, Any]) -> Attachment:
         agenda_feed, event, sessions, ticket_id=first.id if first else 0, base_url=settings.base_url
     )
     return f"{event.slug}.ics", "text/calendar", content
-
-
-register_attachment("order_agenda", order_agenda)

@@ -196,10 +196,52 @@ def calendar_feed(events: Sequence[Event], *, base_url: str, name: str) -> bytes
     return _calendar(name, _zones(events), [event_component(event, site) for event in events])
 
 
-def agenda_feed(event: Event, sessions: Sequence[Session], *, ticket_id: int, base_url: str) -> bytes:
-    """`/agenda/{token}.ics`: one attendee's event and the sessions they booked.
+@dataclass(frozen=True)
+class MeetingEntry:
+    """A B2B meeting in a personal agenda: who with, when, at which table, and its change count."""
 
-    Its UIDs are its own: a calendar that also subscribes to the public feed keeps both apart.
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    table: str
+    sequence: int
+    cancelled: bool
+    created_at: datetime
+    updated_at: datetime
+    url: str
+
+
+def meeting_component(event: Event, meeting: MeetingEntry, site: Site, uid: str) -> VEvent:
+    cancelled = meeting.cancelled or event.status == EventStatus.CANCELLED
+    component = VEvent()
+    component.add("uid", uid)
+    _stamp(component, meeting.created_at, max(meeting.updated_at, event.updated_at))
+    component.add("sequence", meeting.sequence + event.sequence)
+    component.add("status", _status(cancelled))
+    component.add("summary", _summary(meeting.title, cancelled))
+    component.add("dtstart", _local(meeting.starts_at, event.timezone))
+    component.add("dtend", _local(meeting.ends_at, event.timezone))
+    table = gettext(N_("Table {table}"), table=clean_line(meeting.table))
+    component.add("location", ", ".join(part for part in (table, event_location(event)) if part))
+    component.add("url", meeting.url)
+    component.add("description", "\n\n".join((clean(event.title), meeting.url)))
+    component.add("related-to", f"event-{event.id}@{site.host}")
+    return component
+
+
+def agenda_feed(
+    event: Event,
+    sessions: Sequence[Session],
+    *,
+    ticket_id: int,
+    base_url: str,
+    meetings: Sequence[MeetingEntry] = (),
+) -> bytes:
+    """`/agenda/{token}.ics`: one attendee's event, the sessions they booked and their B2B meetings.
+
+    Its UIDs are its own: a calendar that also subscribes to the public feed keeps both apart. A
+    meeting keeps its UID when it moves (SEQUENCE rises) and stays, cancelled, when it is called off.
     """
     site = Site(base_url)
     prefix = f"agenda-{ticket_id}"
@@ -208,4 +250,10 @@ def agenda_feed(event: Event, sessions: Sequence[Session], *, ticket_id: int, ba
         session_component(event, session, site, uid=f"{prefix}-session-{session.id}@{site.host}")
         for session in sessions
     ]
-    return _calendar(event.title, _zones([event], sessions), components)
+    components += [
+        meeting_component(event, meeting, site, uid=f"{prefix}-meeting-{meeting.id}@{site.host}")
+        for meeting in meetings
+    ]
+    zones = _zones([event], sessions)
+    zones.setdefault(event.timezone, []).extend(t for m in meetings for t in (m.starts_at, m.ends_at))
+    return _calendar(event.title, zones, components)

@@ -25,6 +25,7 @@ from tortoise.functions import Count, Max
 
 from events import clock
 from events.audit.models import AuditEntry
+from events.cache import track
 from events.catalogue import services as catalogue
 from events.catalogue.models import Event, EventStatus, Session
 from events.catalogue.sessions import event_sessions, ticket_sessions
@@ -32,6 +33,7 @@ from events.errors import NotFound
 from events.i18n import get_locale, use_locale
 from events.ical import feeds
 from events.ical.links import calendar_links
+from events.partnering import meetings as partnering_meetings
 from events.ticketing.availability import live_ticket_filter
 from events.ticketing.models import Ticket
 from events.web.templating import environment
@@ -96,7 +98,7 @@ class FeedCache:
         self._entries.clear()
 
 
-feed_cache = FeedCache()
+feed_cache = track(FeedCache())
 
 
 def _latest(*moments: datetime | None) -> datetime:
@@ -212,17 +214,23 @@ async def agenda_feed(request: Request) -> Response:
     ticket = await _agenda_ticket(request.path_params["token"])
     event, locale = ticket.event, ticket.order.locale
     sessions = await ticket_sessions(ticket)
+    with use_locale(locale):
+        meetings = await partnering_meetings.calendar_entries(ticket)
     fingerprint = (
         ticket.updated_at,
         ticket.order.updated_at,
         event.updated_at,
         tuple((s.id, s.updated_at) for s in sessions),
+        tuple((m.id, m.updated_at, m.title) for m in meetings),
     )
 
     async def build() -> Feed:
         with use_locale(locale):
-            body = feeds.agenda_feed(event, sessions, ticket_id=ticket.id, base_url=settings.base_url)
+            body = feeds.agenda_feed(
+                event, sessions, ticket_id=ticket.id, base_url=settings.base_url, meetings=meetings
+            )
         moments = (ticket.updated_at, event.updated_at, *(s.updated_at for s in sessions))
+        moments += tuple(m.updated_at for m in meetings)
         return Feed.of(body, _latest(*moments))
 
     feed = await feed_cache.get(("agenda", ticket.id), fingerprint, build)

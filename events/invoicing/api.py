@@ -15,7 +15,7 @@ from events.errors import Forbidden
 from events.invoicing import seller, transfers
 from events.invoicing.seller import LegalDetails
 from events.invoicing.transfers import TransferIn
-from events.ticketing import manage
+from events.ticketing import lifecycle
 from events.ticketing.order_schemas import OrderOut
 from events.web.api import answer, documented, json_body
 
@@ -45,9 +45,9 @@ async def settings_update(request: Request) -> Response:
 async def record_transfer(request: Request) -> Response:
     user = await api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
-    order = await manage.organiser_order(event, request.path_params["code"])
+    order = await lifecycle.organiser_order(event, request.path_params["code"])
     return answer(
-        await manage.order_json(await transfers.record_transfer(user, order, await json_body(request)))
+        await lifecycle.order_json(await transfers.record_transfer(user, order, await json_body(request)))
     )
 
 

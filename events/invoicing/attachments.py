@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from events.invoicing import documents
 from events.invoicing.models import Invoice
-from events.mail.services import register_attachment
 from events.mail.smtp import Attachment
 
 
-async def invoice(spec: dict[str, Any]) -> Attachment:
-    document = await Invoice.get(id=int(spec["invoice_id"]))
+async def invoice(spec: dict[str, object]) -> Attachment:
+    document = await Invoice.get(id=int(str(spec["invoice_id"])))
     return f"{document.number}.pdf", "application/pdf", await documents.render(document)
-
-
-register_attachment("invoice", invoice)

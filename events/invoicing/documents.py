@@ -1,7 +1,7 @@
 """Finding an invoice or credit note for the person allowed to see it, and printing it.
 
 The order is reached first, the way each person reaches it: the buyer through the order's secret link
-(`manage.buyer_order`), the organiser among their organisation's orders (`manage.organiser_order`).
+(`lifecycle.buyer_order`), the organiser among their organisation's orders (`lifecycle.organiser_order`).
 Only that order's documents are found, so another organisation's document is simply not found.
 """
 

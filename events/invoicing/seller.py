@@ -85,7 +85,7 @@ class LegalDetails(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
+    def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
 
     @field_validator("siren")

@@ -1,31 +1,21 @@
 """Attachments are described in the outbox row and built only when the message is sent.
 
 A row stores `[{"kind": "ticket_pdf", "order_id": 12}, …]`, never the bytes: the row stays small, and a
-ticket re-issued between enqueueing and sending is attached in its current state. Each area registers a
-builder for its kinds (`register_attachment("ticket_pdf", build_ticket_pdf)`) in a module listed in
-`BUILDER_MODULES`, which the sender imports before it resolves anything, so a worker process that never
-loaded that area still knows every kind.
+ticket re-issued between enqueueing and sending is attached in its current state. Each kind's builder
+is listed in `events.jobs.ATTACHMENT_BUILDERS`, which the sender reads before it resolves anything, so a
+worker process that never loaded that area still knows every kind.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from events.mail.smtp import Attachment
 
 logger = logging.getLogger(__name__)
 
-AttachmentBuilder = Callable[[dict[str, Any]], Awaitable[Attachment]]
-
-BUILDER_MODULES: tuple[str, ...] = (
-    "events.badges.attachments",
-    "events.invoicing.attachments",
-    "events.ical.attachments",
-)
-"""Modules that call `register_attachment` at import (e.g. "events.badges.attachments")."""
+AttachmentBuilder = Callable[[dict[str, object]], Awaitable[Attachment]]
 
 _builders: dict[str, AttachmentBuilder] = {}
 
@@ -36,11 +26,14 @@ def register_attachment(kind: str, builder: AttachmentBuilder) -> None:
 
 
 def load_builders() -> None:
-    for module in BUILDER_MODULES:
-        importlib.import_module(module)
+    """Take in `events.jobs.ATTACHMENT_BUILDERS` (imported here: that list imports every area)."""
+    from events.jobs import ATTACHMENT_BUILDERS
+
+    for kind, builder in ATTACHMENT_BUILDERS.items():
+        _builders.setdefault(kind, builder)
 
 
-async def resolve(specs: list[dict[str, Any]]) -> list[Attachment]:
+async def resolve(specs: list[dict[str, object]]) -> list[Attachment]:
     """Build every attachment of a message. An unknown kind is skipped with a warning (the message still
     matters more than the file); a builder's error propagates so that the whole message is retried."""
     load_builders()

@@ -1,9 +1,8 @@
-"""The mail area's periodic job for the worker: drain the outbox."""
+"""The mail area's periodic job for the worker (listed in `events.jobs.JOBS`): drain the outbox."""
 
 from __future__ import annotations
 
 from events.mail import services
-from events.worker import register_job
 
 BATCH = 50
 MAX_BATCHES = 20
@@ -18,6 +17,3 @@ async def send_outbox() -> int:
         if sent < BATCH:
             break
     return total
-
-
-register_job("send outbox", send_outbox)

@@ -6,7 +6,6 @@ A worker sends pending rows and marks them sent, so a crash between commit and s
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -29,7 +28,7 @@ class OutboxMessage(Model):
     html_body = fields.TextField(default="")
     locale = fields.CharField(max_length=5, default="fr")
     # What to generate and attach at sending time: [{"kind": "ticket_pdf", "order_id": 1}, …]
-    attachments: list[dict[str, Any]] = fields.JSONField(default=list)
+    attachments: list[dict[str, object]] = fields.JSONField(default=list)
     status = fields.CharEnumField(MailStatus, max_length=16, default=MailStatus.PENDING)
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(default="")

@@ -30,7 +30,6 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -40,6 +39,7 @@ from events import clock, i18n
 from events.mail import attachments, smtp
 from events.mail.attachments import register_attachment
 from events.mail.models import MailStatus, OutboxMessage
+from events.web.secret_urls import scrub
 from events.web.templating import environment
 
 __all__ = ["enqueue", "enqueue_template", "register_attachment", "render_template", "send_pending"]
@@ -56,7 +56,7 @@ _reported: set[int] = set()
 """Ids already logged as waiting for an SMTP server, so each is logged once per process, not every cycle."""
 
 
-def _validate_attachments(specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _validate_attachments(specs: list[dict[str, object]]) -> list[dict[str, object]]:
     for spec in specs:
         if not isinstance(spec.get("kind"), str):
             raise ValueError(f"an attachment needs a 'kind': {spec!r}")
@@ -71,7 +71,7 @@ def _message(
     html: str,
     locale: str,
     dedupe_key: str | None,
-    attachments: list[dict[str, Any]] | None,
+    attachments: list[dict[str, object]] | None,
 ) -> OutboxMessage:
     """An unsaved pending message, its subject on one line and within the column's length."""
     subject = " ".join(subject.split())
@@ -100,7 +100,7 @@ async def enqueue(
     html: str = "",
     locale: str = "fr",
     dedupe_key: str | None = None,
-    attachments: list[dict[str, Any]] | None = None,
+    attachments: list[dict[str, object]] | None = None,
 ) -> OutboxMessage | None:
     """Write a pending message in the current transaction; None when `dedupe_key` was already enqueued.
 
@@ -129,7 +129,7 @@ async def _insert(message: OutboxMessage) -> OutboxMessage | None:
         return None
 
 
-def render_template(template: str, *, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
+def render_template(template: str, *, locale: str, context: dict[str, object]) -> tuple[str, str, str]:
     """(subject, text, html) of `templates/{template}.subject.txt|.txt|.html` in the reader's language.
 
     Mail has no request, so `url_for` does not exist here: callers pass absolute URLs (built on
@@ -148,10 +148,10 @@ def prepare_template(
     *,
     to: str,
     locale: str,
-    context: dict[str, Any],
+    context: dict[str, object],
     kind: str,
     dedupe_key: str | None = None,
-    attachments: list[dict[str, Any]] | None = None,
+    attachments: list[dict[str, object]] | None = None,
 ) -> OutboxMessage:
     """A rendered, unsaved message: render outside a hot transaction, then `save()` it inside.
 
@@ -167,10 +167,10 @@ async def enqueue_template(
     *,
     to: str,
     locale: str,
-    context: dict[str, Any],
+    context: dict[str, object],
     kind: str,
     dedupe_key: str | None = None,
-    attachments: list[dict[str, Any]] | None = None,
+    attachments: list[dict[str, object]] | None = None,
 ) -> OutboxMessage | None:
     """Render a mail template in the recipient's language and enqueue it (see `enqueue`)."""
     if await _already_enqueued(dedupe_key):
@@ -277,7 +277,7 @@ async def _deliver(mailer: smtp.Mailer, message: OutboxMessage) -> int:
     await OutboxMessage.filter(id=message.id, status=MailStatus.PENDING).update(
         status=MailStatus.SENT, sent_at=clock.now(), attempts=message.attempts + 1, last_error=""
     )
-    logger.info("outbox: sent %s %s to %s", message.kind, message.id, message.to_address)
+    logger.info("outbox: sent %s %s", message.kind, message.id)
     return 1
 
 
@@ -290,11 +290,11 @@ async def _record_failure(message: OutboxMessage, error: BaseException) -> None:
         attempts=attempts, status=status, last_error=reason, next_attempt_at=clock.now() + delay
     )
     if status is MailStatus.FAILED:
-        logger.error(
-            "outbox: giving up on %s %s to %s: %s", message.kind, message.id, message.to_address, reason
-        )
+        logger.error("outbox: giving up on %s %s: %s", message.kind, message.id, scrub(reason))
     else:
-        logger.warning("outbox: attempt %d of %s %s failed: %s", attempts, message.kind, message.id, reason)
+        logger.warning(
+            "outbox: attempt %d of %s %s failed: %s", attempts, message.kind, message.id, scrub(reason)
+        )
 
 
 async def _report_waiting(limit: int) -> None:
@@ -310,11 +310,7 @@ async def _report_waiting(limit: int) -> None:
         if message.id in _reported:
             continue
         _reported.add(message.id)
-        logger.info(
-            "outbox: SMTP_HOST is not set, %s %s to %s kept pending: %s",
-            message.kind,
-            message.id,
-            message.to_address,
-            message.subject,
+        logger.info("outbox: SMTP_HOST is not set, %s %s kept pending", message.kind, message.id)
+        logger.debug(
+            "outbox: %s to %s: %s\n%s", message.id, message.to_address, message.subject, message.text_body
         )
-        logger.debug("outbox: text of %s:\n%s", message.id, message.text_body)

@@ -13,7 +13,7 @@ from events.payments import refunds
 from events.payments.models import Refund
 from events.payments.refunds import RefundRequest
 from events.payments.schemas import RefundIn
-from events.ticketing import manage
+from events.ticketing import lifecycle
 from events.ticketing.order_schemas import OrderOut
 from events.validation import validate
 from events.web.api import answer, documented, json_body
@@ -28,12 +28,12 @@ def refund_out(refund: Refund) -> dict[str, object]:
 async def refund_order(request: Request) -> Response:
     user = await api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
-    order = await manage.organiser_order(event, request.path_params["code"])
+    order = await lifecycle.organiser_order(event, request.path_params["code"])
     wanted = validate(RefundIn, await json_body(request))
     key = refunds.organiser_key(user.organisation_id, request.headers.get("idempotency-key"))
     made = await refunds.refund_order(user, order, RefundRequest(wanted.cents, key, wanted.reason))
-    order = await manage.organiser_order(event, order.code)
-    return answer({**await manage.order_json(order), "refund": refund_out(made)})
+    order = await lifecycle.organiser_order(event, order.code)
+    return answer({**await lifecycle.order_json(order), "refund": refund_out(made)})
 
 
 routes = [

@@ -232,7 +232,7 @@ async def create_checkout_session(
     return _session(session.to_dict())
 
 
-async def retrieve_session(session_id: str) -> CheckoutSession:
+async def retrieve_checkout_session(session_id: str) -> CheckoutSession:
     """The session as Stripe holds it now, with its PaymentIntent and latest charge expanded."""
     async with _client() as client:
         session = await client.v1.checkout.sessions.retrieve_async(
@@ -241,7 +241,7 @@ async def retrieve_session(session_id: str) -> CheckoutSession:
     return _session(session.to_dict())
 
 
-async def session_for_payment_intent(payment_intent: str) -> CheckoutSession | None:
+async def checkout_session_for_payment_intent(payment_intent: str) -> CheckoutSession | None:
     async with _client() as client:
         found = await client.v1.checkout.sessions.list_async(
             params={"payment_intent": payment_intent, "limit": 1}
@@ -250,7 +250,7 @@ async def session_for_payment_intent(payment_intent: str) -> CheckoutSession | N
     return _session(sessions[0]) if sessions else None
 
 
-async def expire_session(session_id: str, *, idempotency_key: str) -> CheckoutSession:
+async def expire_checkout_session(session_id: str, *, idempotency_key: str) -> CheckoutSession:
     """Close a session that may still take a payment; `GatewayError` when it is no longer open."""
     async with _client() as client:
         session = await client.v1.checkout.sessions.expire_async(

@@ -1,4 +1,4 @@
-"""The payments area's periodic jobs for the worker.
+"""The payments area's periodic jobs for the worker (listed in `events.jobs.JOBS`).
 
 - close at Stripe the Checkout Sessions of lapsed or cancelled orders (our hold is shorter than the
   30 minutes a session lives at least), every cycle;
@@ -9,13 +9,12 @@
 from __future__ import annotations
 
 from events.payments import gateway, refunds, services
-from events.worker import register_job
 
 RECONCILE_EVERY = 60.0
 
 
-async def expire_sessions() -> int:
-    return await services.expire_lapsed_sessions() if gateway.configured() else 0
+async def expire_checkout_sessions() -> int:
+    return await services.expire_lapsed_checkout_sessions() if gateway.configured() else 0
 
 
 async def push_refunds() -> int:
@@ -24,8 +23,3 @@ async def push_refunds() -> int:
 
 async def reconcile() -> int:
     return await services.reconcile_pending() if gateway.configured() else 0
-
-
-register_job("expire lapsed Stripe sessions", expire_sessions)
-register_job("push pending refunds", push_refunds)
-register_job("reconcile pending payments", reconcile, every=RECONCILE_EVERY)

@@ -6,8 +6,6 @@ the decision, so a second delivery of the same Stripe event never mails anyone t
 
 from __future__ import annotations
 
-from typing import Any
-
 from events.accounts.models import Role, User
 from events.catalogue.models import Event
 from events.invoicing.models import Invoice
@@ -15,6 +13,7 @@ from events.mail import services as mail
 from events.payments.models import Refund
 from events.ticketing.models import Order
 from events.ticketing.order_schemas import order_url
+from events.web import links
 from settings import settings
 
 ALERT_MISMATCH = "amount_mismatch"
@@ -22,7 +21,7 @@ ALERT_LATE_REFUND = "late_payment_refunded"
 ALERT_DOUBLE_PAYMENT = "double_payment"
 
 
-def _context(order: Order, event: Event, **extra: Any) -> dict[str, Any]:
+def _context(order: Order, event: Event, **extra: object) -> dict[str, object]:
     return {"order": order, "event": event, "order_url": order_url(order), **extra}
 
 
@@ -68,9 +67,9 @@ async def _organisers(event: Event) -> list[User]:
     return list(people)
 
 
-async def alert_organisers(order: Order, event: Event, reason: str, key: str, **details: Any) -> None:
+async def alert_organisers(order: Order, event: Event, reason: str, key: str, **details: object) -> None:
     """An e-mail to the organisation's owners about an order that needs a person to look at it."""
-    dashboard_url = f"{settings.base_url}/dashboard/events/{event.slug}"
+    dashboard_url = links.absolute("dashboard_event", slug=event.slug)
     for person in await _organisers(event):
         await mail.enqueue_template(
             "payments/mail/organiser_alert",

@@ -34,7 +34,7 @@ from events.payments import gateway, notices
 from events.payments.gateway import GatewayError, StripeRefund
 from events.payments.locks import lock_order
 from events.payments.models import Refund, RefundStatus
-from events.ticketing import manage
+from events.ticketing import lifecycle
 from events.ticketing.models import Order, OrderStatus
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ async def refund_order(user: User | None, order: Order, request: RefundRequest) 
         )
         before = {"status": str(order.status)}
         if request.cancel:
-            await manage.release(order, OrderStatus.CANCELLED)
+            await lifecycle.release(order, OrderStatus.CANCELLED)
         await audit.record(
             user, order.event.organisation_id, "order.refund_requested", "order", order.code,
             before=before, after={"status": str(order.status), "refund": money(request.amount)},
@@ -111,7 +111,7 @@ async def cancel_by_attendee(order: Order) -> Order:
     """The buyer's own cancellation, where the event allows it: a paid order is refunded in full."""
     left = await refundable_cents(order) if order.status == OrderStatus.PAID else 0
     if left == 0:
-        return await manage.cancel_by_attendee(order)
+        return await lifecycle.cancel_by_attendee(order)
     event = await Event.get(id=order.event_id)
     if not event.allow_self_cancel or event.starts_at <= clock.now():
         raise OrderNotChangeable()
@@ -137,7 +137,7 @@ async def cancel_order(user: User, order: Order, refund: bool, key: str) -> Orde
     """The organiser's cancellation, refunding what was paid when asked (and when there is any)."""
     if refund and order.status == OrderStatus.PAID and await refundable_cents(order) > 0:
         return await cancel_with_refund(user, order, key)
-    return await manage.cancel_by_organiser(user, order)
+    return await lifecycle.cancel_by_organiser(user, order)
 
 
 async def cancel_with_refund(user: User, order: Order, key: str) -> Order:
@@ -225,7 +225,7 @@ async def settle(order: Order, refund: Refund, stripe_refund_id: str) -> bool:
     if order.status in (OrderStatus.PAID, OrderStatus.CANCELLED):
         credit_note = await invoicing.issue_credit_note(order, refund.amount_cents, refund_id=refund.id)
     if order.refunded_cents >= order.total_cents:
-        await manage.release(order, OrderStatus.REFUNDED)
+        await lifecycle.release(order, OrderStatus.REFUNDED)
     await order.save(update_fields=["refunded_cents", "updated_at"])
     event = await Event.get(id=order.event_id)
     if not refund.idempotency_key.endswith("-late-payment"):

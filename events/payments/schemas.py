@@ -26,3 +26,17 @@ class CancelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     refund: bool = False
+
+
+class RefundForm(RefundIn):
+    """The dashboard's refund form: a refund, with the key that makes a double click one refund, not two."""
+
+    idempotency_key: str = Field(default="", max_length=200)
+
+
+class CancelRefundForm(BaseModel):
+    """The dashboard's "cancel and refund" button, with its own idempotency key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    idempotency_key: str = Field(default="", max_length=200)

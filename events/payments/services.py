@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -41,11 +40,11 @@ from events.payments import gateway, notices, refunds
 from events.payments.gateway import CheckoutSession, GatewayError, LineItem, WebhookEvent
 from events.payments.locks import lock_order
 from events.payments.models import Refund, StripeEvent
-from events.ticketing import manage
+from events.ticketing import lifecycle
 from events.ticketing.availability import remaining, usage
+from events.ticketing.confirmation import after_paid
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from events.ticketing.order_schemas import order_url, pay_url
-from events.ticketing.paid import after_paid
 from events.web.pagecache import public_pages
 
 logger = logging.getLogger(__name__)
@@ -87,7 +86,7 @@ async def checkout_url(order: Order) -> str:
     once lead to one session. Once paid, the answer is the order page itself.
     """
     if order.stripe_session_id and order.stripe_session_closed_at is None:
-        session = await gateway.retrieve_session(order.stripe_session_id)
+        session = await gateway.retrieve_checkout_session(order.stripe_session_id)
         if session.status == "open" and session.url and _payable(order):
             return session.url
         if session.status != "open":
@@ -98,10 +97,10 @@ async def checkout_url(order: Order) -> str:
         return order_url(order)
     if not _payable(order):
         raise OrderNotPayable()
-    return await _new_session(order)
+    return await _new_checkout_session(order)
 
 
-async def _new_session(order: Order) -> str:
+async def _new_checkout_session(order: Order) -> str:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id")
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
@@ -134,7 +133,7 @@ async def _new_session(order: Order) -> str:
 
 async def fulfil(session_id: str) -> Order | None:
     """Bring our order in line with this Checkout Session as Stripe holds it now. Idempotent."""
-    return await apply(await gateway.retrieve_session(session_id))
+    return await apply(await gateway.retrieve_checkout_session(session_id))
 
 
 async def apply(session: CheckoutSession) -> Order | None:
@@ -150,7 +149,7 @@ async def apply(session: CheckoutSession) -> Order | None:
     to_push: Refund | None = None
     async with in_transaction():
         order = await lock_order(order)
-        await _note_session(order, session)
+        await _note_checkout_session(order, session)
         if session.paid:
             to_push = await _accept(order, session)
             if session.payment_intent == order.stripe_payment_intent:
@@ -164,8 +163,8 @@ async def apply(session: CheckoutSession) -> Order | None:
     return await Order.get(id=order.id).select_related("event")
 
 
-async def _note_session(order: Order, session: CheckoutSession) -> None:
-    fields: dict[str, Any] = {}
+async def _note_checkout_session(order: Order, session: CheckoutSession) -> None:
+    fields: dict[str, object] = {}
     if order.stripe_session_id is None:
         fields["stripe_session_id"] = session.id
     if session.payment_intent and order.stripe_payment_intent is None:
@@ -204,7 +203,9 @@ async def _accept(order: Order, session: CheckoutSession) -> Refund | None:
         return None
     reason = N_("Order cancelled") if order.status == OrderStatus.CANCELLED else N_("Late payment, sold out")
     refund = await refunds.late_payment_refund(order, order.total_cents, reason)
-    await manage.release(order, order.status if order.status != OrderStatus.PENDING else OrderStatus.EXPIRED)
+    await lifecycle.release(
+        order, order.status if order.status != OrderStatus.PENDING else OrderStatus.EXPIRED
+    )
     await notices.late_payment_refunded(order, event, refund.amount_cents)
     await notices.alert_organisers(
         order, event, notices.ALERT_LATE_REFUND, order.code, amount=refund.amount_cents
@@ -255,13 +256,13 @@ async def _flag(order: Order, event: Event, session: CheckoutSession, alert: str
 async def _fail(order: Order, session: CheckoutSession) -> None:
     if order.status != OrderStatus.PENDING or order.stripe_session_id != session.id:
         return
-    await manage.release(order, OrderStatus.CANCELLED)
+    await lifecycle.release(order, OrderStatus.CANCELLED)
     await notices.payment_failed(order, await Event.get(id=order.event_id))
 
 
 async def _expire(order: Order, session: CheckoutSession) -> None:
     if order.status == OrderStatus.PENDING and order.stripe_session_id == session.id:
-        await manage.release(order, OrderStatus.EXPIRED)
+        await lifecycle.release(order, OrderStatus.EXPIRED)
 
 
 # ---------------------------------------------------------------- the webhook
@@ -275,7 +276,7 @@ async def handle_webhook(event: WebhookEvent) -> str:
         return "duplicate"
     session_id: str | None = event.object_id
     if event.type == "charge.refunded":
-        session_id = await _session_of_payment(event.payment_intent)
+        session_id = await _checkout_session_of_payment(event.payment_intent)
     if session_id:
         await fulfil(session_id)
     await StripeEvent.filter(id=event.id).update(processed_at=clock.now())
@@ -298,13 +299,13 @@ async def _claim(event: WebhookEvent) -> bool:
         return bool(taken)
 
 
-async def _session_of_payment(payment_intent: str | None) -> str | None:
+async def _checkout_session_of_payment(payment_intent: str | None) -> str | None:
     if not payment_intent:
         return None
     order = await Order.get_or_none(stripe_payment_intent=payment_intent)
     if order is not None and order.stripe_session_id:
         return order.stripe_session_id
-    session = await gateway.session_for_payment_intent(payment_intent)
+    session = await gateway.checkout_session_for_payment_intent(payment_intent)
     return session.id if session else None
 
 
@@ -340,7 +341,7 @@ async def reconcile_pending(limit: int = 100) -> int:
     return changed
 
 
-async def expire_lapsed_sessions(limit: int = 50) -> int:
+async def expire_lapsed_checkout_sessions(limit: int = 50) -> int:
     """Worker: close at Stripe the sessions of orders whose hold lapsed (or that were cancelled)."""
     now = clock.now()
     lapsed = (
@@ -356,11 +357,11 @@ async def expire_lapsed_sessions(limit: int = 50) -> int:
     for order in lapsed:
         assert order.stripe_session_id is not None
         try:
-            session = await gateway.expire_session(
+            session = await gateway.expire_checkout_session(
                 order.stripe_session_id, idempotency_key=f"expire-{order.stripe_session_id}"
             )
         except GatewayError:  # no longer open: paid just in time, or already expired
-            session = await gateway.retrieve_session(order.stripe_session_id)
+            session = await gateway.retrieve_checkout_session(order.stripe_session_id)
         await apply(session)
         closed += 1
     return closed
@@ -369,7 +370,7 @@ async def expire_lapsed_sessions(limit: int = 50) -> int:
 # ---------------------------------------------------------------- what the order page shows
 
 
-async def payment_view(order: Order) -> dict[str, Any]:
+async def payment_view(order: Order) -> dict[str, object]:
     documents = await invoicing.order_documents(order)
     made = await Refund.filter(order_id=order.id).order_by("id")
     refundable = await refunds.refundable_cents(order)

@@ -39,15 +39,15 @@ def _clean_one(question: Question, value: Any) -> tuple[Any, str | None]:
     return code, (None if code in _COUNTRIES else N_("Use a two-letter country code such as FR."))
 
 
-def _empty(value: Any) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == "" or value == [] or value is False
 
 
-def clean_answers(questions: list[Question], answers: dict[str, Any], index: int) -> dict[str, Any]:
+def clean_answers(questions: list[Question], answers: dict[str, object], index: int) -> dict[str, object]:
     """Answers keyed by question id; unknown questions and missing required answers are refused."""
     known = {str(q.id): q for q in questions}
     errors: dict[str, str] = {}
-    cleaned: dict[str, Any] = {}
+    cleaned: dict[str, object] = {}
     for key in answers:
         if key not in known:
             errors[f"tickets.{index}.answers.{key}"] = gettext(N_("This question is not asked."))

@@ -10,7 +10,7 @@ from events.accounts.auth import api_organiser, client_ip, token_organiser
 from events.catalogue.services import organiser_event
 from events.payments import refunds
 from events.payments.schemas import CancelIn
-from events.ticketing import limits, manage, orders
+from events.ticketing import lifecycle, limits, orders
 from events.ticketing.order_schemas import OrderIn, OrderOut
 from events.validation import validate
 from events.web.api import answer, documented, json_body
@@ -23,46 +23,48 @@ async def create_order(request: Request) -> Response:
     anonymous = await token_organiser(request) is None
     async with limits.order_rate(client_ip(request) if anonymous else None):
         order = await orders.place_order(request.path_params["slug"], await json_body(request))
-    return answer(await manage.order_json(order), status_code=201)
+    return answer(await lifecycle.order_json(order), status_code=201)
 
 
 @documented("The buyer's view of an order", response=OrderOut, auth=False)
 async def buyer_order(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
-    return answer(await manage.order_json(order))
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
+    return answer(await lifecycle.order_json(order))
 
 
 @documented("Cancel an order (attendee self-cancel)", response=OrderOut, auth=False)
 async def buyer_cancel(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
-    return answer(await manage.order_json(await refunds.cancel_by_attendee(order)))
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
+    return answer(await lifecycle.order_json(await refunds.cancel_by_attendee(order)))
 
 
 @documented("List an event's orders (?status=, ?q=)", response=OrderOut)
 async def list_orders(request: Request) -> Response:
     user = await api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
-    found = await manage.organiser_orders(
+    found = await lifecycle.organiser_orders(
         event, request.query_params.get("status"), request.query_params.get("q")
     )
-    return answer({"orders": await manage.orders_json(found)})
+    return answer({"orders": await lifecycle.orders_json(found)})
 
 
 @documented("One order of an event", response=OrderOut)
 async def organiser_order(request: Request) -> Response:
     user = await api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
-    return answer(await manage.order_json(await manage.organiser_order(event, request.path_params["code"])))
+    return answer(
+        await lifecycle.order_json(await lifecycle.organiser_order(event, request.path_params["code"]))
+    )
 
 
 @documented("Cancel an order; {refund: true} also refunds what was paid", body=CancelIn, response=OrderOut)
 async def organiser_cancel(request: Request) -> Response:
     user = await api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
-    order = await manage.organiser_order(event, request.path_params["code"])
+    order = await lifecycle.organiser_order(event, request.path_params["code"])
     wanted = validate(CancelIn, await json_body(request))
     key = refunds.organiser_key(user.organisation_id, request.headers.get("idempotency-key"))
-    return answer(await manage.order_json(await refunds.cancel_order(user, order, wanted.refund, key)))
+    return answer(await lifecycle.order_json(await refunds.cancel_order(user, order, wanted.refund, key)))
 
 
 routes = [

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form
 from events.catalogue.models import Event
-from events.errors import Invalid, NotFound
-from events.ticketing import attendees, manage
+from events.errors import NotFound
+from events.ticketing import attendees, lifecycle
+from events.ticketing.attendees import AttendeeForm
 from events.ticketing.models import Order, Ticket
+from events.web import forms
+from events.web.forms import FormState
 from events.web.templating import render
 
 
@@ -27,30 +29,25 @@ def _current_values(ticket: Ticket) -> FormData:
     return FormData(pairs)
 
 
-async def _page(
-    request: Request,
-    order: Order,
-    ticket: Ticket,
-    values: FormData | None = None,
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
+async def _page(request: Request, order: Order, ticket: Ticket, state: FormState | None = None) -> Response:
     event = await Event.get(id=order.event_id)
     context = {
         "order": order,
         "event": event,
         "ticket": ticket,
         "questions": await attendees.questions(event),
-        "values": values if values is not None else _current_values(ticket),
-        "errors": errors or {},
+        "values": state.values if state else _current_values(ticket),
+        "errors": {_field(key): message for key, message in state.errors.items()} if state else {},
         "editable": attendees.can_edit_ticket(order, event, ticket),
         "deadline": attendees.edit_deadline(event),
     }
-    return render(request, "ticketing/_attendees_edit.html", context, status_code=status_code)
+    return render(
+        request, "ticketing/_attendees_edit.html", context, status_code=state.status if state else 200
+    )
 
 
 async def _order_ticket(request: Request) -> tuple[Order, Ticket]:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     ticket = await Ticket.get_or_none(id=request.path_params["ticket_id"], order_id=order.id)
     if ticket is None:
         raise NotFound()
@@ -70,17 +67,19 @@ def _field(error_key: str) -> str:
 
 
 async def attendee_update(request: Request) -> Response:
-    form = await checked_form(request)
     order, ticket = await _order_ticket(request)
     event = await Event.get(id=order.event_id)
-    data = attendees.read_form(form, await attendees.questions(event))
-    try:
-        await attendees.update_attendee(order, ticket.id, data)
-    except Invalid as error:
-        errors = {_field(key): message for key, message in error.details.items()}
-        return await _page(request, order, ticket, form, errors, status_code=422)
-    target = request.url_for("order_page", code=order.code, secret=order.secret)
-    return RedirectResponse(str(target.include_query_params(notice="attendee_saved")), status_code=303)
+    questions = await attendees.questions(event)
+    return await forms.form_cycle(
+        request,
+        schema=AttendeeForm,
+        read=lambda form: attendees.read_form(form, questions),
+        save=lambda changes: attendees.update_attendee(order, ticket.id, changes.model_dump()),
+        page=lambda state: _page(request, order, ticket, state),
+        done=lambda _: request.url_for("order_page", code=order.code, secret=order.secret),
+        notice="attendee_saved",
+        shown=lambda form: form,
+    )
 
 
 routes = [
@@ -90,10 +89,9 @@ routes = [
         methods=["GET"],
         name="attendee_edit",
     ),
-    Route(
+    forms.form_route(
         "/orders/{code:code}/{secret:secret}/tickets/{ticket_id:id}/attendee",
         attendee_update,
-        methods=["POST"],
         name="attendee_update",
     ),
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
+from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 from tortoise.transactions import in_transaction
 
@@ -20,7 +20,7 @@ from events.audit import services as audit
 from events.catalogue.models import Event, Question, QuestionKind
 from events.errors import Invalid, NotFound, OrderNotChangeable
 from events.ticketing.answers import clean_answers
-from events.ticketing.manage import ATTENDEE_EDIT_CLOSED
+from events.ticketing.lifecycle import ATTENDEE_EDIT_CLOSED
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from events.ticketing.order_schemas import AttendeeIn
 from events.validation import validate
@@ -28,6 +28,13 @@ from events.validation import validate
 ATTENDEE_FIELDS = ("name", "email", "organisation", "job_title")
 EDITABLE_ORDERS = (OrderStatus.PAID, OrderStatus.PENDING)
 FORM_PREFIX = "ticket-0-"
+
+
+class AttendeeForm(BaseModel):
+    """One attendee's form as `read_form` reads it; `update_attendee` holds it to the event's questions."""
+
+    attendee: dict[str, str]
+    answers: dict[str, str | bool | list[str]] = Field(default_factory=dict)
 
 
 def edit_deadline(event: Event) -> datetime:
@@ -43,7 +50,7 @@ def can_edit_ticket(order: Order, event: Event, ticket: Ticket) -> bool:
     return can_edit(order, event) and ticket.status == TicketStatus.VALID
 
 
-def page_context(order: Order, event: Event) -> dict[str, Any]:
+def page_context(order: Order, event: Event) -> dict[str, object]:
     """What the order page's attendee section needs."""
     return {"attendees_editable": can_edit(order, event), "attendees_deadline": edit_deadline(event)}
 
@@ -52,13 +59,13 @@ async def questions(event: Event) -> list[Question]:
     return await Question.filter(event_id=event.id).order_by("position", "id")
 
 
-def read_form(form: FormData, questions: list[Question]) -> dict[str, Any]:
+def read_form(form: FormData, questions: list[Question]) -> dict[str, object]:
     """An attendee form's flat fields (`ticket-0-name`, `ticket-0-q-<id>`, as on the registration form)."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, object] = {}
     for question in questions:
         key = f"{FORM_PREFIX}q-{question.id}"
         if question.kind == QuestionKind.MULTIPLE:
-            value: Any = [str(v) for v in form.getlist(key)]
+            value: str | bool | list[str] = [str(v) for v in form.getlist(key)]
         elif question.kind == QuestionKind.CHECKBOX:
             value = form.get(key) == "on"
         else:
@@ -71,15 +78,15 @@ def read_form(form: FormData, questions: list[Question]) -> dict[str, Any]:
     }
 
 
-def _snapshot(ticket: Ticket, sensitive: set[str]) -> dict[str, Any]:
+def _snapshot(ticket: Ticket, sensitive: set[str]) -> dict[str, object]:
     """What the audit trail keeps: the details, and answers unless they are sensitive (health, diet)."""
-    values: dict[str, Any] = {name: getattr(ticket, f"attendee_{name}") for name in ATTENDEE_FIELDS}
+    values: dict[str, object] = {name: getattr(ticket, f"attendee_{name}") for name in ATTENDEE_FIELDS}
     for key, answer in ticket.answers.items():
         values[f"answer_{key}"] = "…" if key in sensitive else answer
     return values
 
 
-def _checked(asked: list[Question], data: Mapping[str, Any]) -> tuple[AttendeeIn, dict[str, Any]]:
+def _checked(asked: list[Question], data: Mapping[str, object]) -> tuple[AttendeeIn, dict[str, object]]:
     """The new details and answers, or every field error at once (`attendee.name`, `answers.7`)."""
     errors: dict[str, str] = {}
     attendee: AttendeeIn | None = None
@@ -88,7 +95,7 @@ def _checked(asked: list[Question], data: Mapping[str, Any]) -> tuple[AttendeeIn
     except Invalid as error:
         errors.update({f"attendee.{key}": message for key, message in error.details.items()})
     raw = data.get("answers") or {}
-    answers: dict[str, Any] = {}
+    answers: dict[str, object] = {}
     try:
         answers = clean_answers(asked, raw if isinstance(raw, dict) else {}, 0)
     except Invalid as error:
@@ -98,7 +105,7 @@ def _checked(asked: list[Question], data: Mapping[str, Any]) -> tuple[AttendeeIn
     return attendee, answers
 
 
-async def update_attendee(order: Order, ticket_id: int, data: Mapping[str, Any]) -> Ticket:
+async def update_attendee(order: Order, ticket_id: int, data: Mapping[str, object]) -> Ticket:
     """Change one attendee's details and answers, until the event's edit deadline."""
     event = await Event.get(id=order.event_id)
     ticket = await Ticket.get_or_none(id=ticket_id, order_id=order.id)

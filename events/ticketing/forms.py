@@ -7,6 +7,7 @@ service (`tickets.0.attendee.name`) are mapped onto them so messages sit beside 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -19,7 +20,7 @@ PAYMENT_FIELDS = ("purchase_order", "buyer_reference")
 MAX_TICKETS = 50
 
 
-def chosen_quantities(params: Any, type_ids: list[int]) -> dict[int, int]:
+def chosen_quantities(params: Mapping[str, str], type_ids: list[int]) -> dict[int, int]:
     """`type-<id>=<n>` pairs from the ticket chooser, bounded and with zeros dropped."""
     chosen: dict[int, int] = {}
     for type_id in type_ids:
@@ -47,7 +48,7 @@ def _whole(value: object) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
-def whole_numbers(values: list[Any]) -> list[int]:
+def whole_numbers(values: Sequence[object]) -> list[int]:
     return [number for number in map(_whole, values) if number is not None]
 
 
@@ -102,5 +103,5 @@ def field_name(error_key: str) -> str:
     return error_key.replace("consents.", "")
 
 
-def form_errors(details: dict[str, Any]) -> dict[str, str]:
+def form_errors(details: dict[str, object]) -> dict[str, str]:
     return {field_name(key): str(message) for key, message in details.items()}

@@ -16,7 +16,6 @@ until its order is cancelled or refunded (or the ticket alone is cancelled).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -96,7 +95,7 @@ class Order(Model):
     promo_code: fields.ForeignKeyNullableRelation[PromoCode] = fields.ForeignKeyField(
         "models.PromoCode", related_name="orders", null=True, on_delete=fields.RESTRICT
     )
-    consents: dict[str, Any] = fields.JSONField(default=dict)
+    consents: dict[str, object] = fields.JSONField(default=dict)
     expires_at = fields.DatetimeField(null=True)
     paid_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
@@ -134,7 +133,7 @@ class Ticket(Model):
     attendee_email = fields.CharField(max_length=254, default="")
     attendee_organisation = fields.CharField(max_length=200, default="")
     attendee_job_title = fields.CharField(max_length=200, default="")
-    answers: dict[str, Any] = fields.JSONField(default=dict)
+    answers: dict[str, object] = fields.JSONField(default=dict)
     price_cents = fields.IntField(default=0)
     discount_cents = fields.IntField(default=0)
     vat_rate_bp = fields.IntField(default=0)

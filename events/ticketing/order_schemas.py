@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -11,9 +11,10 @@ from events import identifiers
 from events.accounts.services import normalise_email
 from events.catalogue.offer_schemas import money
 from events.errors import N_
-from events.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket
+from events.partnering.tokens import space_url
+from events.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket, TicketStatus
 from events.validation import EMAIL_PATTERN, RowRef
-from settings import settings
+from events.web import links
 
 
 def _email(value: str) -> str:
@@ -81,7 +82,7 @@ class TicketIn(BaseModel):
 
     ticket_type: RowRef
     attendee: AttendeeIn
-    answers: dict[str, Any] = Field(default_factory=dict)
+    answers: dict[str, object] = Field(default_factory=dict)
     sessions: list[RowRef] = Field(default_factory=list, max_length=50)
 
 
@@ -125,6 +126,8 @@ class TicketOut(BaseModel):
     pdf_url: str
     agenda_url: str
     sessions: list[int]
+    partnering_url: str | None = None
+    certificate_url: str | None = None
 
 
 class DocumentOut(BaseModel):
@@ -159,16 +162,23 @@ class OrderOut(BaseModel):
 
 
 def order_url(order: Order) -> str:
-    return f"{settings.base_url}/orders/{order.code}/{order.secret}"
+    return links.absolute("order_page", code=order.code, secret=order.secret)
 
 
 def pay_url(order: Order) -> str:
     """The page that makes (or reuses) the order's Checkout Session and sends the buyer there."""
-    return f"{order_url(order)}/pay"
+    return links.absolute("order_pay", code=order.code, secret=order.secret)
 
 
-def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str, Any]:
-    base = order_url(order)
+def ticket_out(
+    order: Order,
+    ticket: Ticket,
+    session_ids: list[int],
+    partnering: bool = False,
+    certificate_code: str | None = None,
+) -> dict[str, object]:
+    """`partnering`: the event has partnering on, so a valid ticket links its participant's space;
+    `certificate_code`: the ticket earned a certificate of attendance."""
     return {
         "id": ticket.id,
         "ticket_type": ticket.ticket_type_id,
@@ -180,10 +190,12 @@ def ticket_out(order: Order, ticket: Ticket, session_ids: list[int]) -> dict[str
         },
         "status": str(ticket.status),
         "secret": ticket.secret,
-        "qr_url": f"{base}/tickets/{ticket.id}.png",
-        "pdf_url": f"{base}/tickets/{ticket.id}.pdf",
-        "agenda_url": f"{settings.base_url}/agenda/{ticket.agenda_token}.ics",
+        "qr_url": links.absolute("ticket_qr", code=order.code, secret=order.secret, ticket_id=ticket.id),
+        "pdf_url": links.absolute("ticket_pdf", code=order.code, secret=order.secret, ticket_id=ticket.id),
+        "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
         "sessions": session_ids,
+        "partnering_url": space_url(ticket) if partnering and ticket.status == TicketStatus.VALID else None,
+        "certificate_url": links.absolute("certificate", code=certificate_code) if certificate_code else None,
     }
 
 
@@ -194,7 +206,9 @@ def order_out(
     sessions: dict[int, list[int]],
     payment_url: str | None = None,
     documents: list[tuple[str, str]] | None = None,
-) -> dict[str, Any]:
+    partnering: bool = False,
+    certificates: dict[int, str] | None = None,
+) -> dict[str, object]:
     """The API's Order; `documents` are the order's (kind, number), invoice first."""
     documents = documents or []
     has_invoice = any(kind == "invoice" for kind, _ in documents)
@@ -218,7 +232,10 @@ def order_out(
             "country": order.buyer_country,
             "siret": order.buyer_siret,
         },
-        "tickets": [ticket_out(order, t, sessions.get(t.id, [])) for t in tickets],
+        "tickets": [
+            ticket_out(order, t, sessions.get(t.id, []), partnering, (certificates or {}).get(t.id))
+            for t in tickets
+        ],
         **billing_out(order, documents),
     }
 
@@ -236,7 +253,7 @@ def amount_due_cents(order: Order) -> int:
     return max(0, order.total_cents - amount_paid_cents(order))
 
 
-def billing_out(order: Order, documents: list[tuple[str, str]]) -> dict[str, Any]:
+def billing_out(order: Order, documents: list[tuple[str, str]]) -> dict[str, object]:
     base = order_url(order)
     return {
         "payment_method": str(order.payment_method),

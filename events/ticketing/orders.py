@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import secrets as random
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from events.catalogue.models import Event, EventStatus, PromoCode, Question, Tic
 from events.catalogue.sessions import book_sessions
 from events.errors import (
     N_,
+    DomainError,
     Invalid,
     NotFound,
     PaymentsUnavailable,
@@ -36,9 +38,11 @@ from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
+from events.privacy.consents import record_order_consents
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
-from events.ticketing.availability import live_order_filter, on_sale, remaining, usage
+from events.ticketing.availability import Usage, live_order_filter, on_sale, remaining, usage
+from events.ticketing.confirmation import confirmation, confirmation_attachments
 from events.ticketing.models import (
     EventKey,
     Order,
@@ -49,7 +53,6 @@ from events.ticketing.models import (
     WaitingStatus,
 )
 from events.ticketing.order_schemas import OrderIn, TicketIn
-from events.ticketing.paid import confirmation, confirmation_attachments
 from events.validation import validate
 from settings import settings
 
@@ -143,8 +146,15 @@ def _consent_errors(data: object) -> dict[str, str]:
     return {}
 
 
-def _read(data: object) -> OrderIn:
-    """The request, or every field error at once (consent included) so a form shows them together."""
+def read_order(data: object) -> OrderIn:
+    """The request, or every field error at once (consent included) so a form shows them together.
+
+    An `OrderIn` already read is given back once its consent is checked again (the form cycle reads it).
+    """
+    if isinstance(data, OrderIn):
+        if consent := _consent_errors(data.model_dump(include={"consents"})):
+            raise Invalid(consent)
+        return data
     errors = _consent_errors(data)
     try:
         request = validate(OrderIn, data)
@@ -220,26 +230,38 @@ async def _waiting_offer(event: Event, token: str | None) -> WaitingListEntry | 
     return offer
 
 
+def _take_places(
+    event: Event, types: dict[int, TicketType], wanted: Counter[int], used: Usage, *, queue_first: bool
+) -> None:
+    """Count the order's places into `used`, or raise `SoldOut` and leave `used` as it was."""
+    trial = Usage(by_type=Counter(used.by_type), waiting=used.waiting)
+    for type_id, count in sorted(wanted.items()):
+        left = remaining(event, types[type_id], trial, queue_first=queue_first)
+        if left is not None and left < count:
+            raise SoldOut(details={"ticket_type": type_id}, name=types[type_id].name)
+        trial.by_type[type_id] += count
+    used.by_type = trial.by_type
+
+
 async def _check_places(
     event: Event, types: dict[int, TicketType], wanted: Counter[int], offer: WaitingListEntry | None
 ) -> None:
     used = await usage(event.id, except_offer_id=offer.id if offer else None)
-    for type_id, count in sorted(wanted.items()):
-        left = remaining(event, types[type_id], used, queue_first=offer is None)
-        if left is not None and left < count:
-            raise SoldOut(details={"ticket_type": type_id}, name=types[type_id].name)
-        used.by_type[type_id] += count
+    _take_places(event, types, wanted, used, queue_first=offer is None)
+
+
+async def _promo_uses(promo: PromoCode) -> int:
+    return await Order.filter(live_order_filter(clock.now()), promo_code_id=promo.id).count()
 
 
 async def _check_promo_uses(promo: PromoCode | None) -> None:
     if promo is None or promo.max_uses is None:
         return
-    uses = await Order.filter(live_order_filter(clock.now()), promo_code_id=promo.id).count()
-    if uses >= promo.max_uses:
+    if await _promo_uses(promo) >= promo.max_uses:
         raise PromoCodeExhausted()
 
 
-async def place_order(slug: str, data: object) -> Order:
+async def place_order(slug: str, data: OrderIn | object) -> Order:
     """Create an order and its tickets together, or nothing.
 
     A free order is paid at once; one with something to pay is pending and holds its places until
@@ -247,7 +269,7 @@ async def place_order(slug: str, data: object) -> Order:
     the transaction, which then holds the event's lock for a handful of statements only.
     """
     event = await event_on_sale(slug)
-    request = _read(data)
+    request = read_order(data)
     promo = await find_promo(event, request.promo_code)
     unlocked = await promo_type_ids(promo)
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
@@ -280,6 +302,27 @@ async def place_order(slug: str, data: object) -> Order:
     mail = confirmation(order, event, tickets, types) if confirmed else None
     bookings = [item.sessions for item in request.tickets]
 
+    on_invoice = order.payment_method == PaymentMethod.INVOICE
+    if offer is None and not any(bookings) and not on_invoice:
+        placed = await _grouped(event, _Pending(wanted, promo, order, tickets, mail))
+    else:
+        placed = await _alone(event, wanted, offer, promo, order, tickets, mail, bookings)
+    await record_order_consents(placed, event)
+    return placed
+
+
+async def _alone(
+    event: Event,
+    wanted: Counter[int],
+    offer: WaitingListEntry | None,
+    promo: PromoCode | None,
+    order: Order,
+    tickets: list[Ticket],
+    mail: OutboxMessage | None,
+    bookings: list[list[int]],
+) -> Order:
+    """One order in a transaction of its own (a waiting-list offer, workshops to book, an order on
+    invoice, whose invoice is numbered in that transaction, or a retry)."""
     for attempt in range(3):
         try:
             async with _queue(event):
@@ -305,6 +348,131 @@ def _queue(event: Event) -> asyncio.Lock:
     if key not in _queues:
         _queues[key] = asyncio.Lock()
     return _queues[key]
+
+
+@dataclass(eq=False)
+class _Pending:
+    """An order ready to be decided, waiting for its turn in the event's queue."""
+
+    wanted: Counter[int]
+    promo: PromoCode | None
+    order: Order
+    tickets: list[Ticket]
+    mail: OutboxMessage | None
+    outcome: Order | Exception | None = None
+
+
+_waiting: dict[tuple[int, int], list[_Pending]] = {}
+
+
+async def _grouped(event: Event, pending: _Pending) -> Order:
+    """Group commit: whoever gets the event's queue decides every order waiting behind it at once.
+
+    Why: the event's lock is the one thing every order of an event passes through, and on a small
+    machine its holder also waits its turn in the event loop between statements. Deciding the waiting
+    orders together takes the lock, counts the places and the codes' uses once, then decides the orders
+    one after the other in arrival order, as separate transactions would, and inserts the accepted
+    ones: the lock is taken once per group instead of once per order. Orders that another process
+    places meanwhile wait for the same row lock, so nothing changes across processes (DESIGN rule 4).
+    """
+    key = (id(asyncio.get_running_loop()), event.id)
+    waiting = _waiting.setdefault(key, [])
+    waiting.append(pending)
+    async with _queue(event):
+        if pending.outcome is None:
+            group = list(waiting) if pending in waiting else [pending, *waiting]
+            waiting.clear()
+            # Shielded: a buyer who hangs up must not abandon the others' orders half decided.
+            await asyncio.shield(_decide_group(event, group))
+    if isinstance(pending.outcome, Exception):
+        raise pending.outcome
+    assert pending.outcome is not None
+    return pending.outcome
+
+
+async def _decide_group(event: Event, group: list[_Pending]) -> None:
+    try:
+        outcomes = await _commit_group(event, group)
+    except IntegrityError:  # an order code drawn twice in the group: each order alone, with new codes
+        for pending in group:
+            pending.order.code = new_code()
+            try:
+                pending.outcome = await _commit(
+                    event,
+                    pending.wanted,
+                    None,
+                    pending.promo,
+                    pending.order,
+                    pending.tickets,
+                    pending.mail,
+                    [],
+                )
+            except (DomainError, IntegrityError) as error:
+                pending.outcome = error
+        return
+    except Exception as error:  # the database failed: every order of the group gets the error
+        for pending in group:
+            pending.outcome = error
+        return
+    for pending, outcome in zip(group, outcomes, strict=True):
+        pending.outcome = outcome
+
+
+async def _commit_group(event: Event, group: list[_Pending]) -> list[Order | Exception]:
+    outcomes: list[Order | Exception] = []
+    async with in_transaction():
+        type_ids = sorted({type_id for pending in group for type_id in pending.wanted})
+        locked = await _lock(event, type_ids)
+        current = locked[type_ids[0]].event
+        if current.status != EventStatus.PUBLISHED:
+            return [SalesClosed() for _ in group]
+        used = await usage(event.id)
+        promo_uses: dict[int, int] = {}
+        accepted: list[_Pending] = []
+        for pending in group:
+            try:
+                await _take(current, locked, pending, used, promo_uses)
+            except DomainError as refused:
+                outcomes.append(refused)
+                continue
+            outcomes.append(pending.order)
+            accepted.append(pending)
+        await _insert(accepted)
+    return outcomes
+
+
+async def _take(
+    event: Event, types: dict[int, TicketType], pending: _Pending, used: Usage, promo_uses: dict[int, int]
+) -> None:
+    """One order's places and code use, counted into the group's figures, or its refusal."""
+    promo = pending.promo
+    limited = promo is not None and promo.max_uses is not None
+    if limited and promo is not None and promo.id not in promo_uses:
+        promo_uses[promo.id] = await _promo_uses(promo)
+    trial = Usage(by_type=Counter(used.by_type), waiting=used.waiting)
+    _take_places(event, types, pending.wanted, trial, queue_first=True)
+    if limited and promo is not None:
+        if promo_uses[promo.id] >= (promo.max_uses or 0):
+            raise PromoCodeExhausted()
+        promo_uses[promo.id] += 1
+    used.by_type = trial.by_type
+
+
+async def _insert(accepted: list[_Pending]) -> None:
+    for pending in accepted:
+        await pending.order.save()
+        for ticket in pending.tickets:
+            ticket.order = pending.order
+    tickets = [ticket for pending in accepted for ticket in pending.tickets]
+    if tickets:
+        await Ticket.bulk_create(tickets)
+    mails = []
+    for pending in accepted:
+        if pending.mail is not None:
+            pending.mail.attachments = confirmation_attachments(pending.order.id)
+            mails.append(pending.mail)
+    if mails:
+        await OutboxMessage.bulk_create(mails)
 
 
 async def _commit(

@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form, client_ip
+from events.accounts.auth import client_ip
+from events.accounts.models import Organisation
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
-from events.errors import DomainError, Invalid
-from events.i18n import get_locale, gettext
+from events.certificates.models import Certificate
+from events.errors import DomainError
+from events.i18n import get_locale
+from events.partnering.models import PartneringSetup
+from events.partnering.tokens import space_url
 from events.payments import refunds
 from events.payments import services as payments
 from events.ticketing import (
     attendee_routes,
     attendees,
     booking_routes,
+    lifecycle,
     limits,
-    manage,
     orders,
     waitlist,
     waitlist_routes,
 )
 from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
-from events.ticketing.models import Order, SessionBooking, Ticket
+from events.ticketing.models import Order, SessionBooking, Ticket, TicketStatus
+from events.ticketing.order_schemas import OrderIn
+from events.web import forms
+from events.web.forms import FormState
 from events.web.templating import render
 
 
@@ -42,16 +49,10 @@ async def _workshops(event: Event) -> list[tuple[Session, int]]:
 
 
 async def _register_page(
-    request: Request,
-    event: Event,
-    quantities: dict[int, int],
-    *,
-    values: FormData | None = None,
-    errors: dict[str, str] | None = None,
-    problem: str | None = None,
-    status_code: int = 200,
+    request: Request, event: Event, quantities: dict[int, int], state: FormState
 ) -> Response:
-    values = values or FormData()
+    values = state.values if isinstance(state.values, FormData) else FormData()
+    errors = form_errors(dict(state.errors))
     code = str(values.get("promo_code") or request.query_params.get("code") or "")
     types = await orders.offered_types(event, code)
     left = await availability(event, types)
@@ -67,45 +68,62 @@ async def _register_page(
         "questions": await offers.questions(event),
         "workshops": await _workshops(event),
         "values": values,
-        "errors": errors or {},
-        "problem": problem,
+        "errors": errors,
+        "problem": state.problem,
         "code": code,
         "offer": request.query_params.get("offer") or values.get("offer") or "",
     }
     context["offer_entry"] = await waitlist.live_offer(event, str(context["offer"]))
-    return render(request, "ticketing/register.html", context, status_code=status_code)
+    organisation = await Organisation.get(id=event.organisation_id)
+    context["notice_url"] = request.url_for("privacy_notice", slug=organisation.slug)
+    return render(request, "ticketing/register.html", context, status_code=state.status)
 
 
 async def register_page(request: Request) -> Response:
     event = await orders.event_on_sale(request.path_params["slug"])
     type_ids = [t.id for t in await offers.ticket_types(event)]
-    return await _register_page(request, event, chosen_quantities(request.query_params, type_ids))
+    quantities = chosen_quantities(request.query_params, type_ids)
+    return await _register_page(request, event, quantities, FormState())
 
 
 async def register(request: Request) -> Response:
-    form = await checked_form(request)
     event = await orders.event_on_sale(request.path_params["slug"])
-    data = order_data(form, await offers.questions(event), get_locale())
-    quantities: dict[int, int] = {}
-    for ticket in data["tickets"]:
-        quantities[ticket["ticket_type"]] = quantities.get(ticket["ticket_type"], 0) + 1
-    try:
+    questions = await offers.questions(event)
+    locale = get_locale()
+
+    def quantities(form: FormData) -> dict[int, int]:
+        return dict(
+            Counter(ticket["ticket_type"] for ticket in order_data(form, questions, locale)["tickets"])
+        )
+
+    async def page(state: FormState) -> Response:
+        form = state.values if isinstance(state.values, FormData) else FormData()
+        return await _register_page(request, event, quantities(form), state)
+
+    async def place(wanted: OrderIn) -> Order:
         async with limits.order_rate(client_ip(request)):
-            order = await orders.place_order(event.slug, data)
-    except Invalid as error:
-        return await _register_page(
-            request, event, quantities, values=form, errors=form_errors(error.details), status_code=422
-        )
-    except DomainError as error:
-        message = gettext(error.message, **error.params)
-        return await _register_page(
-            request, event, quantities, values=form, problem=message, status_code=error.status
-        )
-    target = request.url_for("order_page", code=order.code, secret=order.secret)
-    return RedirectResponse(target, status_code=303)
+            return await orders.place_order(event.slug, wanted)
+
+    return await forms.form_cycle(
+        request,
+        schema=orders.read_order,
+        read=lambda form: order_data(form, questions, locale),
+        save=place,
+        page=page,
+        done=lambda order: request.url_for("order_page", code=order.code, secret=order.secret),
+        shown=lambda form: form,
+        problems=(DomainError,),
+    )
 
 
-async def _order_context(order: Order) -> dict[str, Any]:
+async def partnering_links(event: Event, tickets: list[Ticket]) -> dict[int, str]:
+    """Each valid ticket's partnering space, when the event has partnering on."""
+    if not await PartneringSetup.filter(event_id=event.id, enabled=True).exists():
+        return {}
+    return {t.id: space_url(t) for t in tickets if t.status == TicketStatus.VALID}
+
+
+async def _order_context(order: Order) -> dict[str, object]:
     event = await Event.get(id=order.event_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
     booked: dict[int, list[Session]] = {}
@@ -113,18 +131,23 @@ async def _order_context(order: Order) -> dict[str, Any]:
         booked.setdefault(booking.ticket_id, []).append(booking.session)
     for mine in booked.values():
         mine.sort(key=lambda session: (session.starts_at, session.id))
+    certified = await Certificate.filter(ticket_id__in=[t.id for t in tickets]).values_list(
+        "ticket_id", "code"
+    )
     return {
         "order": order,
         "event": event,
         "tickets": tickets,
+        "certificates": {int(ticket_id): str(code) for ticket_id, code in certified},
         "booked": booked,
         "workshops": await _workshops(event),
+        "partnering_links": await partnering_links(event, tickets),
         **attendees.page_context(order, event),
     }
 
 
 async def order_page(request: Request) -> Response:
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     order = await payments.reconcile_on_return(order)  # a lost webhook loses no sale
     context = await _order_context(order)
     context["payment"] = await payments.payment_view(order)
@@ -133,32 +156,31 @@ async def order_page(request: Request) -> Response:
 
 
 async def cancel_order(request: Request) -> Response:
-    await checked_form(request)
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
-    await refunds.cancel_by_attendee(order)
-    target = request.url_for("order_page", code=order.code, secret=order.secret)
-    return RedirectResponse(str(target.include_query_params(notice="cancelled")), status_code=303)
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
+    return await forms.button_cycle(
+        request,
+        save=lambda: refunds.cancel_by_attendee(order),
+        done=lambda _: request.url_for("order_page", code=order.code, secret=order.secret),
+        notice="cancelled",
+    )
 
 
 async def resend_confirmation(request: Request) -> Response:
-    await checked_form(request)
-    order = await manage.buyer_order(request.path_params["code"], request.path_params["secret"])
-    await manage.resend_confirmation(order)
-    target = request.url_for("order_page", code=order.code, secret=order.secret)
-    return RedirectResponse(str(target.include_query_params(notice="resent")), status_code=303)
+    order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
+    return await forms.button_cycle(
+        request,
+        save=lambda: lifecycle.resend_confirmation(order),
+        done=lambda _: request.url_for("order_page", code=order.code, secret=order.secret),
+        notice="resent",
+    )
 
 
 routes = [
     Route("/events/{slug:slug}/register", register_page, methods=["GET"], name="register"),
-    Route("/events/{slug:slug}/register", register, methods=["POST"], name="register_submit"),
+    forms.form_route("/events/{slug:slug}/register", register, name="register_submit"),
     Route("/orders/{code:code}/{secret:secret}", order_page, methods=["GET"], name="order_page"),
-    Route("/orders/{code:code}/{secret:secret}/cancel", cancel_order, methods=["POST"], name="order_cancel"),
-    Route(
-        "/orders/{code:code}/{secret:secret}/resend",
-        resend_confirmation,
-        methods=["POST"],
-        name="order_resend",
-    ),
+    forms.form_route("/orders/{code:code}/{secret:secret}/cancel", cancel_order, name="order_cancel"),
+    forms.form_route("/orders/{code:code}/{secret:secret}/resend", resend_confirmation, name="order_resend"),
     *booking_routes.routes,
     *waitlist_routes.routes,
     *attendee_routes.routes,

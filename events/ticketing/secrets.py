@@ -4,12 +4,17 @@ A secret is `base64url(payload ‖ signature)` where the payload is a version by
 (4 bytes) and 16 random bytes from `secrets` (128 bits), and the signature is Ed25519 over the payload
 with the event's private key. A scanner holding the event's public key can tell a genuine badge from a
 forged or mutated one without asking the server; the server checks the signature before any lookup.
+
+Two texts are derived from a secret and hold nothing of it: its `pack_key`, the unpadded base64url
+SHA-256 by which the offline pack lists the ticket, and its `short_code`, the first 50 bits of that hash
+in Crockford base32 (`7KQ2M-XD4PA`), printed under the QR for a person to type when the code is damaged.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import secrets
 import struct
 
@@ -24,6 +29,8 @@ from events.ticketing.models import EventKey
 VERSION = 1
 _PAYLOAD = struct.Struct(">BI16s")
 _SIGNATURE_LENGTH = 64
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SHORT_CODE_CHARACTERS = 10
 SECRET_LENGTH = len(base64.urlsafe_b64encode(b"\0" * (_PAYLOAD.size + _SIGNATURE_LENGTH)).rstrip(b"="))
 
 
@@ -96,3 +103,27 @@ def verify(secret: str, public_key: str) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def pack_key(secret: str) -> str:
+    """The name of a ticket in the offline pack: a scanner hashes what it read and looks it up."""
+    return _b64(hashlib.sha256(secret.encode()).digest())
+
+
+def short_code(secret: str) -> str:
+    """Ten characters a person can read aloud and type (no I, L, O or U), split in two groups of five."""
+    digest = int.from_bytes(hashlib.sha256(secret.encode()).digest()[:8], "big") >> 14
+    characters = "".join(
+        _CROCKFORD[(digest >> (5 * shift)) & 31] for shift in reversed(range(SHORT_CODE_CHARACTERS))
+    )
+    return f"{characters[:5]}-{characters[5:]}"
+
+
+def normal_short_code(text: str) -> str | None:
+    """A typed short code as printed (case, spaces and the dash do not matter; O reads as 0, I and L
+    as 1), or None when the text is not one."""
+    cleaned = text.strip().upper().replace("-", "").replace(" ", "")
+    cleaned = cleaned.translate(str.maketrans("OIL", "011"))
+    if len(cleaned) != SHORT_CODE_CHARACTERS or any(c not in _CROCKFORD for c in cleaned):
+        return None
+    return f"{cleaned[:5]}-{cleaned[5:]}"

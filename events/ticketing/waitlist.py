@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tortoise.expressions import F
@@ -30,8 +29,7 @@ from events.mail import services as mail
 from events.ticketing.availability import on_sale, remaining, usage
 from events.ticketing.models import WaitingListEntry, WaitingStatus
 from events.validation import EMAIL_PATTERN, validate
-from events.worker import register_job
-from settings import settings
+from events.web import links
 
 ACTIVE = (WaitingStatus.WAITING, WaitingStatus.OFFERED)
 OFFER_TOKEN_LENGTH = 43
@@ -102,8 +100,8 @@ async def join(
 
 def offer_url(event: Event, entry: WaitingListEntry) -> str:
     """The registration page with the offered ticket chosen and the offer carried into the form."""
-    query = urlencode({f"type-{entry.ticket_type_id}": 1, "offer": entry.offer_token})
-    return f"{settings.base_url}/events/{event.slug}/register?{query}"
+    query = {f"type-{entry.ticket_type_id}": 1, "offer": entry.offer_token}
+    return links.absolute("register", query=query, slug=event.slug)
 
 
 async def live_offer(event: Event, token: str | None) -> WaitingListEntry | None:
@@ -201,6 +199,3 @@ async def waiting_counts(event: Event) -> dict[int, int]:
         .values_list("ticket_type_id", "n")
     )
     return {int(type_id): int(n) for type_id, n in rows}
-
-
-register_job("offer waiting-list places", offer_places, every=15.0)

@@ -4,35 +4,30 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import checked_form, client_ip
+from events.accounts.auth import client_ip
 from events.catalogue.models import Event, TicketType
-from events.errors import DomainError, Invalid
-from events.i18n import get_locale, gettext
+from events.errors import DomainError
+from events.i18n import get_locale
 from events.ticketing import orders, waitlist
+from events.ticketing.waitlist import JoinIn
+from events.web import forms
+from events.web.forms import FormState
 from events.web.templating import render
 
 
-async def _page(
-    request: Request,
-    event: Event,
-    ticket_type: TicketType,
-    values: FormData | None = None,
-    errors: dict[str, str] | None = None,
-    problem: str | None = None,
-    status_code: int = 200,
-) -> Response:
+async def _page(request: Request, event: Event, ticket_type: TicketType, state: FormState) -> Response:
     context = {
         "event": event,
         "ticket_type": ticket_type,
-        "values": values or FormData(),
-        "errors": errors or {},
-        "problem": problem,
+        "values": state.values if isinstance(state.values, FormData) else FormData(),
+        "errors": state.errors,
+        "problem": state.problem,
         "joined": request.query_params.get("joined") == "1",
     }
-    return render(request, "ticketing/_waitlist_join.html", context, status_code=status_code)
+    return render(request, "ticketing/_waitlist_join.html", context, status_code=state.status)
 
 
 async def _event_and_type(request: Request) -> tuple[Event, TicketType]:
@@ -42,32 +37,32 @@ async def _event_and_type(request: Request) -> tuple[Event, TicketType]:
 
 async def waitlist_page(request: Request) -> Response:
     event, ticket_type = await _event_and_type(request)
-    return await _page(request, event, ticket_type)
+    return await _page(request, event, ticket_type, FormState())
 
 
 async def waitlist_join(request: Request) -> Response:
-    form = await checked_form(request)
     event, ticket_type = await _event_and_type(request)
-    data = {"name": str(form.get("name", "")), "email": str(form.get("email", ""))}
-    try:
-        await waitlist.join(event, ticket_type, data, locale=get_locale(), client=client_ip(request))
-    except Invalid as error:
-        return await _page(request, event, ticket_type, form, error.details, status_code=422)
-    except DomainError as error:
-        message = gettext(error.message, **error.params)
-        return await _page(request, event, ticket_type, form, problem=message, status_code=error.status)
-    target = request.url_for("waitlist_join", slug=event.slug, type_id=ticket_type.id)
-    return RedirectResponse(str(target.include_query_params(joined="1")), status_code=303)
+    return await forms.form_cycle(
+        request,
+        schema=JoinIn,
+        read=lambda form: {"name": str(form.get("name", "")), "email": str(form.get("email", ""))},
+        save=lambda values: waitlist.join(
+            event, ticket_type, values, locale=get_locale(), client=client_ip(request)
+        ),
+        page=lambda state: _page(request, event, ticket_type, state),
+        done=lambda _: request.url_for(
+            "waitlist_join", slug=event.slug, type_id=ticket_type.id
+        ).include_query_params(joined="1"),
+        shown=lambda form: form,
+        problems=(DomainError,),
+    )
 
 
 routes = [
     Route(
         "/events/{slug:slug}/waiting-list/{type_id:id}", waitlist_page, methods=["GET"], name="waitlist_join"
     ),
-    Route(
-        "/events/{slug:slug}/waiting-list/{type_id:id}",
-        waitlist_join,
-        methods=["POST"],
-        name="waitlist_join_submit",
+    forms.form_route(
+        "/events/{slug:slug}/waiting-list/{type_id:id}", waitlist_join, name="waitlist_join_submit"
     ),
 ]

@@ -56,14 +56,14 @@ def _no_constant(text: str) -> None:
     raise ValueError(f"{text} is not JSON")
 
 
-def parse_json(raw: bytes) -> Any:
+def parse_json(raw: bytes) -> object:
     """JSON with bounded depth and number size; ValueError for anything else than a sane document."""
     if _too_deep(raw):
         raise ValueError("nested too deep")
     return json.loads(raw, parse_int=_number(int), parse_float=_number(float), parse_constant=_no_constant)
 
 
-async def json_body(request: Request) -> dict[str, Any]:
+async def json_body(request: Request) -> dict[str, object]:
     try:
         body = parse_json(await request.body() or b"{}")
     except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors too
@@ -124,16 +124,16 @@ def _walk(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, Route]]:
     return found
 
 
-def _ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
+def _ref(model: type[BaseModel], components: dict[str, object]) -> dict[str, str]:
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     components.update(schema.pop("$defs", {}))
     components[model.__name__] = schema
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _operation(route: Route, method: str, components: dict[str, Any]) -> dict[str, Any]:
+def _operation(route: Route, method: str, components: dict[str, object]) -> dict[str, object]:
     doc = route.endpoint.__openapi__  # type: ignore[attr-defined]
-    responses: dict[str, Any] = {
+    responses: dict[str, object] = {
         str(doc["status"]): {
             "description": "OK",
             "content": {
@@ -147,7 +147,7 @@ def _operation(route: Route, method: str, components: dict[str, Any]) -> dict[st
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
         },
     }
-    operation: dict[str, Any] = {
+    operation: dict[str, object] = {
         "summary": doc["summary"],
         "operationId": f"{route.name}_{method}",
         "responses": responses,
@@ -162,9 +162,9 @@ def _operation(route: Route, method: str, components: dict[str, Any]) -> dict[st
     return operation
 
 
-def openapi_document(routes: list[BaseRoute], server: str) -> dict[str, Any]:
-    components: dict[str, Any] = {"Error": ERROR_SCHEMA}
-    paths: dict[str, Any] = {}
+def openapi_document(routes: list[BaseRoute], server: str) -> dict[str, object]:
+    components: dict[str, object] = {"Error": ERROR_SCHEMA}
+    paths: dict[str, dict[str, object]] = {}
     for path, route in _walk(routes):
         for method in sorted(route.methods or {"GET"}):
             if method == "HEAD":

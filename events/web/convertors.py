@@ -59,9 +59,16 @@ class DocumentNumber(_Text):
     regex = f"[A-Za-z0-9_-]{{1,{NUMBER_LENGTH}}}"
 
 
+class SpaceToken(_Text):
+    """A partnering space's token: the ticket id, a hyphen, a 43-character MAC (events/partnering/tokens)."""
+
+    regex = f"[0-9]{{1,10}}-[A-Za-z0-9_-]{{{SECRET_LENGTH}}}"
+
+
 register_url_convertor("id", RowId())
 register_url_convertor("slug", Slug())
 register_url_convertor("code", OrderCode())
 register_url_convertor("secret", Secret())
 register_url_convertor("token", Secret())
 register_url_convertor("number", DocumentNumber())
+register_url_convertor("space", SpaceToken())

@@ -13,11 +13,11 @@ A page uses it like this::
         return forms.show(request, "dashboard/questions.html", context, state)
 
     async def questions_page(request: Request) -> Response:          # GET: the empty form
-        user, event = await organiser_event(request)
+        user, event = await organiser_and_event(request)
         return await _page(request, user, event, FormState({"kind": "text"}))
 
     async def question_create(request: Request) -> Response:         # POST: the cycle
-        user, event = await organiser_event(request)
+        user, event = await organiser_and_event(request)
         return await forms.form_cycle(
             request,
             schema=QuestionInput,
@@ -45,6 +45,7 @@ as sent, so the schema names the field and says what is wrong.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,32 +108,38 @@ def see_other(target: Target, notice: str | None = None) -> RedirectResponse:
 async def form_cycle(
     request: Request,
     *,
-    schema: type[M],
+    schema: type[M] | Callable[[Mapping[str, object]], M],
     read: Callable[[FormData], Mapping[str, object]],
     save: Callable[[M], Awaitable[R]],
-    page: Page,
     done: Callable[[R], Target],
+    page: Page | None = None,
     notice: str | None = None,
     shown: Callable[[FormData], Mapping[str, object]] | None = None,
     problems: tuple[type[DomainError], ...] = (),
 ) -> Response:
     """Read, validate, save, then redirect; or show the form again with what was posted and why not.
 
-    `shown` gives the values to put back in the fields when they differ from what `read` gives the
-    schema (a textarea read as lines is shown as typed); `problems` are the domain errors a public form
-    explains above itself (sold out, already waiting) instead of leaving its page.
+    `schema` is the area's pydantic input, or a function that validates into it when the rules need
+    the event (a programme session must fall within the event's days). `shown` gives the values to put
+    back in the fields when they differ from what `read` gives the schema (a textarea read as lines is
+    shown as typed); `problems` are the domain errors a public form explains above itself (sold out,
+    already waiting) instead of leaving its page. Without a `page` (a form with no field to mark), an
+    `Invalid` goes to the error page like any other error.
     """
     form = await checked_form(request)
     data = read(form)
     try:
-        result = await save(validate(schema, data))
+        values = validate(schema, data) if isinstance(schema, type) else schema(data)
+        result = await save(values)
     except Invalid as error:
-        values = shown(form) if shown else data
-        return await page(FormState(values, error.details, status=error.status))
+        if page is None:
+            raise
+        return await page(FormState(shown(form) if shown else data, error.details, status=error.status))
     except problems as error:
-        values = shown(form) if shown else data
+        if page is None:
+            raise
         message = gettext(error.message, **error.params)
-        return await page(FormState(values, problem=message, status=error.status))
+        return await page(FormState(shown(form) if shown else data, problem=message, status=error.status))
     return see_other(done(result), notice)
 
 
@@ -153,8 +160,18 @@ class FormRoute(Route):
 
 
 def form_route(path: str, endpoint: Callable[[Request], Awaitable[Response]], *, name: str) -> FormRoute:
-    """The POST route of a form page: the route table tells the forms apart from the rest this way."""
-    return FormRoute(path, endpoint, methods=["POST"], name=name)
+    """The POST route of a form page: the route table tells the forms apart from the rest this way.
+
+    The CSRF token is checked before the endpoint loads anything, so a forged post learns nothing (not
+    even whether the object in its path exists); the cycle then reads the same, already parsed form.
+    """
+
+    @functools.wraps(endpoint)
+    async def checked(request: Request) -> Response:
+        await checked_form(request)
+        return await endpoint(request)
+
+    return FormRoute(path, checked, methods=["POST"], name=name)
 
 
 # ------------------------------------------------------------------ reading fields
@@ -214,3 +231,25 @@ def posted(
     values.update({name: checked(form, name) for name in checkboxes})
     values.update({name: form.getlist(name) for name in groups})
     return values
+
+
+async def lookup_cycle(
+    request: Request,
+    *,
+    schema: type[M],
+    read: Callable[[FormData], Mapping[str, object]],
+    find: Callable[[M], Awaitable[R]],
+    page: Page,
+    answer: Callable[[R, FormState], Awaitable[Response]],
+) -> Response:
+    """A form that asks and shows, changing nothing (a person looked up by the e-mail in the POST body,
+    so that the address stays out of URLs and logs): the answer is shown at once, not redirected to;
+    a field that does not validate shows the form again with its error, like `form_cycle`.
+    """
+    form = await checked_form(request)
+    data = read(form)
+    try:
+        query = validate(schema, data)
+    except Invalid as error:
+        return await page(FormState(data, error.details, status=error.status))
+    return await answer(await find(query), FormState(data))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -45,7 +44,7 @@ def _env() -> Environment:
     return env
 
 
-def _local_times(values: dict[str, Any], timezone: str | None) -> dict[str, Any]:
+def _local_times(values: dict[str, object], timezone: str | None) -> dict[str, object]:
     """Form values with aware datetimes shown as `datetime-local` inputs in the event's zone."""
     try:
         zone = ZoneInfo(timezone or "Europe/Paris")
@@ -62,6 +61,6 @@ templates = Jinja2Templates(env=environment)
 
 
 def render(
-    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+    request: Request, name: str, context: dict[str, object] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context or {}, status_code=status_code)

@@ -11,8 +11,9 @@
     var scale = Math.max(row.expected, row.checked_in, 1);
     item.querySelector(".bar-checked").setAttribute("width", (100 * row.checked_in / scale).toFixed(1));
     item.querySelector(".bar-inside").setAttribute("width", (100 * row.inside / scale).toFixed(1));
-    ["checked_in", "inside", "expected"].forEach(function (name) {
-      item.querySelector('[data-figure="' + name + '"]').textContent = String(row[name]);
+    ["checked_in", "inside", "expected", "conflicts"].forEach(function (name) {
+      var figure = item.querySelector('[data-figure="' + name + '"]');
+      if (figure) { figure.textContent = String(row[name]); }
     });
   }
 

@@ -1,7 +1,8 @@
 /* Colloque door scanner: camera (native BarcodeDetector first, then the vendored ZXing), a handheld
    scanner typing into a focused field, a full-screen answer with a sound, and nothing that reloads the
    page between scans. Every scan carries a nonce; a retry after a network failure resends the same one,
-   so the server counts it once and answers as the first time. */
+   so the server counts it once and answers as the first time. With no network the door decides from
+   its offline pack and queues the scan (door-offline.js); a service worker keeps the page itself. */
 (function () {
   "use strict";
 
@@ -29,7 +30,7 @@
 
   var MAX_LAST = 12;
   var SHOW_MS = { ok: 1600, warn: 3500, bad: 4000 };
-  var KIND = { ok: "ok", already_redeemed: "warn" };
+  var KIND = { ok: "ok", already_redeemed: "warn", unknown: "warn" };
   var GONE_MS = 1500;       // a code must leave the camera this long before it is read again
   var FRAME_MS = 100;       // about ten decodes a second
   var hideTimer = null;
@@ -123,6 +124,7 @@
       case "invalid_time": return message("InvalidTime");
       case "throttled": return message("Throttled");
       case "offline": return message("Offline");
+      case "unknown": return message("Unknown");
       default: return result.message || message("Error");
     }
   }
@@ -165,7 +167,7 @@
 
   /* ---------------------------------------------------------------- the server */
   async function post(body) {
-    for (var attempt = 0; attempt < 3; attempt += 1) {
+    for (var attempt = 0; attempt < 2; attempt += 1) {
       try {
         var response = await fetch(data.checkinUrl, {
           method: "POST", headers: headers(), body: JSON.stringify(body), credentials: "same-origin", cache: "no-store"
@@ -182,13 +184,25 @@
     return { status: "offline" };
   }
 
+  /* Online, the server decides; with no network (or when it stops answering), the offline pack does. */
+  async function decide(body) {
+    if (offline && body.secret && offline.isOffline()) { return offline.decide(body); }
+    var result = await post(body);
+    if (offline && result.status === "offline" && body.secret) {
+      offline.wentOffline();
+      return offline.decide(body);
+    }
+    if (offline && result.status !== "offline") { offline.seen(body, result); }
+    return result;
+  }
+
   async function check(target) {
     var body = { list: Number(listSelect.value), type: direction(), nonce: nonce() };
     if (target.ticket) { body.ticket = target.ticket; } else { body.secret = target.secret; }
     pending += 1;
     root.dataset.pending = String(pending);
     try {
-      show(await post(body));
+      show(await decide(body));
     } finally {
       pending -= 1;
       root.dataset.pending = String(pending);
@@ -373,6 +387,62 @@
     if (stream) { stopCamera(); } else { startCamera(); }
     input.focus();
   });
+
+  /* ---------------------------------------------------------------- offline */
+  var doorStatus = $("door-status");
+  var doorPack = $("door-pack");
+  var syncedNote = "";
+  var offline = null;
+
+  function renderStatus() {
+    if (!offline) { return; }
+    var state = offline.status();
+    var text;
+    if (!state.online) {
+      text = message("OfflineSince", { time: clock(state.since || new Date().toISOString()), count: state.waiting });
+    } else if (state.waiting) {
+      text = message("OnlineWaiting", { count: state.waiting });
+    } else {
+      text = syncedNote || message("Online");
+    }
+    doorStatus.textContent = text;
+    doorStatus.className = "door-status" + (state.online ? "" : " door-offline");
+    doorPack.textContent = state.packAt ? message("Pack", { time: clock(state.packAt), count: state.tickets }) : message("NoPack");
+    root.dataset.online = state.online ? "true" : "false";
+    root.dataset.queued = String(state.waiting);
+  }
+
+  function synced(results) {
+    var ok = 0;
+    var conflicts = 0;
+    results.forEach(function (result) {
+      if (result.status === "ok") { ok += 1; }
+      if (result.conflict) {
+        conflicts += 1;
+        remember({ status: "conflict", ticket: result.ticket }, message("Conflict"));
+        lastScans.firstChild.className = "last-conflict";
+      }
+    });
+    syncedNote = message("Synced", { count: results.length, ok: ok, conflicts: conflicts });
+    root.dataset.synced = String(results.length);
+    renderStatus();
+    refreshFigures();
+  }
+
+  if (window.ColloqueDoorOffline && window.indexedDB && window.crypto && window.crypto.subtle) {
+    offline = window.ColloqueDoorOffline.create({ data: data, root: root, changed: renderStatus, synced: synced });
+    offline.ready.then(renderStatus);
+  }
+  function workerState() { root.dataset.worker = navigator.serviceWorker.controller ? "active" : "none"; }
+
+  if ("serviceWorker" in navigator && data.workerUrl) {
+    navigator.serviceWorker.addEventListener("controllerchange", workerState);
+    workerState();
+    navigator.serviceWorker.register(data.workerUrl, { scope: data.workerScope }).catch(function (error) {
+      root.dataset.worker = "unavailable";   /* the door still works online without it */
+      if (window.console) { window.console.warn("door service worker:", error); }
+    });
+  }
 
   root.dataset.ready = "true";
   input.focus();

@@ -19,6 +19,8 @@ const plan = [
   // The ZXing UMD bundle contains @zxing/library and ts-custom-error: their licences travel with it.
   ["@zxing/library", [["LICENSE", "LICENSE"]], (v) => join(here, `zxing-library-${v}`)],
   ["ts-custom-error", [["LICENSE", "LICENSE"]], (v) => join(here, `ts-custom-error-${v}`)],
+  // Ed25519 for the offline door where the browser's WebCrypto has no Ed25519 (an ES module, imported on demand).
+  ["@noble/ed25519", [["index.js", "ed25519.js"], ["LICENSE", "LICENSE"]], (v) => join(here, `noble-ed25519-${v}`)],
   // axe-core checks accessibility in the browser tests only; the app never serves it.
   ["axe-core", [["axe.min.js", "axe.min.js"], ["LICENSE", "axe-core.LICENSE"]], () => testsVendor],
 ];

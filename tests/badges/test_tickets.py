@@ -8,7 +8,7 @@ import pytest
 from events.badges.attachments import order_tickets
 from events.mail import attachments
 from events.mail.models import OutboxMessage
-from events.ticketing import manage
+from events.ticketing import lifecycle
 from events.ticketing.models import Order, Ticket
 from tests.badges.conftest import decode_png, image_sizes_mm, pdf_pages, qr_texts
 from tests.factories import make_event, make_order, make_organiser, make_ticket_type
@@ -107,7 +107,7 @@ async def test_pending_order_has_no_ticket_yet(client: httpx.AsyncClient, order:
 
 
 async def test_cancelled_order_has_no_ticket_any_more(client: httpx.AsyncClient, order: Order) -> None:
-    await manage.cancel_by_attendee(order)
+    await lifecycle.cancel_by_attendee(order)
     ticket = await Ticket.filter(order_id=order.id).first()
     assert ticket is not None
     answer = await client.get(f"{_base(order)}/tickets/{ticket.id}.png")
@@ -152,7 +152,7 @@ async def test_confirmation_email_attaches_the_tickets_pdf(order: Order) -> None
 
 
 async def test_attachment_of_an_order_cancelled_meanwhile_is_a_notice(order: Order) -> None:
-    await manage.cancel_by_attendee(order)
+    await lifecycle.cancel_by_attendee(order)
     _name, _mime, content = await order_tickets({"kind": "order_tickets", "order_id": order.id})
     assert qr_texts(content) == [[]]
     assert pdf_pages(content).pages[0].extract_text().strip() != ""

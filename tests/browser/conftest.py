@@ -21,7 +21,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from tortoise import Tortoise
 
-from events.accounts.models import Organisation
+from events.accounts.models import Organisation, Role
 from events.accounts.services import create_organiser
 from main import create_app
 from settings import tortoise_config
@@ -49,6 +49,8 @@ class Organiser:
 
 
 ORGANISER = Organiser("Pôle Test", "orga@example.org", "correct horse battery staple")
+# A team member with role `reviewer` in the same organisation (the call-for-abstracts flow).
+REVIEWER = Organiser("Pôle Test", "relectrice@chu-test.fr", "correct horse battery staple")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -69,6 +71,9 @@ async def _create_organiser(database_url: str) -> None:
         await Tortoise.generate_schemas()
         user = await create_organiser(ORGANISER.organisation, ORGANISER.email, ORGANISER.password)
         await Organisation.filter(id=user.organisation_id).update(**SELLER)
+        await create_organiser(
+            REVIEWER.organisation, REVIEWER.email, REVIEWER.password, name="Relectrice", role=Role.REVIEWER
+        )
     finally:
         await Tortoise.close_connections()
 

@@ -14,7 +14,7 @@ from events.checkin import redeem as scans
 from events.checkin import services
 from events.checkin.models import Checkin, CheckinList, ListTicketState
 from events.checkin.tokens import Scanner
-from events.ticketing import manage
+from events.ticketing import lifecycle
 from events.ticketing.models import Ticket
 from tests.checkin.conftest import Door
 from tests.factories import (
@@ -99,7 +99,7 @@ async def _unpaid(door: Door) -> dict[str, object]:
 
 async def _cancelled(door: Door) -> dict[str, object]:
     ticket = await door.ticket()
-    await manage.cancel_by_organiser(door.user, await ticket.order)
+    await lifecycle.cancel_by_organiser(door.user, await ticket.order)
     return {"secret": ticket.secret}
 
 

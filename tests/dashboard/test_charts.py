@@ -9,7 +9,8 @@ import pytest
 
 from events import clock
 from events.catalogue.models import Event
-from events.dashboard import charts, stats
+from events.dashboard import charts
+from events.ticketing import figures
 from tests.factories import make_event, make_order, make_organiser, make_ticket_type, paris
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -54,7 +55,7 @@ async def test_bars_are_scaled_to_the_largest_capacity_or_sale(app: object) -> N
     open_ = await make_ticket_type(event, name="Plénière")
     await make_order(event, small.id, small.id)
     await make_order(event, *([open_.id] * 5))
-    chart = charts.type_bars(await stats.type_figures(event))
+    chart = charts.type_bars(await figures.type_figures(event))
     assert chart is not None
     atelier, pleniere = chart.bars
     assert atelier.capacity_width is not None
@@ -71,7 +72,7 @@ async def test_sales_are_counted_per_day_in_the_event_time_zone_with_empty_days(
         await make_order(event, pass_.id, pass_.id)
         advance(timedelta(days=2))
         await make_order(event, pass_.id)
-        series = await stats.sales_by_day(event)
+        series = await figures.sales_by_day(event)
     assert [(day.date().isoformat(), n) for day, n in series] == [
         ("2026-06-01", 2),
         ("2026-06-02", 0),
@@ -81,11 +82,11 @@ async def test_sales_are_counted_per_day_in_the_event_time_zone_with_empty_days(
 
 
 async def test_cancelled_tickets_leave_the_sales_series(app: object) -> None:
-    from events.ticketing.manage import cancel_by_attendee
+    from events.ticketing.lifecycle import cancel_by_attendee
 
     event = await _event(app)
     pass_ = await make_ticket_type(event)
     order = await make_order(event, pass_.id)
     await make_order(event, pass_.id)
     await cancel_by_attendee(order)
-    assert sum(n for _day, n in await stats.sales_by_day(event)) == 1
+    assert sum(n for _day, n in await figures.sales_by_day(event)) == 1

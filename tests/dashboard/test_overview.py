@@ -12,8 +12,8 @@ from starlette.applications import Starlette
 
 from events.accounts.models import User
 from events.audit.models import AuditEntry
+from events.catalogue import registration
 from events.catalogue.models import Event
-from events.dashboard import registration
 from events.errors import EventNotEditable
 from events.ticketing import waitlist
 from tests.factories import csrf_from, login, make_event, make_order, make_organiser, make_ticket_type

@@ -15,6 +15,7 @@ from events.accounts.models import User
 from events.catalogue.models import Event, Session
 from events.catalogue.schemas import EventPatch
 from events.catalogue.services import cancel_event, update_event
+from events.catalogue.session_schemas import SessionPatch
 from events.catalogue.sessions import book_later, cancel_session, update_session
 from events.ical import routes as ical_routes
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
@@ -90,7 +91,7 @@ async def test_a_moved_session_keeps_its_uid_and_raises_its_sequence(
     before = _events((await client.get(f"/events/{event.slug}.ics")).content)[uid]
     later = session.starts_at + timedelta(hours=3)
     await update_session(
-        organiser, event, session, {"starts_at": later, "ends_at": later + timedelta(hours=1)}
+        organiser, event, session, SessionPatch(starts_at=later, ends_at=later + timedelta(hours=1))
     )
     after = _events((await client.get(f"/events/{event.slug}.ics")).content)[uid]
     assert after["SEQUENCE"] == before["SEQUENCE"] + 1
@@ -243,7 +244,7 @@ async def test_a_change_gives_a_new_etag_and_a_full_answer(
 ) -> None:
     session = await make_session(organiser, event)
     first = await client.get(f"/events/{event.slug}.ics")
-    await update_session(organiser, event, session, {"room": "Amphithéâtre"})
+    await update_session(organiser, event, session, SessionPatch(room="Amphithéâtre"))
     changed = await client.get(f"/events/{event.slug}.ics", headers={"If-None-Match": first.headers["etag"]})
     assert changed.status_code == 200
     assert changed.headers["etag"] != first.headers["etag"]
@@ -265,7 +266,7 @@ async def test_feeds_are_built_again_only_when_something_changed(
     for _ in range(3):
         await client.get(f"/events/{event.slug}.ics")
     assert len(builds) == 1
-    await update_session(organiser, event, session, {"title": "Nouveau titre"})
+    await update_session(organiser, event, session, SessionPatch(title="Nouveau titre"))
     await client.get(f"/events/{event.slug}.ics")
     assert len(builds) == 2
 

@@ -11,7 +11,7 @@ from events import clock
 from events.payments import jobs
 from events.payments.fake_stripe import FakeStripe
 from events.ticketing.models import Order
-from tests.factories import make_order, make_ticket_type, order_body
+from tests.factories import api_token, bearer, make_order, make_ticket_type, order_body
 from tests.payments.conftest import Shop, deliver, open_session, pending_order
 
 
@@ -66,7 +66,7 @@ async def test_every_stripe_write_carries_an_idempotency_key(
         other = await pending_order(shop)
         await open_session(client, other)
         advance(timedelta(minutes=16))
-        await jobs.expire_sessions()
+        await jobs.expire_checkout_sessions()
     writes = [r for r in fake_stripe.requests if r.method == "POST"]
     assert {r.path.split("/")[-1] for r in writes} == {"sessions", "refunds", "expire"}
     assert all(r.idempotency_key and len(r.idempotency_key) <= 255 for r in writes)
@@ -163,3 +163,43 @@ async def test_delayed_payment_shows_as_being_confirmed(
     assert f"/orders/{order.code}/{order.secret}/pay" not in page.text
     await order.refresh_from_db()
     assert order.status == "pending"
+
+
+async def test_a_payment_being_confirmed_no_longer_asks_to_complete_it(
+    client: httpx.AsyncClient, shop: Shop, fake_stripe: FakeStripe
+) -> None:
+    order = await pending_order(shop)
+    fake_stripe.complete(await open_session(client, order), delayed=True)
+    page = await client.get(f"/orders/{order.code}/{order.secret}")
+    assert "being confirmed by your bank" in page.text
+    assert "Complete the payment to confirm them" not in page.text
+
+
+async def test_an_unpaid_orders_tickets_are_not_shown_as_valid(
+    client: httpx.AsyncClient, shop: Shop, fake_stripe: FakeStripe
+) -> None:
+    order = await pending_order(shop)
+    page = await client.get(f"/orders/{order.code}/{order.secret}")
+    tickets = page.text.split('class="table-scroll"', 1)[1].split("</table>", 1)[0]
+    assert "Not paid yet" in tickets
+    assert "badge-ok" not in tickets
+
+
+async def test_a_promo_code_is_taken_off_once_on_the_order_page(
+    client: httpx.AsyncClient, shop: Shop, fake_stripe: FakeStripe
+) -> None:
+    auth = bearer(await api_token(client, shop.owner.email))
+    promo = await client.post(
+        f"/api/v1/events/{shop.event.slug}/promo-codes",
+        json={"code": "LAB10", "percent_off": 10},
+        headers=auth,
+    )
+    assert promo.status_code == 201, promo.text
+    order = await pending_order(shop, 2, promo_code="LAB10")
+    assert order.total_cents == 21600
+    page = (await client.get(f"/orders/{order.code}/{order.secret}")).text
+    tickets = page.split('class="table-scroll"', 1)[1].split("</table>", 1)[0]
+    assert tickets.count("120.00") == 2
+    assert "108.00" not in tickets
+    assert "−€24.00" in page
+    assert "€216.00" in page

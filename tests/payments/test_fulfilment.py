@@ -19,7 +19,7 @@ from events.mail.models import OutboxMessage
 from events.payments import jobs, services
 from events.payments.fake_stripe import FakeStripe
 from events.payments.models import Refund, StripeEvent
-from events.ticketing.manage import expire_holds
+from events.ticketing.lifecycle import expire_holds
 from events.ticketing.models import Order, Ticket
 from tests.factories import make_order, make_ticket_type
 from tests.payments.conftest import Shop, deliver, open_session, pending_order
@@ -222,10 +222,10 @@ async def test_lapsed_hold_expires_the_stripe_session_through_the_api(
     with clock.frozen(clock.now()) as advance:
         order = await pending_order(shop)
         session_id = await open_session(client, order)
-        assert await jobs.expire_sessions() == 0  # the hold still runs
+        assert await jobs.expire_checkout_sessions() == 0  # the hold still runs
         advance(timedelta(minutes=16))
-        assert await jobs.expire_sessions() == 1
-        assert await jobs.expire_sessions() == 0  # once
+        assert await jobs.expire_checkout_sessions() == 1
+        assert await jobs.expire_checkout_sessions() == 0  # once
     assert fake_stripe.sessions[session_id]["status"] == "expired"
     expiring = [r for r in fake_stripe.requests if r.path.endswith("/expire")]
     assert len(expiring) == 1 and expiring[0].idempotency_key
@@ -295,7 +295,7 @@ async def test_late_payment_into_a_sold_out_event_is_refunded_automatically(
 async def test_payment_for_an_order_the_organiser_cancelled_is_refunded(
     client: httpx.AsyncClient, shop: Shop, fake_stripe: FakeStripe
 ) -> None:
-    from events.ticketing.manage import cancel_by_organiser
+    from events.ticketing.lifecycle import cancel_by_organiser
 
     order = await pending_order(shop)
     session_id = await open_session(client, order)
@@ -314,7 +314,7 @@ async def test_payment_made_just_before_the_session_is_expired_is_honoured(
         session_id = await open_session(client, order)
         advance(timedelta(minutes=16))
         fake_stripe.complete(session_id)  # the buyer paid; our expiry comes a second too late
-        assert await jobs.expire_sessions() == 1
+        assert await jobs.expire_checkout_sessions() == 1
     await order.refresh_from_db()
     assert order.status == "paid"
 

@@ -14,7 +14,7 @@ from events.catalogue import offers
 from events.catalogue.models import Event, Question, TicketType
 from events.errors import OrderNotChangeable
 from events.ticketing import attendees
-from events.ticketing.manage import cancel_by_attendee
+from events.ticketing.lifecycle import cancel_by_attendee
 from events.ticketing.models import Order, Ticket
 from tests.factories import csrf_from, make_event, make_order, make_organiser, make_ticket_type
 

@@ -59,7 +59,7 @@ async def test_paid_order_is_pending_and_holds_its_places(client: httpx.AsyncCli
 
 
 async def test_expired_hold_gives_its_places_back(event: Event) -> None:
-    from events.ticketing.manage import expire_holds
+    from events.ticketing.lifecycle import expire_holds
     from tests.factories import make_order
 
     paid = await make_ticket_type(event, price="50.00", capacity=2)

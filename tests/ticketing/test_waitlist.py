@@ -22,7 +22,7 @@ from events.mail import smtp
 from events.mail.models import OutboxMessage
 from events.ticketing import waitlist
 from events.ticketing.availability import availability
-from events.ticketing.manage import cancel_by_organiser
+from events.ticketing.lifecycle import cancel_by_organiser
 from events.ticketing.models import Order, Ticket, WaitingListEntry
 from events.ticketing.orders import place_order
 from tests.factories import (

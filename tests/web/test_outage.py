@@ -115,6 +115,7 @@ async def _burst(client: httpx.AsyncClient, paths: list[str], rounds: int) -> li
     return answers
 
 
+@pytest.mark.postgres_only  # Tortoise keeps one dialect per process: this runs in the PostgreSQL pass
 async def test_database_stopped_under_load_gives_503s_and_the_app_recovers_alone(
     cluster: Cluster, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -146,4 +147,5 @@ async def test_database_stopped_under_load_gives_503s_and_the_app_recovers_alone
     assert set(during) <= {200, 503} and during[503] > 0
     assert all(a.headers.get("retry-after") for a in down)
     assert set(after) == {200}
-    assert not [r for r in caplog.records if r.exc_info]
+    # asyncpg's pool says once per retry that it cannot refill itself; no request logs a traceback.
+    assert not [r for r in caplog.records if r.exc_info and not r.name.startswith("asyncpg")]

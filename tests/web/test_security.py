@@ -36,7 +36,7 @@ async def _path_values(event: Event) -> dict[str, str]:
     )
     return {
         "slug": event.slug, "code": order.code, "secret": order.secret, "ticket_id": str(ticket.id),
-        "session_id": str(session.id), "type_id": str(pass_.id), "id": str(pass_.id),
+        "session_id": str(session.id), "type_id": str(pass_.id), "id": str(pass_.id), "token": "0" * 43,
     }  # fmt: skip
 
 
@@ -108,3 +108,21 @@ async def test_server_error_shows_a_generic_page_with_headers(app: Starlette) ->
     assert "secret internals" not in answer.text
     assert "Traceback" not in answer.text
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_pages_whose_url_holds_a_secret_send_no_referrer(client: httpx.AsyncClient) -> None:
+    user = await make_organiser()
+    event = await make_event(user, published=True)
+    order = await make_order(event, (await make_ticket_type(event)).id)
+    ticket = await Ticket.get(order_id=order.id)
+    secret_pages = [
+        f"/orders/{order.code}/{order.secret}",
+        f"/api/v1/orders/{order.code}/{order.secret}",
+        f"/agenda/{ticket.agenda_token}.ics",
+        f"/scan/{event.slug}?token=door_x",
+        f"/events/{event.slug}/register?offer=abc",
+    ]
+    for path in secret_pages:
+        assert (await client.get(path)).headers["referrer-policy"] == "no-referrer", path
+    public = await client.get(f"/events/{event.slug}")
+    assert public.headers["referrer-policy"] == "strict-origin-when-cross-origin"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 from datetime import timedelta
-from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -14,10 +13,13 @@ from events.accounts import throttle
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event
+from events.certificates.models import Certificate
 from events.errors import N_, Invalid, NotFound, OrderNotChangeable
 from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.models import Invoice
+from events.partnering.models import PartneringSetup
+from events.ticketing.confirmation import after_paid
 from events.ticketing.models import (
     Order,
     OrderStatus,
@@ -27,7 +29,6 @@ from events.ticketing.models import (
     TicketStatus,
 )
 from events.ticketing.order_schemas import order_out, pay_url
-from events.ticketing.paid import after_paid
 from events.web.pagecache import public_pages
 
 
@@ -80,11 +81,11 @@ async def organiser_orders(event: Event, status: str | None = None, q: str | Non
     return await query.order_by("-created_at").limit(500)
 
 
-async def order_json(order: Order) -> dict[str, Any]:
+async def order_json(order: Order) -> dict[str, object]:
     return (await orders_json([order]))[0]
 
 
-async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
+async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
     """The API's Order objects, with a fixed number of queries however many orders there are."""
     ids = [order.id for order in orders]
     events = {e.id: e for e in await Event.filter(id__in={order.event_id for order in orders})}
@@ -105,6 +106,12 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
         .values("order_id", "kind", "number")
     ):
         documents.setdefault(row["order_id"], []).append((str(row["kind"]), row["number"]))
+    partnering = {
+        row["event_id"]
+        for row in await PartneringSetup.filter(event_id__in=list(events), enabled=True).values("event_id")
+    }
+    certified = await Certificate.filter(ticket__order_id__in=ids).values_list("ticket_id", "code")
+    certificates = {int(ticket_id): str(code) for ticket_id, code in certified}
     return [
         order_out(
             order,
@@ -113,6 +120,8 @@ async def orders_json(orders: list[Order]) -> list[dict[str, Any]]:
             sessions,
             _payment_url(order),
             documents.get(order.id, []),
+            order.event_id in partnering,
+            certificates,
         )
         for order in orders
     ]

@@ -8,7 +8,6 @@ behaviour of orders rather than what the public reads, and they are audited as s
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,11 +42,11 @@ class RegistrationRules(BaseModel):
     invoice_payment_days: int | None = Field(default=None, ge=1, le=60)
 
 
-def rule_values(event: Event) -> dict[str, Any]:
+def rule_values(event: Event) -> dict[str, object]:
     return {name: getattr(event, name) for name in FIELDS}
 
 
-def _snapshot(event: Event) -> dict[str, Any]:
+def _snapshot(event: Event) -> dict[str, object]:
     values = rule_values(event)
     if event.attendee_edit_until is not None:
         values["attendee_edit_until"] = event.attendee_edit_until.isoformat()

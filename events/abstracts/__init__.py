@@ -1,0 +1,1 @@
+"""The scientific programme: call for abstracts, submissions, review, decisions, book of abstracts."""

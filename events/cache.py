@@ -1,0 +1,62 @@
+"""The one small in-process cache type: a few seconds of memory in front of the database.
+
+Every such cache is a hint that may lag by at most its `ttl` in another process (DESIGN rule 12: nothing
+another process needs lives here), and is forgotten wholesale when it grows past `max_entries`, which
+bounds memory without bookkeeping. `clear_all()` empties every cache of the process at once: tests call
+it between tests; other caches with a `clear()` (the public page cache, the calendar feeds) join with
+`track`.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Hashable
+from typing import Generic, Protocol, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+C = TypeVar("C", bound="Clearable")
+
+
+class Clearable(Protocol):
+    def clear(self) -> None: ...
+
+
+_caches: weakref.WeakSet[Clearable] = weakref.WeakSet()
+
+
+def track(cache: C) -> C:
+    """Have `clear_all` empty this cache too."""
+    _caches.add(cache)
+    return cache
+
+
+def clear_all() -> None:
+    for cache in list(_caches):
+        cache.clear()
+
+
+class TtlCache(Generic[K, V]):
+    """Values kept `ttl` seconds (monotonic clock: a cache needs no injectable time)."""
+
+    def __init__(self, ttl: float, max_entries: int = 10_000) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: dict[K, tuple[float, V]] = {}
+        track(self)
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.get(key)
+        if found is None or found[0] <= time.monotonic():
+            return None
+        return found[1]
+
+    def put(self, key: K, value: V) -> V:
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic() + self.ttl, value)
+        return value
+
+    def clear(self) -> None:
+        self._entries.clear()

@@ -1,0 +1,45 @@
+"""Wire shapes of the privacy API: a person named by e-mail, what is held about them, what was erased."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from events.accounts.services import normalise_email
+from events.errors import N_
+from events.validation import EMAIL_LENGTH, EMAIL_PATTERN
+
+EXPORT_KINDS = ("orders", "tickets", "answers", "checkins", "consents", "mailings", "partnering", "abstracts")
+"""The keys API.md promises in every export, filled or empty; contributors may add more."""
+
+
+class PersonIn(BaseModel):
+    """The person, by e-mail, in a POST body: an address never goes into a URL (or a log)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: str = Field(min_length=3, max_length=EMAIL_LENGTH)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not EMAIL_PATTERN.match(normalise_email(value)):
+            raise ValueError(N_("Enter a valid e-mail address."))
+        return normalise_email(value)
+
+
+class PersonData(BaseModel):
+    email: str
+    orders: list[dict[str, Any]]
+    tickets: list[dict[str, Any]]
+    answers: list[dict[str, Any]]
+    checkins: list[dict[str, Any]]
+    consents: list[dict[str, Any]]
+    mailings: list[dict[str, Any]]
+    partnering: list[dict[str, Any]]
+    abstracts: list[dict[str, Any]]
+
+
+class Erased(BaseModel):
+    erased: dict[str, int]
