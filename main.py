@@ -30,7 +30,7 @@ from events import i18n, worker
 from events.abstracts import api as abstracts_api
 from events.abstracts import reviewer_routes
 from events.abstracts import routes as abstracts_routes
-from events.accounts import branding_routes, invitation_routes, team_api
+from events.accounts import branding_routes, invitation_routes, members_api, team_api
 from events.accounts import routes as accounts_routes
 from events.audit import api as audit_api
 from events.badges import routes as badges_routes
@@ -45,6 +45,7 @@ from events.checkin import routes as checkin_routes
 from events.dashboard import routes as dashboard_routes
 from events.errors import N_, DomainError, NotFound, ServiceUnavailable, Throttled, Unauthenticated
 from events.ical import routes as ical_routes
+from events.invoicing import api as invoicing_api
 from events.invoicing import routes as invoicing_routes
 from events.mail import api as mail_api
 from events.partnering import api as partnering_api
@@ -93,6 +94,8 @@ API_ROUTES: list[BaseRoute] = [
     *roster_api.routes,
     *payments_api.routes,
     *checkin_api.routes,
+    *invoicing_api.routes,
+    *members_api.routes,
     *certificates_api.routes,
     *mail_api.routes,
     *privacy_api.routes,

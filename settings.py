@@ -94,6 +94,8 @@ class Settings:
     max_held_places: int = 50
     # uvicorn's access log prints every path, and paths hold order secrets and tokens: off by default.
     access_log: bool = False
+    einvoice_dir: Path = DATA_DIR / "einvoices"
+    """Where the file transmitter leaves each day's Factur-X documents for the approved platform."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -132,6 +134,7 @@ def load() -> Settings:
         order_throttle=_count(env, "ORDER_THROTTLE", 60),
         max_held_places=_count(env, "MAX_HELD_PLACES", 50),
         access_log=_flag(env.get("ACCESS_LOG"), False),
+        einvoice_dir=Path(env.get("EINVOICE_DIR") or DATA_DIR / "einvoices"),
     )
 
 

@@ -15,6 +15,7 @@ from events.accounts.services import create_organiser
 from events.catalogue import offers, sessions
 from events.catalogue import services as catalogue
 from events.catalogue.models import Event, TicketType
+from events.invoicing import seller
 from events.partnering import meetings as partnering_meetings
 from events.partnering import services as partnering
 from events.partnering.models import MeetingRequest, Participant, RequestStatus
@@ -24,6 +25,20 @@ from events.ticketing.orders import place_order
 DEMO_ORGANISATION = "Pôle Bio-Santé Occitanie"
 DEMO_EMAIL = "organisateur@demo.colloque.test"
 DEMO_SLUG = "biomed-forum-2027"
+DEMO_SELLER = {
+    "legal_name": "Pôle Bio-Santé Occitanie (association loi 1901)",
+    "address": "12 rue des Sciences",
+    "postcode": "31400",
+    "city": "Toulouse",
+    "siren": "732829320",
+    "siret": "73282932000074",
+    "vat_number": "FR44732829320",
+    "legal_mentions": "Association loi 1901, RNA W313012345 (identifiants de démonstration)",
+    "iban": "FR7630006000011234567890189",
+    "bic": "BNPAFRPP",
+    "account_holder": "Pôle Bio-Santé Occitanie",
+}
+"""Demonstration identifiers: well-formed (checked like real ones) but belonging to nobody known."""
 
 DESCRIPTION = (
     "Deux jours pour rapprocher laboratoires de recherche, start-up, PME et grands groupes de la "
@@ -54,6 +69,7 @@ async def load_demo(password: str) -> str | None:
     if await Event.exists(slug=DEMO_SLUG):
         return None
     user = await create_organiser(DEMO_ORGANISATION, DEMO_EMAIL, password, name="Claire Martin")
+    await seller.update_legal_details(user, DEMO_SELLER)
     starts = _next_spring(9)
     event = await catalogue.create_event(
         user,

@@ -38,7 +38,9 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── SessionFull*             409     session_full       (details: session)
     │   ├── SessionOverlap*          409     session_overlap    (details: sessions)
     │   ├── SessionCancelled*        409     session_cancelled  (details: session)
-    │   └── TicketCannotBook*        409     ticket_cannot_book
+    │   ├── TicketCannotBook*        409     ticket_cannot_book
+    │   ├── SellerIncomplete         409     seller_incomplete  (details: missing settings)
+    │   └── InvoicePaymentOff        409     invoice_payment_off
     └── Throttled                    429     throttled          (retry_after seconds)
 
 * Defined beside the programme in `catalogue/sessions.py` (they are built from a `Session`).
@@ -142,6 +144,18 @@ class SalesClosed(Conflict):
 class PromoCodeExhausted(Conflict):
     code = "promo_code_exhausted"
     default_message = N_("This promo code has already been used as many times as allowed.")
+
+
+class SellerIncomplete(Conflict):
+    code = "seller_incomplete"
+    default_message = N_(
+        "Paid tickets cannot be sold yet: the organisation's legal details for its invoices are incomplete."
+    )
+
+
+class InvoicePaymentOff(Conflict):
+    code = "invoice_payment_off"
+    default_message = N_("This event does not offer payment on invoice.")
 
 
 class PaymentsUnavailable(Conflict):

@@ -14,6 +14,8 @@ from events.certificates.attachments import certificate
 from events.checkin.services import purge_nonces
 from events.ical.attachments import order_agenda
 from events.invoicing.attachments import invoice
+from events.invoicing.transfers import send_reminders as remind_invoices_due
+from events.invoicing.transmit import export_yesterday
 from events.mail.attachments import AttachmentBuilder
 from events.mail.jobs import send_outbox
 from events.partnering.jobs import send_follow_ups, send_reminders
@@ -39,6 +41,8 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("mark partnering no-shows", mark_no_shows, every=60.0),
     ScheduledJob("partnering reminders", send_reminders, every=300.0),
     ScheduledJob("partnering follow-ups", send_follow_ups, every=HOURLY),
+    ScheduledJob("hand over yesterday's e-invoices", export_yesterday, every=HOURLY),
+    ScheduledJob("remind buyers of invoices falling due", remind_invoices_due, every=HOURLY),
 )
 
 ATTACHMENT_BUILDERS: dict[str, AttachmentBuilder] = {

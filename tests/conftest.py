@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -24,6 +25,7 @@ os.environ["RUN_WORKER_IN_PROCESS"] = "false"
 # The limits are off for every test but their own (tests/ticketing/test_limits.py turns them on).
 os.environ["ORDER_THROTTLE"] = "0"
 os.environ["MAX_HELD_PLACES"] = "0"
+os.environ["EINVOICE_DIR"] = tempfile.mkdtemp(prefix="colloque-einvoices-")
 for name in ("SMTP_HOST", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
     os.environ.pop(name, None)
 # Paid tickets need Stripe settings; the payment tests point the real library at a local fake.
@@ -48,6 +50,7 @@ from starlette.applications import Starlette  # noqa: E402
 from events import cache  # noqa: E402
 from events.payments.fake_stripe import FakeStripe  # noqa: E402
 from main import create_app  # noqa: E402
+from tests.invoicing.facturx_check import check_all_documents  # noqa: E402
 
 BACKEND = os.environ.get("COLLOQUE_TEST_BACKEND", "sqlite")
 
@@ -136,6 +139,7 @@ async def app(database_url: str) -> AsyncIterator[Starlette]:
         if BACKEND == "postgres":
             await _empty_tables()
         yield application
+        await check_all_documents()  # every invoice and credit note made by the test is valid Factur-X
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from events import clock
-from events.accounts.models import Role, User
+from events.accounts.models import Organisation, Role, User
 from events.accounts.services import create_organiser
 from events.catalogue import offers
 from events.catalogue import services as catalogue
@@ -27,9 +27,33 @@ def _next() -> int:
     return _counter["n"]
 
 
+SELLER_SIREN = "732829320"
+SELLER_SIRET = "73282932000074"
+SELLER = {
+    "legal_name": "Pôle Santé Innovation Occitanie",
+    "legal_address": "12 rue des Sciences",
+    "postcode": "31400",
+    "city": "Toulouse",
+    "country": "FR",
+    "siren": SELLER_SIREN,
+    "siret": SELLER_SIRET,
+    "vat_number": "FR44732829320",
+    "legal_mentions": "Association loi 1901, RNA W313012345",
+    "iban": "FR7630006000011234567890189",
+    "bic": "BNPAFRPP",
+    "account_holder": "Pôle Santé Innovation Occitanie",
+}
+"""Complete legal and bank details: the seller every paid sale needs (valid identifiers)."""
+
+
 async def make_organiser(
-    organisation: str | None = None, email: str | None = None, role: Role = Role.OWNER
+    organisation: str | None = None,
+    email: str | None = None,
+    role: Role = Role.OWNER,
+    *,
+    legal: bool = True,
 ) -> User:
+    """An organiser; their organisation has complete legal details unless `legal=False` (a new one)."""
     n = _next()
     user = await create_organiser(
         organisation or f"Organisation {n}",
@@ -38,6 +62,8 @@ async def make_organiser(
         name=f"Organiser {n}",
         role=role,
     )
+    if legal and role == Role.OWNER:
+        await Organisation.filter(id=user.organisation_id, legal_name="").update(**SELLER)
     await user.fetch_related("organisation")
     return user
 

@@ -37,6 +37,18 @@ class Organisation(Model):
     invoice_prefix = fields.CharField(max_length=10, default="F")
     # The organisation's colour (#rrggbb) on its public pages and e-mails; empty: Colloque's own.
     brand_colour = fields.CharField(max_length=7, default="", db_default="")
+    postcode = fields.CharField(max_length=16, default="", db_default="")
+    city = fields.CharField(max_length=120, default="", db_default="")
+    country = fields.CharField(max_length=2, default="FR", db_default="FR")
+    # "normal", or "franchise" (art. 293 B CGI: no VAT charged, no VAT number, a mention instead).
+    vat_regime = fields.CharField(max_length=16, default="normal", db_default="normal")
+    vat_on_debits = fields.BooleanField(default=False, db_default=False)
+    # Bank details printed on invoices to be paid by transfer.
+    iban = fields.CharField(max_length=34, default="", db_default="")
+    bic = fields.CharField(max_length=11, default="", db_default="")
+    account_holder = fields.CharField(max_length=200, default="", db_default="")
+    logo_url = fields.CharField(max_length=500, default="", db_default="")
+    colour = fields.CharField(max_length=7, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -159,3 +171,25 @@ class ThrottleHit(Model):
     class Meta:
         table = "throttle_hit"
         indexes = (("scope", "key", "created_at"),)
+
+
+class Member(Model):
+    """One entry of the organisation's member directory: its members pay member prices without a code.
+
+    A buyer matches by the domain of their e-mail address or by the SIREN of the SIRET they give.
+    """
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="members", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    siren = fields.CharField(max_length=9, default="")
+    domains: list[str] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "member"
+        indexes = (("organisation_id", "siren"),)

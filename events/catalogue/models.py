@@ -50,6 +50,8 @@ class Event(Model):
     attendee_edit_until = fields.DatetimeField(null=True)
     waiting_list_offer_hours = fields.IntField(default=24)
     privacy_notice = fields.TextField(default="")
+    # Days a buyer has to pay by bank transfer on invoice; null = paying on invoice is off.
+    invoice_payment_days = fields.IntField(null=True)
     # Data protection (events.privacy.jobs): attendee data is anonymised `retention_months` after the
     # event ends, answers to sensitive questions `sensitive_retention_days` after it; each job marks
     # the event when done, so it runs once per event.
@@ -94,6 +96,9 @@ class TicketType(Model):
     sales_end = fields.DatetimeField(null=True)
     hidden = fields.BooleanField(default=False)
     max_per_order = fields.IntField(default=10)
+    # Price for buyers found in the organisation's member directory (null = the same price for all).
+    member_price_cents = fields.IntField(null=True)
+    members_only = fields.BooleanField(default=False, db_default=False)
     badge_colour = fields.CharField(max_length=7, default="#0b5c8e")
     position = fields.IntField(default=0)
     lock_version = fields.IntField(default=0)

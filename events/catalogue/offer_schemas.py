@@ -38,6 +38,10 @@ class TicketTypeInput(BaseModel):
     hidden: bool = False
     max_per_order: int = Field(default=10, ge=1, le=100)
     badge_colour: str = Field(default="#0b5c8e", pattern=r"^#[0-9a-fA-F]{6}$")
+    member_price: Decimal | None = Field(
+        default=None, ge=0, le=Decimal("100000"), max_digits=9, decimal_places=2
+    )
+    members_only: bool = False
 
     @field_validator("description", mode="before")
     @classmethod
@@ -64,6 +68,8 @@ class TicketTypePatch(BaseModel):
     hidden: bool | None = None
     max_per_order: int | None = Field(default=None, ge=1, le=100)
     badge_colour: str | None = None
+    member_price: Decimal | None = None
+    members_only: bool | None = None
 
 
 class TicketTypeOut(BaseModel):
@@ -80,6 +86,8 @@ class TicketTypeOut(BaseModel):
     hidden: bool
     max_per_order: int
     on_sale: bool
+    member_price: str | None
+    members_only: bool
 
 
 class TicketTypeList(BaseModel):
@@ -98,6 +106,10 @@ def ticket_type_values(ticket_type: TicketType) -> dict[str, object]:
         "hidden": ticket_type.hidden,
         "max_per_order": ticket_type.max_per_order,
         "badge_colour": ticket_type.badge_colour,
+        "member_price": None
+        if ticket_type.member_price_cents is None
+        else Decimal(ticket_type.member_price_cents) / 100,
+        "members_only": ticket_type.members_only,
     }
 
 
@@ -118,6 +130,10 @@ def ticket_type_out(
         "hidden": ticket_type.hidden,
         "max_per_order": ticket_type.max_per_order,
         "on_sale": on_sale,
+        "member_price": None
+        if ticket_type.member_price_cents is None
+        else money(ticket_type.member_price_cents),
+        "members_only": ticket_type.members_only,
     }
 
 

@@ -28,8 +28,9 @@ from events.web.pagecache import public_pages
 
 
 def _type_fields(values: TicketTypeInput) -> dict[str, Any]:
-    fields = values.model_dump(exclude={"price", "vat_rate"})
+    fields = values.model_dump(exclude={"price", "vat_rate", "member_price"})
     fields["price_cents"] = to_cents(values.price)
+    fields["member_price_cents"] = None if values.member_price is None else to_cents(values.member_price)
     fields["vat_rate_bp"] = to_cents(values.vat_rate)
     return fields
 

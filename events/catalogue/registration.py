@@ -27,6 +27,7 @@ FIELDS = (
     "attendee_edit_until",
     "waiting_list_offer_hours",
     "privacy_notice",
+    "invoice_payment_days",
 )
 
 
@@ -38,6 +39,7 @@ class RegistrationRules(BaseModel):
     attendee_edit_until: datetime | None = None
     waiting_list_offer_hours: int = Field(default=24, ge=1, le=336)
     privacy_notice: str = Field(default="", max_length=10000)
+    invoice_payment_days: int | None = Field(default=None, ge=1, le=60)
 
 
 def rule_values(event: Event) -> dict[str, object]:
@@ -67,6 +69,7 @@ async def update_rules(user: User, event: Event, data: object) -> Event:
         event.attendee_edit_until = deadline
         event.waiting_list_offer_hours = values.waiting_list_offer_hours
         event.privacy_notice = values.privacy_notice
+        event.invoice_payment_days = values.invoice_payment_days
         await event.save(update_fields=[*FIELDS, "updated_at"])
         await audit.record(
             user, user.organisation_id, "event.registration_updated", "event", event.id,

@@ -41,6 +41,7 @@ class EventInput(BaseModel):
     ends_at: datetime
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     currency: str = "EUR"
+    invoice_payment_days: int | None = Field(default=None, ge=1, le=60)
     retention_months: int = Field(default=36, ge=1, le=120)
     sensitive_retention_days: int = Field(default=30, ge=0, le=3650)
     offline_names: bool = False
@@ -116,6 +117,7 @@ class EventPatch(BaseModel):
     ends_at: datetime | None = None
     capacity: int | None = None
     currency: str | None = None
+    invoice_payment_days: int | None = None
     retention_months: int | None = None
     sensitive_retention_days: int | None = None
     offline_names: bool | None = None
@@ -134,6 +136,7 @@ class EventOut(BaseModel):
     ends_at: datetime
     capacity: int | None
     currency: str
+    invoice_payment_days: int | None
     retention_months: int
     sensitive_retention_days: int
     offline_names: bool

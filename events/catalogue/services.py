@@ -12,10 +12,11 @@ from events import clock
 from events.accounts.models import User
 from events.accounts.services import slugify
 from events.audit import services as audit
-from events.catalogue.models import Event, EventStatus
+from events.catalogue.models import Event, EventStatus, TicketType
 from events.catalogue.schemas import EventInput, EventPatch, event_values
 from events.errors import N_, EventNotEditable, Invalid, InvalidTransition, NotFound
 from events.i18n import gettext
+from events.invoicing.seller import require_complete as require_seller
 from events.validation import validate
 from events.web.pagecache import public_pages
 
@@ -126,6 +127,9 @@ async def change_status(user: User, event: Event, target: EventStatus) -> Event:
 
 
 async def publish_event(user: User, event: Event) -> Event:
+    """Publishing opens sales: paid tickets need a seller that its invoices can name (issue 13)."""
+    if await TicketType.filter(event_id=event.id, price_cents__gt=0).exists():
+        await require_seller(event.organisation_id, transfer=event.invoice_payment_days is not None)
     return await change_status(user, event, EventStatus.PUBLISHED)
 
 

@@ -112,6 +112,7 @@ def _rules_form(form: FormData, event: Event) -> dict[str, object]:
         "attendee_edit_until": forms.local_time(forms.optional(form, "attendee_edit_until"), event.timezone),
         "waiting_list_offer_hours": forms.optional(form, "waiting_list_offer_hours"),
         "privacy_notice": forms.text(form, "privacy_notice"),
+        "invoice_payment_days": forms.optional(form, "invoice_payment_days"),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -9,6 +10,7 @@ from starlette.routing import Route
 from events.accounts.auth import organiser
 from events.accounts.models import Organisation, Role, User
 from events.errors import Forbidden
+from events.i18n import gettext
 from events.invoicing import seller
 from events.invoicing.seller import LegalDetails
 from events.web import forms
@@ -22,8 +24,20 @@ async def _owner(request: Request) -> User:
     return user
 
 
+def _settings_form(form: FormData) -> dict[str, object]:
+    """Every text field (blank ones as None), and the VAT-on-debits checkbox as a boolean."""
+    values = {name: forms.optional(form, name) for name in seller.FIELDS if name != "vat_on_debits"}
+    return {**values, "vat_on_debits": forms.checked(form, "vat_on_debits")}
+
+
 async def _page(request: Request, user: User, state: FormState) -> Response:
-    context = {"user": user, "saved": request.query_params.get("saved") == "1" and not state.errors}
+    organisation = await Organisation.get(id=user.organisation_id)
+    missing = [gettext(seller.LABELS[name]) for name in seller.missing(organisation)]
+    context = {
+        "user": user,
+        "missing": missing,
+        "saved": request.query_params.get("saved") == "1" and not state.errors,
+    }
     return forms.show(request, "dashboard/settings.html", context, state)
 
 
@@ -38,8 +52,8 @@ async def update_settings(request: Request) -> Response:
     return await forms.form_cycle(
         request,
         schema=LegalDetails,
-        read=lambda form: forms.fields(form, seller.FIELDS),
-        save=lambda values: seller.update_legal_details(user, values),
+        read=_settings_form,
+        save=lambda values: seller.update_legal_details(user, values.model_dump()),
         page=lambda state: _page(request, user, state),
         done=lambda _: request.url_for("dashboard_settings").include_query_params(saved="1"),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from events.errors import NotFound
-from events.invoicing import pdf
+from events.invoicing import facturx, pdf
 from events.invoicing.models import Invoice, InvoiceKind
 from events.ticketing.models import Order
 
@@ -26,8 +26,13 @@ async def for_order(order: Order, number: str | None = None) -> Invoice:
 
 
 async def render(document: Invoice) -> bytes:
-    """The document's PDF, drawn in a worker thread."""
+    """The document as a Factur-X PDF (the printed page with its CII XML), built in a worker thread."""
     order = await Order.get(id=document.order_id)
     credited = await Invoice.filter(credit_notes__id=document.id).first()
     printed = pdf.Printed(document, order.code, order.paid_at, credited.number if credited else None)
-    return await asyncio.to_thread(pdf.build, printed)
+    return await asyncio.to_thread(_build, printed, credited)
+
+
+def _build(printed: pdf.Printed, credited: Invoice | None) -> bytes:
+    english = printed.invoice.buyer.get("locale") == "en"
+    return facturx.embed(pdf.build(printed), facturx.cii_xml(printed.invoice, credited), english=english)

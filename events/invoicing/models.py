@@ -57,6 +57,10 @@ class Invoice(Model):
     lines: list[dict[str, Any]] = fields.JSONField(default=list)
     seller: dict[str, Any] = fields.JSONField(default=dict)
     buyer: dict[str, Any] = fields.JSONField(default=dict)
+    # How and by when it is paid (method, due date, payment reference), as printed; null before issue 13.
+    payment_terms: dict[str, Any] | None = fields.JSONField(null=True)
+    # When the document was handed to the organisation's e-invoicing channel (`transmit.py`).
+    transmitted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     organisation_id: int
@@ -65,4 +69,26 @@ class Invoice(Model):
     class Meta:
         table = "invoice"
         unique_together = (("organisation", "year", "sequence"), ("organisation", "number"))
+        indexes = (("order_id",),)
+
+
+class BankTransfer(Model):
+    """A bank transfer received for an order paid on invoice, as recorded by the organiser.
+
+    Several partial transfers may settle one order; their sum is the order's `amount_paid_cents`.
+    """
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="transfers", on_delete=fields.RESTRICT
+    )
+    amount_cents = fields.IntField()
+    paid_on = fields.DateField()
+    reference = fields.CharField(max_length=140, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    order_id: int
+
+    class Meta:
+        table = "bank_transfer"
         indexes = (("order_id",),)

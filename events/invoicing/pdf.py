@@ -28,9 +28,12 @@ from events.fonts import BOLD, CORE_FONTS, REGULAR
 from events.i18n import format_money, format_rate, gettext, use_locale
 from events.invoicing.models import Invoice, InvoiceKind
 from events.invoicing.services import (
+    FRANCHISE,
     FRANCHISE_MENTION,
     INVOICE_LOCALE,
     INVOICE_ZONE,
+    OPERATION_CATEGORY,
+    VAT_ON_DEBITS_MENTION,
     RateTotal,
     rate_totals,
 )
@@ -102,6 +105,7 @@ def _seller(writer: _Writer, seller: dict[str, Any]) -> list[Paragraph]:
         str(seller.get("name", "")),
         [
             str(seller.get("address", "")),
+            " ".join(str(seller.get(k, "")) for k in ("postcode", "city") if seller.get(k)),
             writer.label(N_("SIREN: {number}"), number=seller["siren"]) if seller.get("siren") else "",
             writer.label(N_("SIRET: {number}"), number=seller["siret"]) if seller.get("siret") else "",
             writer.label(N_("VAT number: {number}"), number=seller["vat_number"])
@@ -124,6 +128,8 @@ def _buyer(writer: _Writer, buyer: dict[str, Any]) -> list[Paragraph]:
             writer.label(N_("Customer VAT number: {number}"), number=buyer["vat_id"])
             if buyer.get("vat_id")
             else "",
+            writer.label(N_("Customer SIREN: {number}"), number=buyer["siren"]) if buyer.get("siren") else "",
+            writer.label(N_("Customer SIRET: {number}"), number=buyer["siret"]) if buyer.get("siret") else "",
             str(buyer.get("email", "")),
         ],
     )
@@ -138,12 +144,13 @@ def _facts(writer: _Writer, printed: Printed) -> Table:
         (writer.label(N_("Date of service")), writer.day(service)),
         (writer.label(N_("Order")), printed.order_code),
     ]
+    buyer = invoice.buyer
+    if buyer.get("purchase_order"):
+        rows.append((writer.label(N_("Purchase order")), str(buyer["purchase_order"])))
+    if buyer.get("buyer_reference"):
+        rows.append((writer.label(N_("Buyer reference (service code)")), str(buyer["buyer_reference"])))
     if invoice.kind == InvoiceKind.INVOICE:
-        rows += [
-            (writer.label(N_("Payment due date")), writer.day(printed.paid_at or invoice.issued_at)),
-            (writer.label(N_("Paid on")), writer.day(printed.paid_at)),
-            (writer.label(N_("Payment method")), writer.label(N_("card, online (Stripe)"))),
-        ]
+        rows += _payment_rows(writer, printed)
     else:
         rows.append((writer.label(N_("Refunded on")), writer.day(invoice.issued_at)))
     table = Table(
@@ -151,6 +158,29 @@ def _facts(writer: _Writer, printed: Printed) -> Table:
     )
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return table
+
+
+def _payment_rows(writer: _Writer, printed: Printed) -> list[tuple[str, str]]:
+    terms = printed.invoice.payment_terms or {}
+    if terms.get("method") == "transfer":
+        seller = printed.invoice.seller
+        return [
+            (writer.label(N_("Payment due date")), writer.day(date.fromisoformat(terms["due_date"]))),
+            (writer.label(N_("Payment method")), writer.label(N_("bank transfer"))),
+            (writer.label(N_("IBAN")), str(seller.get("iban", ""))),
+            (writer.label(N_("BIC")), str(seller.get("bic", ""))),
+            (writer.label(N_("Account holder")), str(seller.get("account_holder", ""))),
+            (writer.label(N_("Payment reference")), str(terms.get("reference", printed.order_code))),
+        ]
+    return [
+        (writer.label(N_("Payment due date")), writer.day(printed.paid_at or printed.invoice.issued_at)),
+        (writer.label(N_("Paid on")), writer.day(printed.paid_at)),
+        (writer.label(N_("Payment method")), writer.label(N_("card, online (Stripe)"))),
+    ]
+
+
+def transfer_due(invoice: Invoice) -> bool:
+    return (invoice.payment_terms or {}).get("method") == "transfer"
 
 
 _GRID = TableStyle(
@@ -210,8 +240,9 @@ def _totals(writer: _Writer, invoice: Invoice) -> Table:
         (writer.label(N_("Total incl. VAT")), writer.money(invoice.total_incl_cents)),
     ]
     if invoice.kind == InvoiceKind.INVOICE:
-        rows.append((writer.label(N_("Amount paid")), writer.money(invoice.total_incl_cents)))
-        rows.append((writer.label(N_("Balance due")), writer.money(0)))
+        paid = 0 if transfer_due(invoice) else invoice.total_incl_cents
+        rows.append((writer.label(N_("Amount paid")), writer.money(paid)))
+        rows.append((writer.label(N_("Balance due")), writer.money(invoice.total_incl_cents - paid)))
     table = Table(
         [[writer.para(a, writer.strong), writer.para(b, writer.right)] for a, b in rows],
         colWidths=[60 * mm, 38 * mm],
@@ -258,11 +289,16 @@ def build(printed: Printed) -> bytes:
 
 
 def _mentions(writer: _Writer, invoice: Invoice) -> list[Any]:
+    """Franchise, category of operation, VAT on debits; the late-payment clause on invoices only."""
+    seller = invoice.seller
     notes: list[Any] = [Spacer(1, 6 * mm)]
     no_vat = all(int(line["vat_rate_bp"]) == 0 for line in invoice.lines)
-    if no_vat and not invoice.seller.get("vat_number"):
+    if seller.get("vat_regime") == FRANCHISE or (no_vat and not seller.get("vat_number")):
         notes.append(writer.para(writer.label(FRANCHISE_MENTION), writer.strong))
-    terms = str(invoice.seller.get("late_payment_terms", ""))
-    if terms:
+    notes.append(writer.para(writer.label(OPERATION_CATEGORY), writer.small))
+    if seller.get("vat_on_debits"):
+        notes.append(writer.para(writer.label(VAT_ON_DEBITS_MENTION), writer.small))
+    terms = str(seller.get("late_payment_terms", ""))
+    if terms and invoice.kind == InvoiceKind.INVOICE:
         notes.append(writer.para(terms, writer.small))
     return notes

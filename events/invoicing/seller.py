@@ -1,96 +1,87 @@
-"""The organisation's legal details, printed on every invoice it issues (owner only).
+"""The organisation's legal details and bank details, printed on every invoice it issues (owner only).
 
-French law asks an invoice to name the seller: legal name and address, SIREN or SIRET, the
-intra-community VAT number, legal form, share capital and RCS (free text here), and the late payment
-terms. The identifiers are checked the way INSEE and the tax office build them (Luhn key for SIREN and
-SIRET, the two-digit key of a French VAT number), so a typo is caught before it is printed.
-Changing them never touches an invoice already issued: each keeps the snapshot taken at issue.
+French law asks an invoice to name the seller: legal name and address, SIREN and SIRET, the
+intra-community VAT number (none under the VAT franchise of art. 293 B CGI, which prints a mention
+instead), legal form, share capital and RCS (free text here), and the late payment terms; since the
+2026 reform, whether VAT is paid on debits. Invoices to be paid by transfer also print the bank details.
+The identifiers are checked by python-stdnum (`events.identifiers`), so a typo is caught before it is
+printed. Changing them never touches an invoice already issued: each keeps the snapshot taken at issue.
+
+"No invoice without a seller": `missing` names what is still to be filled in; while anything is
+missing no paid sale opens (`require_complete`), and the dashboard says what to fill in.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from tortoise.transactions import in_transaction
 
+from events import identifiers
 from events.accounts.models import Organisation, Role, User
 from events.audit import services as audit
-from events.errors import N_, Forbidden
+from events.errors import N_, Forbidden, SellerIncomplete
 from events.validation import validate
 
-LA_POSTE_SIREN = "356000000"
-EU_VAT_PREFIXES = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "EL",
-        "ES",
-        "FI",
-        "FR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-        "XI",
-    ]
-)
+FRANCHISE = "franchise"
+COLUMNS = {"address": "legal_address"}
+"""Wire names that differ from the column they are stored in."""
+
 FIELDS = (
-    "legal_name", "legal_address", "siren", "siret", "vat_number",
-    "legal_mentions", "late_payment_terms", "invoice_prefix",
+    "legal_name", "address", "postcode", "city", "country", "siren", "siret", "vat_number",
+    "vat_regime", "vat_on_debits", "legal_mentions", "late_payment_terms", "invoice_prefix",
+    "iban", "bic", "account_holder", "logo_url", "colour",
 )  # fmt: skip
 
-
-def luhn(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
-def siret_valid(siret: str) -> bool:
-    if siret.startswith(LA_POSTE_SIREN):  # La Poste's establishments follow their own rule
-        return sum(int(c) for c in siret) % 5 == 0
-    return luhn(siret)
-
-
-def french_vat_number(siren: str) -> str:
-    return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+LABELS = {
+    "legal_name": N_("Legal name"),
+    "address": N_("Registered address"),
+    "postcode": N_("Postcode"),
+    "city": N_("City"),
+    "siren": N_("SIREN"),
+    "siret": N_("SIRET"),
+    "vat_number": N_("Intra-community VAT number"),
+    "legal_mentions": N_("Other legal mentions"),
+    "iban": N_("IBAN"),
+    "bic": N_("BIC"),
+    "account_holder": N_("Account holder"),
+}
 
 
 def _compact(value: str) -> str:
     return re.sub(r"[\s.\-]", "", value).upper()
 
 
+def _checked(value: str, check: Any) -> str:
+    value = _compact(value)
+    return str(check(value)) if value else value
+
+
 class LegalDetails(BaseModel):
+    """The settings as a whole, so that rules across fields (SIRET starts with the SIREN) hold."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     legal_name: str = Field(default="", max_length=200)
-    legal_address: str = Field(default="", max_length=1000)
+    address: str = Field(default="", max_length=1000)
+    postcode: str = Field(default="", max_length=16)
+    city: str = Field(default="", max_length=120)
+    country: str = Field(default="FR", pattern=r"^[A-Za-z]{2}$")
     siren: str = Field(default="", max_length=20)
     siret: str = Field(default="", max_length=30)
     vat_number: str = Field(default="", max_length=30)
+    vat_regime: Literal["normal", "franchise"] = "normal"
+    vat_on_debits: bool = False
     legal_mentions: str = Field(default="", max_length=2000)
     late_payment_terms: str = Field(default="", max_length=2000)
     invoice_prefix: str = Field(default="F", min_length=1, max_length=10)
+    iban: str = Field(default="", max_length=50)
+    bic: str = Field(default="", max_length=20)
+    account_holder: str = Field(default="", max_length=200)
+    logo_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
+    colour: str = Field(default="", pattern=r"^(#[0-9A-Fa-f]{6})?$")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -100,35 +91,32 @@ class LegalDetails(BaseModel):
     @field_validator("siren")
     @classmethod
     def _siren(cls, value: str) -> str:
-        value = _compact(value)
-        if value and not (re.fullmatch(r"\d{9}", value) and luhn(value)):
-            raise ValueError(N_("A SIREN number has 9 digits and a valid check digit."))
-        return value
+        return _checked(value, identifiers.siren)
 
     @field_validator("siret")
     @classmethod
     def _siret(cls, value: str) -> str:
-        value = _compact(value)
-        if value and not (re.fullmatch(r"\d{14}", value) and siret_valid(value)):
-            raise ValueError(N_("A SIRET number has 14 digits and a valid check digit."))
-        return value
+        return _checked(value, identifiers.siret)
 
     @field_validator("vat_number")
     @classmethod
     def _vat(cls, value: str) -> str:
-        value = _compact(value)
-        if not value:
-            return value
-        if value.startswith("FR") and re.fullmatch(r"FR\d{11}", value):
-            if french_vat_number(value[4:]) != value:
-                raise ValueError(N_("This French VAT number does not match its key."))
-        elif not (
-            value[:2] in EU_VAT_PREFIXES
-            and re.fullmatch(r"[0-9A-Z+*]{2,12}", value[2:])
-            and sum(c.isdigit() for c in value) >= 2
-        ):
-            raise ValueError(N_("Enter a VAT number such as FR32123456789."))
-        return value
+        return _checked(value, identifiers.vat_number)
+
+    @field_validator("iban")
+    @classmethod
+    def _iban(cls, value: str) -> str:
+        return _checked(value, identifiers.iban)
+
+    @field_validator("bic")
+    @classmethod
+    def _bic(cls, value: str) -> str:
+        return _checked(value, identifiers.bic)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return value.upper()
 
     @field_validator("invoice_prefix")
     @classmethod
@@ -141,22 +129,50 @@ class LegalDetails(BaseModel):
     def _consistent(self) -> LegalDetails:
         if self.siren and self.siret and not self.siret.startswith(self.siren):
             raise ValueError(N_("The SIRET must start with the SIREN."))
+        if self.vat_regime == FRANCHISE and self.vat_number:
+            raise ValueError(N_("Under the VAT franchise there is no VAT number to print: leave it empty."))
         return self
 
 
-def values_of(organisation: Organisation) -> dict[str, object]:
-    return {name: getattr(organisation, name) for name in FIELDS}
+def values_of(organisation: Organisation) -> dict[str, Any]:
+    return {name: getattr(organisation, COLUMNS.get(name, name)) for name in FIELDS}
+
+
+def missing(organisation: Organisation) -> list[str]:
+    """The settings an invoice cannot go without, still empty (in the order of the settings page)."""
+    required = ["legal_name", "address", "postcode", "city", "siren", "siret", "legal_mentions"]
+    if organisation.vat_regime != FRANCHISE:
+        required.insert(6, "vat_number")
+    values = values_of(organisation)
+    return [name for name in required if not values[name]]
+
+
+def missing_bank_details(organisation: Organisation) -> list[str]:
+    """What an invoice to be paid by transfer needs besides the seller's identity."""
+    values = values_of(organisation)
+    return [name for name in ("iban", "bic", "account_holder") if not values[name]]
+
+
+async def require_complete(organisation_id: int, *, transfer: bool = False) -> None:
+    """Refuse a paid sale while the seller cannot be named on its invoice (409 `seller_incomplete`)."""
+    organisation = await Organisation.get(id=organisation_id)
+    absent = missing(organisation) + (missing_bank_details(organisation) if transfer else [])
+    if absent:
+        raise SellerIncomplete(details={"missing": absent})
 
 
 async def update_legal_details(user: User, data: object) -> Organisation:
-    """Only the organisation's owner changes what its invoices say; audited."""
+    """Only the owner changes what its invoices say; a partial change keeps the rest; audited."""
     if user.role != Role.OWNER:
         raise Forbidden()
-    values = validate(LegalDetails, data).model_dump()
     async with in_transaction():
         organisation = await Organisation.get(id=user.organisation_id)
         before = values_of(organisation)
-        await Organisation.filter(id=organisation.id).update(**values)
+        patch = data if isinstance(data, dict) else {}
+        values = validate(LegalDetails, {**before, **patch}).model_dump()
+        await Organisation.filter(id=organisation.id).update(
+            **{COLUMNS.get(name, name): value for name, value in values.items()}
+        )
         await audit.record(
             user, organisation.id, "organisation.legal_details", "organisation", organisation.id,
             before=before, after=values,

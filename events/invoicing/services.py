@@ -32,7 +32,7 @@ from events.catalogue.models import Event
 from events.errors import N_
 from events.i18n import gettext, use_locale
 from events.invoicing.models import Invoice, InvoiceCounter, InvoiceKind
-from events.ticketing.models import Order, OrderStatus, Ticket
+from events.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket
 
 INVOICE_ZONE = ZoneInfo("Europe/Paris")
 INVOICE_LOCALE = "fr"
@@ -44,6 +44,9 @@ DEFAULT_LATE_PAYMENT_TERMS = N_(
     "No discount for early payment."
 )
 FRANCHISE_MENTION = N_("VAT not applicable, art. 293 B of the CGI")
+FRANCHISE = "franchise"
+OPERATION_CATEGORY = N_("Category of operation: provision of services")
+VAT_ON_DEBITS_MENTION = N_("VAT paid on debits")
 
 
 # ---------------------------------------------------------------- figures
@@ -96,11 +99,15 @@ def _share_excl(lines: list[dict[str, Any]]) -> None:
             line["total_vat"] = int(line["total_incl"]) - int(line["total_excl"])
 
 
-def build_lines(event: Event, tickets: list[Ticket]) -> list[dict[str, Any]]:
-    """One line per ticket type, price, discount and rate, with the figures the law asks for."""
+def build_lines(event: Event, tickets: list[Ticket], *, franchise: bool = False) -> list[dict[str, Any]]:
+    """One line per ticket type, price, discount and rate, with the figures the law asks for.
+
+    Under the VAT franchise no VAT is charged: the price paid is the price excluding VAT (rate 0).
+    """
     groups: dict[tuple[int, int, int, int], list[Ticket]] = defaultdict(list)
     for ticket in tickets:
-        key = (ticket.ticket_type_id, ticket.price_cents, ticket.discount_cents, ticket.vat_rate_bp)
+        rate = 0 if franchise else ticket.vat_rate_bp
+        key = (ticket.ticket_type_id, ticket.price_cents, ticket.discount_cents, rate)
         groups[key].append(ticket)
     service_date = event.starts_at.astimezone(ZoneInfo(event.timezone or "Europe/Paris")).date()
     lines: list[dict[str, Any]] = []
@@ -144,11 +151,19 @@ def seller_snapshot(organisation: Organisation) -> dict[str, Any]:
     return {
         "name": organisation.legal_name or organisation.name,
         "address": organisation.legal_address,
+        "postcode": organisation.postcode,
+        "city": organisation.city,
+        "country": organisation.country or "FR",
         "siren": organisation.siren or organisation.siret[:9],
         "siret": organisation.siret,
-        "vat_number": organisation.vat_number,
+        "vat_number": "" if organisation.vat_regime == FRANCHISE else organisation.vat_number,
+        "vat_regime": organisation.vat_regime,
+        "vat_on_debits": organisation.vat_on_debits and organisation.vat_regime != FRANCHISE,
         "legal_mentions": organisation.legal_mentions,
         "late_payment_terms": organisation.late_payment_terms or _french(DEFAULT_LATE_PAYMENT_TERMS),
+        "iban": organisation.iban,
+        "bic": organisation.bic,
+        "account_holder": organisation.account_holder,
     }
 
 
@@ -165,8 +180,20 @@ def buyer_snapshot(order: Order) -> dict[str, Any]:
         "vat_id": order.buyer_vat_id,
         "address": order.buyer_address,
         "country": order.buyer_country,
+        "siret": order.buyer_siret,
+        "siren": order.buyer_siret[:9],
+        "purchase_order": order.purchase_order,
+        "buyer_reference": order.buyer_reference,
         "locale": order.locale,
     }
+
+
+def payment_terms(order: Order) -> dict[str, Any]:
+    """How and by when the invoice is paid, as printed: by card at once, or by transfer by the due date."""
+    if order.payment_method == PaymentMethod.INVOICE and order.due_date is not None:
+        return {"method": "transfer", "due_date": order.due_date.isoformat(), "reference": order.code}
+    paid = order.paid_at.astimezone(INVOICE_ZONE).date().isoformat() if order.paid_at else None
+    return {"method": "card", "due_date": paid, "paid_on": paid, "reference": order.code}
 
 
 # ---------------------------------------------------------------- numbering
@@ -217,6 +244,7 @@ async def _issue(
         lines=lines,
         seller=credited.seller if credited else seller_snapshot(organisation),
         buyer=credited.buyer if credited else buyer_snapshot(order),
+        payment_terms=payment_terms(order) if credited is None else {"reference": order.code},
     )
 
 
@@ -231,11 +259,14 @@ async def issue_invoice(order: Order) -> Invoice | None:
     existing = await order_invoice(order)
     if existing is not None:
         return existing
-    assert order.status == OrderStatus.PAID, "only a paid order is invoiced"
+    assert order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE, (
+        "only a paid order, or one to be paid on invoice, is invoiced"
+    )
     event = await Event.get(id=order.event_id)
     organisation = await Organisation.get(id=event.organisation_id)
     tickets = await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type")
-    return await _issue(order, organisation, InvoiceKind.INVOICE, build_lines(event, tickets))
+    lines = build_lines(event, tickets, franchise=organisation.vat_regime == FRANCHISE)
+    return await _issue(order, organisation, InvoiceKind.INVOICE, lines)
 
 
 def share_refund(left: dict[int, int], amount: int) -> dict[int, int]:

@@ -1,7 +1,8 @@
 """How many places are left, computed from the rows every time (never a counter that can drift).
 
-A place is taken by a valid ticket of a paid order, of a pending order whose hold has not lapsed, and
-by a waiting-list offer that has not lapsed. The event's cap and each type's own cap both apply. While
+A place is taken by a valid ticket of a paid order, of a pending order whose hold has not lapsed, of an
+order to be paid on invoice (held until it is paid or cancelled), and by a waiting-list offer that has
+not lapsed. The event's cap and each type's own cap both apply. While
 people wait for a type, a place that frees up is theirs: the public sees none until the queue is served.
 """
 
@@ -19,6 +20,7 @@ from events import clock
 from events.catalogue.models import Event, TicketType
 from events.ticketing.models import (
     OrderStatus,
+    PaymentMethod,
     Ticket,
     TicketStatus,
     WaitingListEntry,
@@ -38,13 +40,19 @@ class Usage:
 
 def live_order_filter(now: datetime) -> Q:
     """Orders that hold their places (and count as a use of their promo code) now."""
-    return Q(status=OrderStatus.PAID) | Q(status=OrderStatus.PENDING, expires_at__gt=now)
+    return (
+        Q(status=OrderStatus.PAID)
+        | Q(status=OrderStatus.PENDING, expires_at__gt=now)
+        | Q(status=OrderStatus.PENDING, payment_method=PaymentMethod.INVOICE)
+    )
 
 
 def live_ticket_filter(now: datetime) -> Q:
     """Tickets that hold a place now."""
     return Q(status=TicketStatus.VALID) & (
-        Q(order__status=OrderStatus.PAID) | Q(order__status=OrderStatus.PENDING, order__expires_at__gt=now)
+        Q(order__status=OrderStatus.PAID)
+        | Q(order__status=OrderStatus.PENDING, order__expires_at__gt=now)
+        | Q(order__status=OrderStatus.PENDING, order__payment_method=PaymentMethod.INVOICE)
     )
 
 

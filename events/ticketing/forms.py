@@ -15,7 +15,8 @@ from starlette.datastructures import FormData
 from events.catalogue.models import Question, QuestionKind
 
 ATTENDEE_FIELDS = ("name", "email", "organisation", "job_title")
-BUYER_FIELDS = ("name", "email", "organisation", "vat_id", "address", "country")
+BUYER_FIELDS = ("name", "email", "organisation", "vat_id", "address", "country", "siret")
+PAYMENT_FIELDS = ("purchase_order", "buyer_reference")
 MAX_TICKETS = 50
 
 
@@ -79,6 +80,10 @@ def order_data(form: FormData, questions: list[Question], locale: str) -> dict[s
             "partners": form.get("partners") == "on",
         },
         "waiting_list_offer": str(form.get("offer", "")) or None,
+        "payment": {
+            "method": "invoice" if form.get("payment-method") == "invoice" else "card",
+            **{f: str(form.get(f"payment-{f}", "")).strip() for f in PAYMENT_FIELDS},
+        },
     }
 
 
@@ -87,8 +92,8 @@ _KEY = re.compile(r"^tickets\.(\d+)\.(?:attendee\.)?(\w+)(?:\.(\d+))?$")
 
 def field_name(error_key: str) -> str:
     """`tickets.0.attendee.name` -> `ticket-0-name`; `tickets.1.answers.7` -> `ticket-1-q-7`."""
-    if error_key.startswith("buyer."):
-        return "buyer-" + error_key.split(".", 1)[1]
+    if error_key.startswith(("buyer.", "payment.")):
+        return error_key.replace(".", "-", 1)
     match = _KEY.match(error_key)
     if match:
         index, field, question = match.groups()

@@ -16,12 +16,14 @@ from events.catalogue.models import Event
 from events.certificates.models import Certificate
 from events.errors import N_, Invalid, NotFound, OrderNotChangeable
 from events.i18n import gettext
+from events.invoicing import transfers
 from events.invoicing.models import Invoice
 from events.partnering.models import PartneringSetup
 from events.ticketing.confirmation import after_paid
 from events.ticketing.models import (
     Order,
     OrderStatus,
+    PaymentMethod,
     SessionBooking,
     Ticket,
     TicketStatus,
@@ -97,7 +99,13 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
         .values("ticket_id", "session_id")
     ):
         sessions.setdefault(row["ticket_id"], []).append(row["session_id"])
-    invoiced = {row["order_id"] for row in await Invoice.filter(order_id__in=ids).values("order_id")}
+    documents: dict[int, list[tuple[str, str]]] = {}
+    for row in (
+        await Invoice.filter(order_id__in=ids)
+        .order_by("year", "sequence")
+        .values("order_id", "kind", "number")
+    ):
+        documents.setdefault(row["order_id"], []).append((str(row["kind"]), row["number"]))
     partnering = {
         row["event_id"]
         for row in await PartneringSetup.filter(event_id__in=list(events), enabled=True).values("event_id")
@@ -111,7 +119,7 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
             tickets.get(order.id, []),
             sessions,
             _payment_url(order),
-            order.id in invoiced,
+            documents.get(order.id, []),
             order.event_id in partnering,
             certificates,
         )
@@ -121,7 +129,10 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
 
 def _payment_url(order: Order) -> str | None:
     """Pending with something to pay: the page that makes (or reuses) the Checkout Session."""
-    return pay_url(order) if order.status == OrderStatus.PENDING and order.total_cents > 0 else None
+    by_card = order.payment_method != PaymentMethod.INVOICE
+    return (
+        pay_url(order) if by_card and order.status == OrderStatus.PENDING and order.total_cents > 0 else None
+    )
 
 
 async def release(order: Order, status: OrderStatus) -> None:
@@ -131,6 +142,8 @@ async def release(order: Order, status: OrderStatus) -> None:
         order.cancelled_at = order.cancelled_at or clock.now()
         await order.save(update_fields=["status", "cancelled_at", "updated_at"])
     await Ticket.filter(order_id=order.id).update(status=TicketStatus.CANCELLED)
+    if status == OrderStatus.CANCELLED:
+        await transfers.cancel_unpaid(order)
     public_pages.clear()
 
 

@@ -7,7 +7,9 @@ An order's status:
        ├──hold lapses──▶ expired
        └──cancel──▶ cancelled
 
-A pending order holds its places until `expires_at`; a free order is paid at once. A ticket is `valid`
+A pending order holds its places until `expires_at`; a free order is paid at once. An order paid on
+invoice (`payment_method` "invoice") is pending with no `expires_at` and a `due_date`: its tickets are
+valid at once and it holds its places until it is paid (transfers recorded) or cancelled. A ticket is `valid`
 until its order is cancelled or refunded (or the ticket alone is cancelled).
 """
 
@@ -27,6 +29,13 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     REFUNDED = "refunded"
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"
+    INVOICE = "invoice"
+    NONE = "none"
+    """Free, complimentary or manual orders: nothing to pay."""
 
 
 class TicketStatus(StrEnum):
@@ -65,6 +74,18 @@ class Order(Model):
     buyer_vat_id = fields.CharField(max_length=32, default="")
     buyer_address = fields.TextField(default="")
     buyer_country = fields.CharField(max_length=2, default="")
+    buyer_siret = fields.CharField(max_length=14, default="", db_default="")
+    payment_method = fields.CharEnumField(
+        PaymentMethod, max_length=16, default=PaymentMethod.CARD, db_default="card"
+    )
+    purchase_order = fields.CharField(max_length=100, default="", db_default="")
+    buyer_reference = fields.CharField(max_length=100, default="", db_default="")
+    due_date = fields.DateField(null=True)
+    amount_paid_cents = fields.IntField(default=0, db_default=0)
+    member_name = fields.CharField(max_length=200, default="", db_default="")
+    # When the automatic payment reminders went out (one before the due date, one after), so each goes once.
+    reminded_before_at = fields.DatetimeField(null=True)
+    reminded_after_at = fields.DatetimeField(null=True)
     locale = fields.CharField(max_length=5, default="fr")
     subtotal_cents = fields.IntField(default=0)
     discount_cents = fields.IntField(default=0)

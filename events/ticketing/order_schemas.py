@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from events import identifiers
 from events.accounts.services import normalise_email
 from events.catalogue.offer_schemas import money
 from events.errors import N_
 from events.partnering.tokens import space_url
-from events.ticketing.models import Order, Ticket, TicketStatus
+from events.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket, TicketStatus
 from events.validation import EMAIL_PATTERN, RowRef
 from events.web import links
 
@@ -28,8 +32,35 @@ class BuyerIn(BaseModel):
     vat_id: str = Field(default="", max_length=32)
     address: str = Field(default="", max_length=1000)
     country: str = Field(default="", max_length=2)
+    siret: str = Field(default="", max_length=20)
 
     _check_email = field_validator("email")(_email)
+
+    @field_validator("vat_id")
+    @classmethod
+    def _vat_id(cls, value: str) -> str:
+        compact = re.sub(r"[\s.\-]", "", value).upper()
+        return identifiers.vat_number(compact) if compact else ""
+
+    @field_validator("siret")
+    @classmethod
+    def _siret(cls, value: str) -> str:
+        compact = re.sub(r"[\s.\-]", "", value)
+        return identifiers.siret(compact) if compact else ""
+
+
+class PaymentIn(BaseModel):
+    """How the buyer pays: by card (Stripe), or by bank transfer against an invoice.
+
+    `purchase_order` is sent as BT-13 (a public buyer's legal commitment number), `buyer_reference`
+    as BT-10 (a public buyer's Chorus Pro service code).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    method: Literal["card", "invoice"] = "card"
+    purchase_order: str = Field(default="", max_length=100)
+    buyer_reference: str = Field(default="", max_length=100)
 
 
 class AttendeeConsents(BaseModel):
@@ -84,6 +115,7 @@ class OrderIn(BaseModel):
     # Integrators who collect the privacy acknowledgement themselves may leave this out.
     consents: Consents | None = None
     waiting_list_offer: str | None = Field(default=None, max_length=64)
+    payment: PaymentIn | None = None
 
 
 class AttendeeOut(BaseModel):
@@ -109,6 +141,16 @@ class TicketOut(BaseModel):
     certificate_url: str | None = None
 
 
+class DocumentOut(BaseModel):
+    type: Literal["invoice", "credit_note"]
+    number: str
+    url: str
+
+
+class MemberOut(BaseModel):
+    name: str
+
+
 class OrderOut(BaseModel):
     code: str
     secret: str
@@ -122,6 +164,12 @@ class OrderOut(BaseModel):
     invoice_url: str | None
     buyer: BuyerIn
     tickets: list[TicketOut]
+    payment_method: str
+    due_date: str | None
+    amount_paid: str
+    amount_due: str
+    documents: list[DocumentOut]
+    member: MemberOut | None
 
 
 def order_url(order: Order) -> str:
@@ -175,10 +223,13 @@ def order_out(
     tickets: list[Ticket],
     sessions: dict[int, list[int]],
     payment_url: str | None = None,
-    has_invoice: bool = False,
+    documents: list[tuple[str, str]] | None = None,
     partnering: bool = False,
     certificates: dict[int, str] | None = None,
 ) -> dict[str, object]:
+    """The API's Order; `documents` are the order's (kind, number), invoice first."""
+    documents = documents or []
+    has_invoice = any(kind == "invoice" for kind, _ in documents)
     return {
         "code": order.code,
         "secret": order.secret,
@@ -197,9 +248,39 @@ def order_out(
             "vat_id": order.buyer_vat_id,
             "address": order.buyer_address,
             "country": order.buyer_country,
+            "siret": order.buyer_siret,
         },
         "tickets": [
             ticket_out(order, t, sessions.get(t.id, []), partnering, (certificates or {}).get(t.id))
             for t in tickets
         ],
+        **billing_out(order, documents),
+    }
+
+
+def amount_paid_cents(order: Order) -> int:
+    """Transfers received for an order on invoice; the whole total for an order paid by card."""
+    if order.payment_method == PaymentMethod.INVOICE:
+        return order.amount_paid_cents
+    return order.total_cents if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED) else 0
+
+
+def amount_due_cents(order: Order) -> int:
+    if order.status not in (OrderStatus.PENDING, OrderStatus.PAID):
+        return 0
+    return max(0, order.total_cents - amount_paid_cents(order))
+
+
+def billing_out(order: Order, documents: list[tuple[str, str]]) -> dict[str, object]:
+    base = order_url(order)
+    return {
+        "payment_method": str(order.payment_method),
+        "due_date": order.due_date.isoformat() if order.due_date else None,
+        "amount_paid": money(amount_paid_cents(order)),
+        "amount_due": money(amount_due_cents(order)),
+        "documents": [
+            {"type": kind, "number": number, "url": f"{base}/documents/{number}.pdf"}
+            for kind, number in documents
+        ],
+        "member": {"name": order.member_name} if order.member_name else None,
     }

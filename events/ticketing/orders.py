@@ -20,6 +20,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from events import clock
+from events.accounts import members
+from events.accounts.models import Member
 from events.catalogue.models import Event, EventStatus, PromoCode, Question, TicketType
 from events.catalogue.sessions import book_sessions
 from events.errors import (
@@ -33,6 +35,8 @@ from events.errors import (
     SoldOut,
 )
 from events.i18n import gettext
+from events.invoicing import transfers
+from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
 from events.privacy.consents import record_order_consents
 from events.ticketing import limits, secrets
@@ -43,6 +47,7 @@ from events.ticketing.models import (
     EventKey,
     Order,
     OrderStatus,
+    PaymentMethod,
     Ticket,
     WaitingListEntry,
     WaitingStatus,
@@ -173,15 +178,34 @@ async def _checked_answers(
 
 
 def _prices(
-    item: TicketIn, ticket_type: TicketType, promo: PromoCode | None, applies: set[int] | None
+    item: TicketIn,
+    ticket_type: TicketType,
+    promo: PromoCode | None,
+    applies: set[int] | None,
+    member: Member | None = None,
 ) -> tuple[int, int]:
-    """(price, discount) in cents for one ticket, both from the server's own figures."""
+    """(price, discount) in cents for one ticket, both from the server's own figures; a member pays
+    the type's member price (before any promo code)."""
     price = ticket_type.price_cents
+    if member is not None and ticket_type.member_price_cents is not None:
+        price = ticket_type.member_price_cents
     if promo is None or (applies is not None and ticket_type.id not in applies):
         return price, 0
     if promo.percent_off:
         return price, min(price, (price * promo.percent_off + 50) // 100)
     return price, min(price, promo.amount_off_cents or 0)
+
+
+def _check_members_only(request: OrderIn, types: dict[int, TicketType], member: Member | None) -> None:
+    if member is not None:
+        return
+    errors = {
+        f"tickets.{index}.ticket_type": gettext(N_("This ticket is for members of the organisation only."))
+        for index, item in enumerate(request.tickets)
+        if types[item.ticket_type].members_only
+    }
+    if errors:
+        raise Invalid(errors)
 
 
 async def _lock(event: Event, type_ids: list[int]) -> dict[int, TicketType]:
@@ -259,18 +283,27 @@ async def place_order(slug: str, data: OrderIn | object) -> Order:
     if errors:
         raise Invalid(errors)
     offer = await _waiting_offer(event, request.waiting_list_offer)
-    priced = [_prices(item, types[item.ticket_type], promo, unlocked) for item in request.tickets]
-    if sum(price - discount for price, discount in priced) > 0 and not settings.stripe_secret_key:
-        raise PaymentsUnavailable()
+    member = await members.match(event.organisation_id, request.buyer.email, request.buyer.siret)
+    _check_members_only(request, types, member)
+    priced = [_prices(item, types[item.ticket_type], promo, unlocked, member) for item in request.tickets]
+    if sum(price - discount for price, discount in priced) > 0:
+        await require_seller(event.organisation_id)
+        on_invoice = request.payment is not None and request.payment.method == "invoice"
+        if not settings.stripe_secret_key and not on_invoice:
+            raise PaymentsUnavailable()
     key = await secrets.event_key(event)
     order = _new_order(event, request, promo, priced)
+    order.member_name = member.name if member else ""
+    await transfers.choose_payment(order, event, request)
     tickets = _new_tickets(event, key, request, priced, answers, types)
-    if order.status == OrderStatus.PENDING:
+    if order.status == OrderStatus.PENDING and order.payment_method != PaymentMethod.INVOICE:
         await limits.check_held_places(order.buyer_email, len(tickets))
-    mail = confirmation(order, event, tickets, types) if order.status == OrderStatus.PAID else None
+    confirmed = order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE
+    mail = confirmation(order, event, tickets, types) if confirmed else None
     bookings = [item.sessions for item in request.tickets]
 
-    if offer is None and not any(bookings):
+    on_invoice = order.payment_method == PaymentMethod.INVOICE
+    if offer is None and not any(bookings) and not on_invoice:
         placed = await _grouped(event, _Pending(wanted, promo, order, tickets, mail))
     else:
         placed = await _alone(event, wanted, offer, promo, order, tickets, mail, bookings)
@@ -288,7 +321,8 @@ async def _alone(
     mail: OutboxMessage | None,
     bookings: list[list[int]],
 ) -> Order:
-    """One order in a transaction of its own (a waiting-list offer, workshops to book, or a retry)."""
+    """One order in a transaction of its own (a waiting-list offer, workshops to book, an order on
+    invoice, whose invoice is numbered in that transaction, or a retry)."""
     for attempt in range(3):
         try:
             async with _queue(event):
@@ -470,6 +504,7 @@ async def _commit(
         if mail is not None:
             mail.attachments = confirmation_attachments(order.id)
             await mail.save()
+        await transfers.invoice_at_once(order, mail)
         if offer is not None:
             offer.status = WaitingStatus.CONVERTED
             offer.order = order

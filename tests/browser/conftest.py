@@ -21,10 +21,11 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from tortoise import Tortoise
 
-from events.accounts.models import Role
+from events.accounts.models import Organisation, Role
 from events.accounts.services import create_organiser
 from main import create_app
 from settings import tortoise_config
+from tests.factories import SELLER
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
@@ -68,7 +69,8 @@ async def _create_organiser(database_url: str) -> None:
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     try:
         await Tortoise.generate_schemas()
-        await create_organiser(ORGANISER.organisation, ORGANISER.email, ORGANISER.password)
+        user = await create_organiser(ORGANISER.organisation, ORGANISER.email, ORGANISER.password)
+        await Organisation.filter(id=user.organisation_id).update(**SELLER)
         await create_organiser(
             REVIEWER.organisation, REVIEWER.email, REVIEWER.password, name="Relectrice", role=Role.REVIEWER
         )
