@@ -18,7 +18,6 @@ blind no author or submitter data is in anything they are sent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -80,11 +79,11 @@ async def add_reviewer(user: User, event: Event, data: object) -> Reviewer:
     return seat
 
 
-def _seat_json(seat: Reviewer) -> dict[str, Any]:
+def _seat_json(seat: Reviewer) -> dict[str, object]:
     return {"user_id": seat.user_id, "tracks": list(seat.track_ids), "affiliation": seat.affiliation}
 
 
-async def reviewer_json(seat: Reviewer) -> dict[str, Any]:
+async def reviewer_json(seat: Reviewer) -> dict[str, object]:
     await seat.fetch_related("user")
     return {
         "id": seat.id,
@@ -224,7 +223,7 @@ async def my_assignment(user: User, abstract_id: int) -> Assignment:
     return row
 
 
-def review_json(row: Assignment) -> dict[str, Any] | None:
+def review_json(row: Assignment) -> dict[str, object] | None:
     if row.reviewed_at is None:
         return None
     return {
@@ -235,7 +234,7 @@ def review_json(row: Assignment) -> dict[str, Any] | None:
     }
 
 
-async def assignment_json(row: Assignment) -> dict[str, Any]:
+async def assignment_json(row: Assignment) -> dict[str, object]:
     """What a reviewer is sent of one assignment: without authors or submitter when the call is blind."""
     call = await Call.get(event_id=row.abstract.event_id)
     abstract = abstract_json(row.abstract, row.abstract.track, authors=not call.blind)

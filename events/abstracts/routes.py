@@ -6,8 +6,6 @@ ignored. Both forms go through the one form cycle, so bad input comes back besid
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +25,7 @@ AUTHOR_ROWS = 6
 _AUTHOR_FIELDS = ("name", "email", "affiliation")
 
 
-def _authors(form: FormData) -> list[dict[str, Any]]:
+def _authors(form: FormData) -> list[dict[str, object]]:
     presenting = {str(value) for value in form.getlist("presenting")}
     authors = []
     for row in range(AUTHOR_ROWS):
@@ -37,7 +35,7 @@ def _authors(form: FormData) -> list[dict[str, Any]]:
     return authors
 
 
-def _content(form: FormData) -> dict[str, Any]:
+def _content(form: FormData) -> dict[str, object]:
     track = forms.text(form, "track")
     return {
         "title": forms.text(form, "title"),
@@ -48,7 +46,7 @@ def _content(form: FormData) -> dict[str, Any]:
     }
 
 
-def _submission(form: FormData) -> dict[str, Any]:
+def _submission(form: FormData) -> dict[str, object]:
     locale = forms.text(form, "locale")
     return {
         **_content(form),

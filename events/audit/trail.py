@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from events.accounts.models import User
 from events.audit.models import AuditEntry
@@ -81,7 +80,7 @@ def query(params: dict[str, str | None]) -> Query:
 
 @dataclass(frozen=True)
 class Page:
-    entries: list[dict[str, Any]]
+    entries: list[dict[str, object]]
     next_cursor: str | None
 
 
@@ -105,7 +104,7 @@ async def page(user: User, wanted: Query) -> Page:
     return Page(await entries_out(user, rows), str(rows[-1].id) if more and rows else None)
 
 
-async def entries_out(user: User, rows: list[AuditEntry]) -> list[dict[str, Any]]:
+async def entries_out(user: User, rows: list[AuditEntry]) -> list[dict[str, object]]:
     """The API's entries, with two queries for the actors' names and the events' slugs."""
     people = {
         u["id"]: u["name"] or u["email"]
@@ -135,7 +134,7 @@ async def entries_out(user: User, rows: list[AuditEntry]) -> list[dict[str, Any]
     ]
 
 
-def difference(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
+def difference(before: object, after: object) -> list[tuple[str, object, object]]:
     """(field, before, after) for each field the entry records, for a readable before/after table."""
     old = before if isinstance(before, dict) else {}
     new = after if isinstance(after, dict) else {}

@@ -56,7 +56,7 @@ async def rules(event: Event) -> CertificateRules | None:
     return await CertificateRules.get_or_none(event_id=event.id)
 
 
-def rules_out(found: CertificateRules | None) -> dict[str, Any]:
+def rules_out(found: CertificateRules | None) -> dict[str, object]:
     if found is None:
         return {"rule": {"event_checkin": False, "min_sessions": 0, "sessions": []},
                 "title": {"fr": "", "en": ""}, "signatory": ""}  # fmt: skip
@@ -133,7 +133,7 @@ def earns(found: CertificateRules, attended: Attendance | None) -> bool:
     return len(counted(found, attended)) >= found.min_sessions
 
 
-def _session_line(session: Session) -> dict[str, Any]:
+def _session_line(session: Session) -> dict[str, object]:
     return {
         "id": session.id,
         "title": session.title,

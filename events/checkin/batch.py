@@ -19,6 +19,7 @@ a door that was already allowed to scan, and the signature is what makes guessin
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,7 +43,7 @@ _NONCE_CHUNK = 500
 """Nonces looked up per query: well under SQLite's limit of bound parameters."""
 
 
-def _result(nonce: str, answer: dict[str, Any]) -> dict[str, Any]:
+def _result(nonce: str, answer: Mapping[str, object]) -> dict[str, object]:
     return {
         "nonce": nonce,
         "status": answer["status"],
@@ -133,7 +134,7 @@ async def _decide(
     return (await scans.redeem(scanner, typed, at=at)).wire()
 
 
-async def sync(scanner: Scanner, data: object) -> list[dict[str, Any]]:
+async def sync(scanner: Scanner, data: object) -> list[dict[str, object]]:
     """Decide a door's queued scans; the results in the order the scans were sent, one per scan."""
     batch = validate(BatchIn, data)
     event = scanner.event
@@ -158,7 +159,7 @@ async def sync(scanner: Scanner, data: object) -> list[dict[str, Any]]:
     return [_result(scan.nonce, decided[scan.nonce]) for scan in batch.scans]
 
 
-async def conflicts(event: Event) -> list[dict[str, Any]]:
+async def conflicts(event: Event) -> list[dict[str, object]]:
     """Entries two doors both admitted offline, newest first, for the organiser to look into."""
     found = (
         await CheckinConflict.filter(checkin_list__event_id=event.id)

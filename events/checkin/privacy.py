@@ -8,8 +8,6 @@ with the check-ins; it is as anonymous as they are once the ticket is.
 
 from __future__ import annotations
 
-from typing import Any
-
 from events.checkin.models import Checkin, ListTicketState, ScanNonce
 from events.privacy.registry import register
 from events.ticketing.privacy import persons_tickets
@@ -21,7 +19,7 @@ def _shown_ticket(response: dict[str, object]) -> object:
 
 
 class CheckinData:
-    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, object]]]:
         tickets = [t.id for t in await persons_tickets(email, organisation_id)]
         rows = await Checkin.filter(ticket_id__in=tickets).order_by("id").prefetch_related("checkin_list")
         rooms = (

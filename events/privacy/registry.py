@@ -10,7 +10,7 @@ edit here) holding one contributor and registering it at import time:
     from events.privacy.registry import register
 
     class PartneringData:
-        async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+        async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, object]]]:
             return {"partnering": [...]}            # export keys (API.md names them), JSON-ready rows
 
         async def erase(self, email: str, organisation_id: int) -> dict[str, int]:
@@ -34,14 +34,19 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import events
 
+# One area's export: each key (API.md names them) holds JSON-ready rows. Read-only and covariant, so
+# an area may return `dict[str, list[dict[str, object]]]` or anything narrower.
+Export = Mapping[str, Sequence[Mapping[str, object]]]
+
 
 class Contributor(Protocol):
-    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]: ...
+    async def export(self, email: str, organisation_id: int) -> Export: ...
 
     async def erase(self, email: str, organisation_id: int) -> dict[str, int]: ...
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -31,11 +30,11 @@ def person_ref(email: str) -> str:
     return hmac.new(settings.secret_key.encode(), email.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-async def person_data(user: User, person: PersonIn) -> dict[str, Any]:
+async def person_data(user: User, person: PersonIn) -> dict[str, object]:
     """Everything the organisation holds about the person: API.md's keys, each a list of rows."""
     _owner(user)
     email = person.email
-    found: dict[str, Any] = {"email": email, **{kind: [] for kind in EXPORT_KINDS}}
+    found: dict[str, object] = {"email": email, **{kind: [] for kind in EXPORT_KINDS}}
     for contributor in registry.load():
         found.update(await contributor.export(email, user.organisation_id))
     counts = {kind: len(rows) for kind, rows in found.items() if isinstance(rows, list)}

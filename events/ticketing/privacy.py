@@ -10,7 +10,6 @@ link for that buyer. A contributor of `events.privacy.registry`.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from tortoise.expressions import Q
 
@@ -56,7 +55,7 @@ async def persons_tickets(email: str, organisation_id: int) -> list[Ticket]:
     )
 
 
-def _order_row(order: Order) -> dict[str, Any]:
+def _order_row(order: Order) -> dict[str, object]:
     return {
         "code": order.code, "event": order.event.slug, "status": str(order.status),
         "buyer_name": order.buyer_name, "buyer_email": order.buyer_email,
@@ -67,7 +66,7 @@ def _order_row(order: Order) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _ticket_row(ticket: Ticket) -> dict[str, Any]:
+def _ticket_row(ticket: Ticket) -> dict[str, object]:
     return {
         "id": ticket.id, "order": ticket.order.code, "event": ticket.event.slug, "status": str(ticket.status),
         "attendee_name": ticket.attendee_name, "attendee_email": ticket.attendee_email,
@@ -76,7 +75,7 @@ def _ticket_row(ticket: Ticket) -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def _answer_rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
+async def _answer_rows(tickets: list[Ticket]) -> list[dict[str, object]]:
     ids = {int(key) for ticket in tickets for key in ticket.answers if key.isdigit()}
     labels = {q.id: q.label for q in await Question.filter(id__in=ids)}
     return [
@@ -88,7 +87,7 @@ async def _answer_rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
 
 
 class TicketingData:
-    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, object]]]:
         orders = (
             await Order.filter(buyer_email=email, event__organisation_id=organisation_id)
             .order_by("id")

@@ -141,7 +141,7 @@ def query(event: Event, wanted: Filters) -> QuerySet[Ticket]:
     if wanted.q:
         op = _contains()
         term = wanted.q
-        matching: dict[str, Any] = {f"code__{op}": term}
+        matching: dict[str, object] = {f"code__{op}": term}
         found = found.filter(
             Q(**{f"attendee_name__{op}": term})
             | Q(**{f"attendee_email__{op}": term})
@@ -163,7 +163,7 @@ def encode_cursor(key: object, ticket_id: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[Any, int]:
+def decode_cursor(cursor: str) -> tuple[str | int, int]:
     """The (sort value, ticket id) a cursor carries; anything else is `Invalid`."""
     try:
         if len(cursor) > CURSOR_LENGTH:
@@ -181,13 +181,13 @@ def _after(wanted: Filters, cursor: str) -> Q:
     key, ticket_id = decode_cursor(cursor)
     column = SORTS[wanted.sort]
     op = "lt" if wanted.descending else "gt"
-    after_id: dict[str, Any] = {f"id__{op}": ticket_id}
+    after_id = Q(id__lt=ticket_id) if wanted.descending else Q(id__gt=ticket_id)
     if column == "id":
-        return Q(**after_id)
+        return after_id
     if not isinstance(key, str):
         raise _bad("cursor", N_("This value is not valid."))
-    beyond: dict[str, Any] = {f"{column}__{op}": key}
-    return Q(**beyond) | Q(**{column: key}, **after_id)
+    beyond: dict[str, str] = {f"{column}__{op}": key}
+    return Q(**beyond) | (Q(**{column: key}) & after_id)
 
 
 def ordered(found: QuerySet[Ticket], wanted: Filters) -> QuerySet[Ticket]:
@@ -253,7 +253,7 @@ async def decorate(
     return [attendee_out(row, names, entered.get(row["id"])) for row in rows]
 
 
-def _answers(value: Any) -> dict[str, Any]:
+def _answers(value: object) -> dict[str, object]:
     if isinstance(value, str):
         value = json.loads(value or "{}")
     return value if isinstance(value, dict) else {}
