@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from starlette.convertors import Convertor, register_url_convertor
 
+ROW_ID_DIGITS = 9
+
 
 class RowId(Convertor[int]):
-    regex = "[0-9]{1,9}"
+    regex = f"[0-9]{{1,{ROW_ID_DIGITS}}}"
 
     def convert(self, value: str) -> int:
         return int(value)
