@@ -377,9 +377,15 @@ async def update_profile(participant: Participant, data: object) -> Participant:
 
 
 async def lock(event_id: int) -> PartneringSetup:
-    """Write the set-up's row first: it serialises requests and scheduling on both databases."""
+    """Write the set-up's row first: it serialises requests and scheduling on both databases.
+
+    An event whose partnering was never set up has nothing to schedule or publish: a 404, not a 500.
+    """
     await PartneringSetup.filter(event_id=event_id).update(lock_version=F("lock_version") + 1)
-    return await PartneringSetup.get(event_id=event_id)
+    setup = await PartneringSetup.get_or_none(event_id=event_id)
+    if setup is None:
+        raise NotFound()
+    return setup
 
 
 def request_out(request: MeetingRequest) -> dict[str, Any]:
