@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import JsonSchemaMode
 from starlette.convertors import CONVERTOR_TYPES
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -99,11 +100,14 @@ def documented(
     body: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
+    many: str | None = None,
+    media: str = "application/json",
     status: int = 200,
     auth: bool | Auth = True,
 ) -> Callable[[F], F]:
     """Marks an endpoint for the OpenAPI document; the models named here are those the endpoint parses and
-    answers with, so the document cannot drift from the code. `auth=True` is the organiser's token."""
+    answers with, so the document cannot drift from the code. `auth=True` is the organiser's token;
+    `many="orders"` says the answer is `{"orders": [response...]}`; `media` names a file's type (a ZIP)."""
     who: Auth = "organiser" if auth is True else "none" if auth is False else auth
 
     def mark(endpoint: F) -> F:
@@ -112,6 +116,8 @@ def documented(
             "body": body,
             "response": response,
             "query": query,
+            "many": many,
+            "media": media,
             "status": status,
             "auth": who,
         }
@@ -206,18 +212,16 @@ def api_routes(routes: list[BaseRoute]) -> list[tuple[str, Route]]:
     return [(path, route) for path, route in _walk(routes) if path.startswith("/api/v1/")]
 
 
-def _ref(model: type[BaseModel], components: dict[str, object]) -> dict[str, str]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+def _ref(model: type[BaseModel], components: dict[str, object], mode: JsonSchemaMode) -> dict[str, str]:
+    """A component for the model; two models of one name (each area has its `StatsOut`) get their area's
+    name in front, so neither overwrites the other."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
     components.update(schema.pop("$defs", {}))
-    components[model.__name__] = schema
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
-
-
-def _body_ref(model: type[BaseModel], components: dict[str, object]) -> dict[str, str]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="validation")
-    components.update(schema.pop("$defs", {}))
-    components[model.__name__] = schema
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+    name = model.__name__
+    if name in components and components[name] != schema:
+        name = model.__module__.split(".")[1].title() + name
+    components[name] = schema
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _error(description: str) -> dict[str, object]:
@@ -227,15 +231,26 @@ def _error(description: str) -> dict[str, object]:
     }
 
 
+def _success_schema(doc: dict[str, Any], components: dict[str, object]) -> dict[str, Any]:
+    if doc["media"] != "application/json":
+        return {"type": "string", "contentMediaType": doc["media"]}
+    if doc["response"] is None:
+        return {"type": "object"}
+    schema: dict[str, Any] = _ref(doc["response"], components, "serialization")
+    if doc["many"] is not None:
+        schema = {
+            "type": "object",
+            "properties": {doc["many"]: {"type": "array", "items": schema}},
+            "required": [doc["many"]],
+        }
+    return schema
+
+
 def _operation(raw_path: str, route: Route, method: str, components: dict[str, object]) -> dict[str, object]:
     doc = route.endpoint.__openapi__  # type: ignore[attr-defined]
     success: dict[str, object] = {"description": "OK"}
     if doc["status"] != 204:
-        success["content"] = {
-            "application/json": {
-                "schema": _ref(doc["response"], components) if doc["response"] else {"type": "object"}
-            }
-        }
+        success["content"] = {doc["media"]: {"schema": _success_schema(doc, components)}}
     parameters = [_path_parameter(name, convertor) for name, convertor in _CONVERTOR.findall(raw_path)]
     if doc["query"] is not None:
         parameters += _query_parameters(doc["query"])
@@ -255,7 +270,7 @@ def _operation(raw_path: str, route: Route, method: str, components: dict[str, o
     if doc["body"] is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _body_ref(doc["body"], components)}},
+            "content": {"application/json": {"schema": _ref(doc["body"], components, "validation")}},
         }
     operation["security"] = _SECURITY[doc["auth"]]
     return operation

@@ -107,3 +107,19 @@ def test_query_models_become_query_parameters() -> None:
             "schema": {"type": "string", "maxLength": 200, "default": ""},
         }
     ]
+
+
+async def test_documented_answers_match_what_the_routes_send(client: httpx.AsyncClient) -> None:
+    """Found by the fuzzer: lists documented as one object, the call without `open`, a ZIP as JSON, and the
+    door's `StatsOut` overwritten by partnering's of the same name."""
+    document = await _document(client)
+    paths, schemas = document["paths"], document["components"]["schemas"]  # type: ignore[index]
+    orders = paths["/api/v1/events/{slug}/orders"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert orders["schema"]["required"] == ["orders"]
+    assert "open" in schemas["CallOut"]["properties"]
+    zipped = paths["/api/v1/events/{slug}/certificates.zip"]["get"]["responses"]["200"]["content"]
+    assert list(zipped) == ["application/zip"]
+    stats = paths["/api/v1/events/{slug}/checkin/stats"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]
+    assert "lists" in schemas[stats["schema"]["$ref"].rsplit("/", 1)[1]]["properties"]
