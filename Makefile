@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 PG_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 
-.PHONY: run run-fake-stripe serve-fake-stripe test test-sqlite test-postgres check lint format demo migrate vendor messages bench-pages clean
+.PHONY: run run-fake-stripe serve-fake-stripe test test-sqlite test-postgres check lint format demo migrate vendor messages bench-pages fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ vendor:
 
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py
+
+# Schemathesis over every /api/v1 operation, longer than in the suite (tests/web/test_fuzz.py).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(BIN)/python -m pytest tests/web/test_fuzz.py -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

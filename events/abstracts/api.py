@@ -12,6 +12,7 @@ from events.abstracts.schemas import (
     AssignmentChange,
     BulkDecisionInput,
     CallInput,
+    CallOut,
     DecisionInput,
     ReviewerInput,
     ReviewInput,
@@ -39,14 +40,14 @@ def _row_id(request: Request, name: str) -> int | None:
 # ------------------------------------------------------------------ organiser: the call
 
 
-@documented("The event's call for abstracts", response=CallInput)
+@documented("The event's call for abstracts", response=CallOut)
 async def get_call(request: Request) -> Response:
     user = await api_organiser(request)
     event = await catalogue.organiser_event(user, request.path_params["slug"])
     return answer(await services.call_json(event, await services.call_of(event)))
 
 
-@documented("Create or replace the event's call for abstracts", body=CallInput, response=CallInput)
+@documented("Create or replace the event's call for abstracts", body=CallInput, response=CallOut)
 async def put_call(request: Request) -> Response:
     user = await api_organiser(request)
     event = await catalogue.organiser_event(user, request.path_params["slug"])

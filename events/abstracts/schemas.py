@@ -56,6 +56,31 @@ class QuestionIn(_Strict):
     max_score: int = Field(default=5, ge=1, le=100)
 
 
+class CallTrackOut(BaseModel):
+    id: int
+    name: str
+
+
+class ReviewQuestionOut(BaseModel):
+    id: int
+    text: str
+    max_score: int
+
+
+class CallOut(BaseModel):
+    """The call as `GET|PUT …/call-for-abstracts` answer it (services.call_json): ids given, `open` added."""
+
+    opens_at: datetime
+    closes_at: datetime
+    tracks: list[CallTrackOut]
+    contribution_types: list[str]
+    max_words: int
+    blind: bool
+    presenter_promo_code: str | None
+    review_questions: list[ReviewQuestionOut]
+    open: bool
+
+
 class CallInput(_Strict):
     """The whole call, as `PUT /api/v1/events/{slug}/call-for-abstracts` sends it."""
 

@@ -70,7 +70,7 @@ async def create_promo_code(request: Request) -> Response:
     return answer(promo_code_out(promo, sorted(type_ids), 0), status_code=201)
 
 
-@documented("List the registration questions", response=QuestionOut)
+@documented("List the registration questions", response=QuestionOut, many="questions")
 async def list_questions(request: Request) -> Response:
     _user, event = await _event(request)
     return answer({"questions": [question_out(q) for q in await offers.questions(event)]})

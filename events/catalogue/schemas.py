@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -17,6 +19,19 @@ from pydantic import (
 
 from events.catalogue.models import Event
 from events.errors import N_
+
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+
+def _sane_year(value: datetime) -> datetime:
+    """An event between 2000 and 2199: earlier dates are typing slips, and before 1900 the time zones'
+    local mean time has offsets in seconds, which no ISO 8601 reader accepts back."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(N_("Give a date between 2000 and 2199."))
+    return value
+
+
+EventTime = Annotated[datetime, AfterValidator(_sane_year)]
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _COUNTRIES = frozenset(code for code in get_global("territory_currencies") if len(code) == 2)
@@ -37,8 +52,8 @@ class EventInput(BaseModel):
     city: str = Field(default="", max_length=120)
     country: str = Field(default="", max_length=2)
     timezone: str = "Europe/Paris"
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: EventTime
+    ends_at: EventTime
     capacity: int | None = Field(default=None, ge=1, le=1_000_000)
     currency: str = "EUR"
     invoice_payment_days: int | None = Field(default=None, ge=1, le=60)
@@ -113,8 +128,8 @@ class EventPatch(BaseModel):
     city: str | None = None
     country: str | None = None
     timezone: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: EventTime | None = None
+    ends_at: EventTime | None = None
     capacity: int | None = None
     currency: str | None = None
     invoice_payment_days: int | None = None

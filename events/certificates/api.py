@@ -61,7 +61,8 @@ async def issued(request: Request) -> Response:
     )
 
 
-@documented("One institution's certificates in a ZIP (?institution=, empty for attendees without one)")
+@documented("One institution's certificates in a ZIP (?institution=, empty for attendees without one)",
+            media="application/zip")  # fmt: skip
 async def institution_zip(request: Request) -> Response:
     user = await auth.api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])

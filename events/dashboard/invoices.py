@@ -87,9 +87,15 @@ async def day_export(request: Request) -> Response:
 routes = [
     Route("/dashboard/invoices", invoices_page, methods=["GET"], name="dashboard_invoices"),
     Route(
-        "/dashboard/invoices/{number}.pdf", invoice_download, methods=["GET"], name="dashboard_invoice_pdf"
+        "/dashboard/invoices/{number:number}.pdf",
+        invoice_download,
+        methods=["GET"],
+        name="dashboard_invoice_pdf",
     ),
     Route(
-        "/dashboard/invoices/export/{day}.zip", day_export, methods=["GET"], name="dashboard_invoice_export"
+        "/dashboard/invoices/export/{day:day}.zip",
+        day_export,
+        methods=["GET"],
+        name="dashboard_invoice_export",
     ),
 ]

@@ -53,7 +53,10 @@ async def record_transfer(request: Request) -> Response:
 
 routes = [
     Route(
-        "/events/{slug}/orders/{code}/payments", record_transfer, methods=["POST"], name="api_order_transfer"
+        "/events/{slug:slug}/orders/{code:code}/payments",
+        record_transfer,
+        methods=["POST"],
+        name="api_order_transfer",
     ),
     Route("/organisation/settings", settings_show, methods=["GET"], name="api_organisation_settings"),
     Route(

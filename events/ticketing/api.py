@@ -38,7 +38,7 @@ async def buyer_cancel(request: Request) -> Response:
     return answer(await lifecycle.order_json(await refunds.cancel_by_attendee(order)))
 
 
-@documented("List an event's orders (?status=, ?q=)", response=OrderOut)
+@documented("List an event's orders (?status=, ?q=)", response=OrderOut, many="orders")
 async def list_orders(request: Request) -> Response:
     user = await api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])

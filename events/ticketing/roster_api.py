@@ -11,7 +11,7 @@ from starlette.routing import Route
 from events.accounts.auth import api_organiser
 from events.catalogue.services import organiser_event
 from events.ticketing import roster
-from events.ticketing.downloads import export_response
+from events.ticketing.downloads import FORMATS, export_response
 from events.web.api import answer, documented
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -30,7 +30,8 @@ async def list_attendees(request: Request) -> Response:
 
 def _export(kind: str, fmt: str) -> Endpoint:
     @documented(
-        f"Export the event's {kind} as {fmt.upper()} (?columns=, ?delimiter=semicolon, the list's filters)"
+        f"Export the event's {kind} as {fmt.upper()} (?columns=, ?delimiter=semicolon, the list's filters)",
+        media=FORMATS[fmt].split(";")[0],
     )
     async def export_file(request: Request) -> Response:
         user = await api_organiser(request)

@@ -9,18 +9,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import JsonSchemaMode
+from starlette.convertors import CONVERTOR_TYPES
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from events.errors import N_, Invalid
 from events.i18n import gettext
+from events.web.convertors import ROW_ID_DIGITS, RowId
 
 F = TypeVar("F", bound=Callable[..., Any])
-_CONVERTOR = re.compile(r"\{(\w+):\w+\}")
+_CONVERTOR = re.compile(r"\{(\w+):(\w+)\}")
 
 
 MAX_DEPTH = 32
@@ -77,106 +80,238 @@ def answer(data: Any, status_code: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status_code)
 
 
+Auth = Literal["organiser", "door", "participant", "none"]
+"""Who may call an operation: an organiser's API token; that or a door token; a participant's space token
+or an organiser's; nobody in particular (public, or a secret in the path)."""
+
+_SECURITY: dict[str, list[dict[str, list[str]]]] = {
+    "organiser": [{"organiser": []}],
+    "door": [{"organiser": []}, {"door": []}],
+    "participant": [{"participant": []}, {"organiser": []}],
+    "none": [],
+}
+
+Q = TypeVar("Q", bound=BaseModel)
+
+
 def documented(
     summary: str,
     *,
     body: type[BaseModel] | None = None,
     response: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    many: str | None = None,
+    media: str = "application/json",
     status: int = 200,
-    auth: bool = True,
+    auth: bool | Auth = True,
 ) -> Callable[[F], F]:
+    """Marks an endpoint for the OpenAPI document; the models named here are those the endpoint parses and
+    answers with, so the document cannot drift from the code. `auth=True` is the organiser's token;
+    `many="orders"` says the answer is `{"orders": [response...]}`; `media` names a file's type (a ZIP)."""
+    who: Auth = "organiser" if auth is True else "none" if auth is False else auth
+
     def mark(endpoint: F) -> F:
         endpoint.__openapi__ = {  # type: ignore[attr-defined]
             "summary": summary,
             "body": body,
             "response": response,
+            "query": query,
+            "many": many,
+            "media": media,
             "status": status,
-            "auth": auth,
+            "auth": who,
         }
         return endpoint
 
     return mark
 
 
-ERROR_SCHEMA = {
+def query_model(request: Request, model: type[Q]) -> Q:
+    """The query string parsed by the model its endpoint declares in `@documented(query=...)`.
+
+    Bad values are the 422 `invalid` of every other input, never a 500 from a later lookup.
+    """
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as error:
+        raise Invalid(
+            {
+                ".".join(str(part) for part in item["loc"]) or "__root__": item["msg"]
+                for item in error.errors()
+            }
+        ) from None
+
+
+ERROR_SCHEMA: dict[str, object] = {
     "type": "object",
+    "description": "The JSON error of every failed call (API.md section 2).",
     "properties": {
         "error": {
             "type": "object",
             "properties": {
-                "code": {"type": "string"},
+                "code": {"type": "string", "examples": ["not_found", "invalid", "sold_out"]},
                 "message": {"type": "string"},
-                "details": {"type": "object"},
+                "details": {"type": "object", "description": "For `invalid`: field name to message."},
             },
             "required": ["code", "message", "details"],
         }
     },
+    "required": ["error"],
+    "examples": [{"error": {"code": "not_found", "message": "Not found.", "details": {}}}],
+}
+
+_ERRORS = {
+    "401": "unauthenticated: no token, or a token that is not valid",
+    "403": "forbidden: the token's role may not do this",
+    "404": "not_found: no such object in the caller's organisation",
+    "409": "a conflict with the object's state (sold_out, sales_closed, conflict, ...)",
+    "422": "invalid: `details` maps each field to its message",
+    "429": "throttled: too many calls from this address; see Retry-After",
+    "503": "the database is unreachable for a moment; see Retry-After",
 }
 
 
+def _path_parameter(name: str, convertor: str) -> dict[str, object]:
+    """A path parameter's schema, read from the route's own convertor, so its limits are those enforced."""
+    found = CONVERTOR_TYPES[convertor]
+    schema: dict[str, object]
+    if isinstance(found, RowId):
+        schema = {"type": "integer", "minimum": 0, "maximum": 10**ROW_ID_DIGITS - 1, "examples": [1]}
+    else:
+        schema = {"type": "string", "pattern": f"^{found.regex}$"}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, object]]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": {key: value for key, value in field.items() if key != "title"},
+        }
+        for name, field in schema.get("properties", {}).items()
+    ]
+
+
 def _walk(routes: list[BaseRoute], prefix: str = "") -> list[tuple[str, Route]]:
+    """Every route of the table with its full raw path (convertors kept), documented or not."""
     found: list[tuple[str, Route]] = []
     for route in routes:
         if isinstance(route, Mount):
             found += _walk(list(route.routes), prefix + route.path)
-        elif isinstance(route, Route) and hasattr(route.endpoint, "__openapi__"):
-            found.append((_CONVERTOR.sub(r"{\1}", prefix + route.path), route))
+        elif isinstance(route, Route):
+            found.append((prefix + route.path, route))
     return found
 
 
-def _ref(model: type[BaseModel], components: dict[str, object]) -> dict[str, str]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+def api_routes(routes: list[BaseRoute]) -> list[tuple[str, Route]]:
+    """The routes under /api/v1, for the document and for the test that each is documented."""
+    return [(path, route) for path, route in _walk(routes) if path.startswith("/api/v1/")]
+
+
+def _ref(model: type[BaseModel], components: dict[str, object], mode: JsonSchemaMode) -> dict[str, str]:
+    """A component for the model; two models of one name (each area has its `StatsOut`) get their area's
+    name in front, so neither overwrites the other."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
     components.update(schema.pop("$defs", {}))
-    components[model.__name__] = schema
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+    name = model.__name__
+    if name in components and components[name] != schema:
+        name = model.__module__.split(".")[1].title() + name
+    components[name] = schema
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _operation(route: Route, method: str, components: dict[str, object]) -> dict[str, object]:
-    doc = route.endpoint.__openapi__  # type: ignore[attr-defined]
-    responses: dict[str, object] = {
-        str(doc["status"]): {
-            "description": "OK",
-            "content": {
-                "application/json": {"schema": _ref(doc["response"], components)}
-                if doc["response"]
-                else {"schema": {"type": "object"}}
-            },
-        },
-        "default": {
-            "description": "Error",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        },
+def _error(description: str) -> dict[str, object]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
+
+
+def _success_schema(doc: dict[str, Any], components: dict[str, object]) -> dict[str, Any]:
+    if doc["media"] != "application/json":
+        return {"type": "string", "contentMediaType": doc["media"]}
+    if doc["response"] is None:
+        return {"type": "object"}
+    schema: dict[str, Any] = _ref(doc["response"], components, "serialization")
+    if doc["many"] is not None:
+        schema = {
+            "type": "object",
+            "properties": {doc["many"]: {"type": "array", "items": schema}},
+            "required": [doc["many"]],
+        }
+    return schema
+
+
+def _operation(raw_path: str, route: Route, method: str, components: dict[str, object]) -> dict[str, object]:
+    doc = route.endpoint.__openapi__  # type: ignore[attr-defined]
+    success: dict[str, object] = {"description": "OK"}
+    if doc["status"] != 204:
+        success["content"] = {doc["media"]: {"schema": _success_schema(doc, components)}}
+    parameters = [_path_parameter(name, convertor) for name, convertor in _CONVERTOR.findall(raw_path)]
+    if doc["query"] is not None:
+        parameters += _query_parameters(doc["query"])
+    wanted = {"404", "409", "422", "429", "503"}
+    if doc["auth"] != "none":
+        wanted |= {"401", "403"}
+    responses: dict[str, object] = {str(doc["status"]): success}
+    responses.update({code: _error(text) for code, text in _ERRORS.items() if code in wanted})
+    responses["default"] = _error("Any other error, in the same shape")
     operation: dict[str, object] = {
         "summary": doc["summary"],
         "operationId": f"{route.name}_{method}",
         "responses": responses,
     }
+    if parameters:
+        operation["parameters"] = parameters
     if doc["body"] is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _ref(doc["body"], components)}},
+            "content": {"application/json": {"schema": _ref(doc["body"], components, "validation")}},
         }
-    if doc["auth"]:
-        operation["security"] = [{"bearer": []}]
+    operation["security"] = _SECURITY[doc["auth"]]
     return operation
+
+
+SECURITY_SCHEMES: dict[str, object] = {
+    "organiser": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An organiser's API token (POST /auth/token)",
+    },
+    "door": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A door token: opens only one event's scanner",
+    },
+    "participant": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A participant's partnering space token",
+    },
+}
 
 
 def openapi_document(routes: list[BaseRoute], server: str) -> dict[str, object]:
     components: dict[str, object] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict[str, object]] = {}
-    for path, route in _walk(routes):
+    for raw_path, route in api_routes(routes):
+        if not hasattr(route.endpoint, "__openapi__"):
+            continue
+        path = _CONVERTOR.sub(r"{\1}", raw_path)
         for method in sorted(route.methods or {"GET"}):
             if method == "HEAD":
                 continue
-            paths.setdefault(path, {})[method.lower()] = _operation(route, method.lower(), components)
+            paths.setdefault(path, {})[method.lower()] = _operation(
+                raw_path, route, method.lower(), components
+            )
     return {
         "openapi": "3.1.0",
         "info": {"title": "Colloque API", "version": "1"},
         "servers": [{"url": server}],
         "paths": paths,
-        "components": {
-            "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
+        "components": {"schemas": components, "securitySchemes": SECURITY_SCHEMES},
     }

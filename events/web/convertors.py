@@ -4,7 +4,8 @@
 - `{slug:slug}`: an event or organisation slug (letters, digits, hyphens, at most 80: the column);
 - `{code:code}`: an order code (letters and digits, at most 12: the column);
 - `{secret:secret}`, `{token:token}`: URL-safe secrets (at most 43: `token_urlsafe(32)`, the columns);
-- `{number:number}`: an invoice or credit note number (at most 40: the column).
+- `{number:number}`: an invoice or credit note number (at most 40: the column);
+- `{day:day}`: a calendar day, `YYYY-MM-DD`.
 
 Anything else (text where a number goes, a value longer than its column, a NUL byte) does not match the
 route, so it is a plain 404 on both databases: PostgreSQL refuses NUL bytes and Tortoise refuses values
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 from starlette.convertors import Convertor, register_url_convertor
 
+ROW_ID_DIGITS = 9
+
 
 class RowId(Convertor[int]):
-    regex = "[0-9]{1,9}"
+    regex = f"[0-9]{{1,{ROW_ID_DIGITS}}}"
 
     def convert(self, value: str) -> int:
         return int(value)
@@ -59,6 +62,12 @@ class DocumentNumber(_Text):
     regex = f"[A-Za-z0-9_-]{{1,{NUMBER_LENGTH}}}"
 
 
+class Day(_Text):
+    """A calendar day written as ISO 8601 (`2027-04-01`); the page still checks it is a real date."""
+
+    regex = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
 class SpaceToken(_Text):
     """A partnering space's token: the ticket id, a hyphen, a 43-character MAC (events/partnering/tokens)."""
 
@@ -72,3 +81,4 @@ register_url_convertor("secret", Secret())
 register_url_convertor("token", Secret())
 register_url_convertor("number", DocumentNumber())
 register_url_convertor("space", SpaceToken())
+register_url_convertor("day", Day())

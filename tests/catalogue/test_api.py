@@ -191,3 +191,14 @@ async def test_event_page_shows_a_change_at_once(client: httpx.AsyncClient) -> N
     assert "Ancien titre" in (await client.get(f"/events/{event.slug}")).text
     await update_event(user, event, EventPatch(title="Nouveau titre"))
     assert "Nouveau titre" in (await client.get(f"/events/{event.slug}")).text
+
+
+async def test_event_dates_outside_2000_to_2199_are_invalid(client: httpx.AsyncClient) -> None:
+    """Found by the fuzzer: a year 765 start was stored and answered with a `+00:09:21` offset."""
+    user = await make_organiser()
+    auth = bearer(await api_token(client, user.email))
+    body = {"title": "Ancien", "starts_at": "0765-03-24T13:08:31Z", "ends_at": "0797-03-08T15:03:30Z"}
+    answer = await client.post("/api/v1/events", json=body, headers=auth)
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "invalid"
+    assert "starts_at" in answer.json()["error"]["details"]
