@@ -55,7 +55,7 @@ def when(event: Event) -> str:
 
 
 def place(event: Event) -> str:
-    return ", ".join(part for part in (event.venue, event.address, event.city) if part)
+    return ", ".join(part for part in (event.i18n.venue, event.address, event.city) if part)
 
 
 def card(event: Event, ticket: Ticket, ticket_type: TicketType, order_code: str) -> Card:
@@ -64,9 +64,9 @@ def card(event: Event, ticket: Ticket, ticket_type: TicketType, order_code: str)
         attendee_name=ticket.attendee_name,
         organisation=ticket.attendee_organisation,
         job_title=ticket.attendee_job_title,
-        ticket_type=ticket_type.name,
+        ticket_type=ticket_type.i18n.name,
         colour=ticket_type.badge_colour,
-        event_title=event.title,
+        event_title=event.i18n.title,
         when=when(event),
         place=place(event),
         reference=gettext(N_("Order {code} · Ticket {number}"), code=order_code, number=ticket.id),
@@ -85,7 +85,7 @@ async def tickets_pdf(order: Order, tickets: Iterable[Ticket]) -> bytes:
     """The tickets as one PDF, a page each, in the current reader's language."""
     event = await Event.get(id=order.event_id)
     cards = [card(event, t, t.ticket_type, order.code) for t in tickets]
-    title = gettext(N_("{event} · Order {code}"), event=event.title, code=order.code)
+    title = gettext(N_("{event} · Order {code}"), event=event.i18n.title, code=order.code)
     return await asyncio.to_thread(pdf.tickets_pdf, cards, _texts(), title=title)
 
 
@@ -105,5 +105,5 @@ async def badges_pdf(
     event: Event, tickets: list[Ticket], layout: Layout, progress: Progress | None = None
 ) -> bytes:
     cards = [card(event, t, t.ticket_type, t.order.code) for t in tickets]
-    title = gettext(N_("{event} · Badges"), event=event.title)
+    title = gettext(N_("{event} · Badges"), event=event.i18n.title)
     return await asyncio.to_thread(pdf.badges_pdf, cards, layout, title=title, progress=progress)

@@ -129,3 +129,13 @@ async def test_ticket_type_names_are_bilingual_and_a_patch_keeps_the_other_text(
     page = await client.get(f"/events/{slug}?lang=en")
     assert "2-day pass" in page.text
     assert "Pass 2 jours" not in page.text
+
+
+async def test_the_event_feed_follows_lang(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    event = await _create(client, auth, title={"fr": "Journée Santé", "en": "Health Day"})
+    slug = event["slug"]
+    assert (await client.post(f"/api/v1/events/{slug}/publish", headers=auth)).status_code == 200
+    english = await client.get(f"/events/{slug}.ics?lang=en")
+    assert b"SUMMARY:Health Day" in english.content
+    french = await client.get(f"/events/{slug}.ics?lang=fr")
+    assert "SUMMARY:Journée Santé".encode() in french.content
