@@ -60,7 +60,7 @@ class TicketTypeInput(BaseModel):
     @classmethod
     def _some_name(cls, value: str, info: ValidationInfo) -> str:
         if not value and not info.data.get("name_en"):
-            raise ValueError(N_("Give a name in French or in English."))
+            raise ValueError(N_("This field is required."))
         return value
 
     @model_validator(mode="after")
@@ -75,6 +75,9 @@ class TicketTypePatch(BaseModel):
 
     name: Bilingual | None = None
     description: Bilingual | None = None
+    # The organiser's form sends each language in its own box.
+    name_en: str | None = None
+    description_en: str | None = None
     price: Decimal | None = None
     vat_rate: Decimal | None = None
     capacity: int | None = Field(default=None, ge=0, le=1_000_000)

@@ -61,6 +61,7 @@ class EventInput(BaseModel):
         return texts.expand(data, BILINGUAL_FIELDS)
 
     @field_validator(
+        "title",
         "description",
         "venue",
         "address",
@@ -79,7 +80,7 @@ class EventInput(BaseModel):
     @classmethod
     def _some_title(cls, value: str, info: ValidationInfo) -> str:
         if not value and not info.data.get("title_en"):
-            raise ValueError(N_("Give a title in French or in English."))
+            raise ValueError(N_("This field is required."))
         return value
 
     @field_validator("country")
@@ -140,6 +141,10 @@ class EventPatch(BaseModel):
     slug: str | None = None
     description: Bilingual | None = None
     venue: Bilingual | None = None
+    # The organiser's form sends each language in its own box.
+    title_en: str | None = None
+    description_en: str | None = None
+    venue_en: str | None = None
     address: str | None = None
     city: str | None = None
     country: str | None = None
