@@ -30,10 +30,12 @@ from events import i18n, worker
 from events.abstracts import api as abstracts_api
 from events.abstracts import reviewer_routes
 from events.abstracts import routes as abstracts_routes
+from events.accounts import branding_routes, invitation_routes, team_api
 from events.accounts import routes as accounts_routes
+from events.audit import api as audit_api
 from events.badges import routes as badges_routes
 from events.catalogue import api as catalogue_api
-from events.catalogue import offers_api, session_api, session_routes
+from events.catalogue import duplicate_api, offers_api, session_api, session_routes
 from events.catalogue import routes as catalogue_routes
 from events.certificates import api as certificates_api
 from events.certificates import routes as certificates_routes
@@ -44,6 +46,7 @@ from events.dashboard import routes as dashboard_routes
 from events.errors import N_, DomainError, NotFound, ServiceUnavailable, Throttled, Unauthenticated
 from events.ical import routes as ical_routes
 from events.invoicing import routes as invoicing_routes
+from events.mail import api as mail_api
 from events.partnering import api as partnering_api
 from events.partnering import routes as partnering_routes
 from events.payments import api as payments_api
@@ -51,6 +54,7 @@ from events.payments import routes as payments_routes
 from events.privacy import api as privacy_api
 from events.privacy import routes as privacy_routes
 from events.ticketing import api as ticketing_api
+from events.ticketing import roster_api, ticket_routes
 from events.ticketing import routes as ticketing_routes
 from events.web import links
 from events.web.api import openapi_document
@@ -79,13 +83,18 @@ async def openapi(request: Request) -> Response:
 
 API_ROUTES: list[BaseRoute] = [
     *accounts_routes.api_routes,
+    *team_api.routes,
+    *audit_api.routes,
     *catalogue_api.routes,
+    *duplicate_api.routes,
     *offers_api.routes,
     *session_api.routes,
     *ticketing_api.routes,
+    *roster_api.routes,
     *payments_api.routes,
     *checkin_api.routes,
     *certificates_api.routes,
+    *mail_api.routes,
     *privacy_api.routes,
     *partnering_api.routes,
     *abstracts_api.routes,
@@ -105,8 +114,11 @@ def _routes() -> list[BaseRoute]:
         Mount("/api/v1", routes=API_ROUTES, name="api"),
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *accounts_routes.routes,
+        *invitation_routes.routes,
+        *branding_routes.routes,
         *ical_routes.routes,
         *ticketing_routes.routes,
+        *ticket_routes.routes,
         *payments_routes.routes,
         *invoicing_routes.routes,
         *badges_routes.routes,

@@ -17,7 +17,8 @@ from main import create_app
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 DASHBOARD = EVENTS / "dashboard"
-NOT_FORMS = {"stripe_webhook"}  # signed by Stripe, not posted by a browser
+# Signed by Stripe; a mailing's one-click List-Unsubscribe (RFC 8058), posted by mail clients.
+NOT_FORMS = {"stripe_webhook", "own_ticket_unsubscribe"}
 DOMAIN_ERRORS = {
     name
     for name, value in vars(errors).items()

@@ -35,10 +35,30 @@ class Organisation(Model):
     legal_mentions = fields.TextField(default="")
     late_payment_terms = fields.TextField(default="")
     invoice_prefix = fields.CharField(max_length=10, default="F")
+    # The organisation's colour (#rrggbb) on its public pages and e-mails; empty: Colloque's own.
+    brand_colour = fields.CharField(max_length=7, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "organisation"
+
+
+class OrganisationLogo(Model):
+    """The organisation's logo, re-encoded by the server (PNG or JPEG only), kept apart from the row that
+    every page reads."""
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.OneToOneRelation[Organisation] = fields.OneToOneField(
+        "models.Organisation", related_name="logo", on_delete=fields.CASCADE
+    )
+    content = fields.BinaryField()
+    media_type = fields.CharField(max_length=32)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "organisation_logo"
 
 
 class User(Model):
@@ -59,6 +79,31 @@ class User(Model):
 
     class Meta:
         table = "user"
+
+
+class Invitation(Model):
+    """An invitation to join the organisation's team with a role, by a one-time link valid 7 days.
+
+    Only the SHA-256 of the link's token is stored; `accepted_at` is set once, when the account is made.
+    """
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="invitations", on_delete=fields.CASCADE
+    )
+    email = fields.CharField(max_length=254)
+    role = fields.CharEnumField(Role, max_length=16)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    invited_by_id = fields.IntField(null=True)
+    expires_at = fields.DatetimeField()
+    accepted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "invitation"
+        indexes = (("organisation_id", "email"),)
 
 
 class ApiToken(Model):

@@ -18,6 +18,9 @@ class AuditEntry(Model):
     before: Any = fields.JSONField(null=True)
     after: Any = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
+    # The event the change concerns, when there is one (null for organisation-wide changes and old rows).
+    event_id = fields.IntField(null=True)
 
     class Meta:
         table = "audit_entry"
+        indexes = (("organisation_id", "id"), ("organisation_id", "object_type", "object_id"))

@@ -17,8 +17,12 @@ async def record(
     obj_id: object,
     before: Mapping[str, object] | None = None,
     after: Mapping[str, object] | None = None,
+    *,
+    event_id: int | None = None,
 ) -> AuditEntry:
     changed_before, changed_after = _changes(before, after)
+    if event_id is None and obj_type == "event" and isinstance(obj_id, int):
+        event_id = obj_id
     return await AuditEntry.create(
         organisation_id=organisation_id,
         user_id=user.id if user else None,
@@ -28,6 +32,7 @@ async def record(
         before=changed_before,
         after=changed_after,
         created_at=clock.now(),
+        event_id=event_id,
     )
 
 

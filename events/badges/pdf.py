@@ -54,6 +54,8 @@ class Card:
     when: str
     place: str
     reference: str
+    # The organisation's logo (one reader shared by every card of a print run), if it has one.
+    logo: ImageReader | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,11 @@ def _badge(canvas: Canvas, card: Card, x: float, y: float, width: float, height:
     canvas.setFillColorRGB(0.35, 0.39, 0.47)
     size, lines = _fit(card.event_title, REGULAR, 9, 6, inner)
     _centred(canvas, lines[:1], REGULAR, size, centre, y + 5 * mm)
+    if card.logo is not None:
+        canvas.drawImage(
+            card.logo, x + 5 * mm, y + height - band - 11 * mm, width=22 * mm, height=9 * mm,
+            preserveAspectRatio=True, anchor="sw", mask="auto",
+        )  # fmt: skip
 
 
 def _cut_lines(canvas: Canvas) -> None:

@@ -8,11 +8,14 @@ PDFs are drawn in a worker thread: a sheet of three hundred badges must not stal
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from reportlab.lib.utils import ImageReader
 from tortoise.expressions import Q
 
+from events.accounts.models import OrganisationLogo
 from events.badges import pdf
 from events.badges.pdf import Card, Layout, Progress, TicketTexts
 from events.catalogue.models import Event, TicketType
@@ -58,7 +61,9 @@ def place(event: Event) -> str:
     return ", ".join(part for part in (event.i18n.venue, event.address, event.city) if part)
 
 
-def card(event: Event, ticket: Ticket, ticket_type: TicketType, order_code: str) -> Card:
+def card(
+    event: Event, ticket: Ticket, ticket_type: TicketType, order_code: str, logo: ImageReader | None = None
+) -> Card:
     return Card(
         secret=ticket.secret,
         attendee_name=ticket.attendee_name,
@@ -70,7 +75,14 @@ def card(event: Event, ticket: Ticket, ticket_type: TicketType, order_code: str)
         when=when(event),
         place=place(event),
         reference=gettext(N_("Order {code} · Ticket {number}"), code=order_code, number=ticket.id),
+        logo=logo,
     )
+
+
+async def _logo(event: Event) -> ImageReader | None:
+    """The organisation's logo for a print run, read once (already re-encoded PNG or JPEG)."""
+    found = await OrganisationLogo.get_or_none(organisation_id=event.organisation_id)
+    return ImageReader(io.BytesIO(bytes(found.content))) if found else None
 
 
 def _texts() -> TicketTexts:
@@ -84,7 +96,8 @@ def _texts() -> TicketTexts:
 async def tickets_pdf(order: Order, tickets: Iterable[Ticket]) -> bytes:
     """The tickets as one PDF, a page each, in the current reader's language."""
     event = await Event.get(id=order.event_id)
-    cards = [card(event, t, t.ticket_type, order.code) for t in tickets]
+    logo = await _logo(event)
+    cards = [card(event, t, t.ticket_type, order.code, logo) for t in tickets]
     title = gettext(N_("{event} · Order {code}"), event=event.i18n.title, code=order.code)
     return await asyncio.to_thread(pdf.tickets_pdf, cards, _texts(), title=title)
 
@@ -104,6 +117,7 @@ async def badge_tickets(event: Event, type_ids: list[int] | None = None, text: s
 async def badges_pdf(
     event: Event, tickets: list[Ticket], layout: Layout, progress: Progress | None = None
 ) -> bytes:
-    cards = [card(event, t, t.ticket_type, t.order.code) for t in tickets]
+    logo = await _logo(event)
+    cards = [card(event, t, t.ticket_type, t.order.code, logo) for t in tickets]
     title = gettext(N_("{event} · Badges"), event=event.i18n.title)
     return await asyncio.to_thread(pdf.badges_pdf, cards, layout, title=title, progress=progress)

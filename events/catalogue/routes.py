@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from events.abstracts.models import Call
 from events.accounts.auth import csrf_token
+from events.accounts.branding import brand
 from events.catalogue import offers, services
 from events.i18n import get_locale
 from events.ticketing.availability import availability, on_sale
@@ -34,6 +35,7 @@ async def event_detail(request: Request) -> Response:
             "code": "",
             "csrf_placeholder": CSRF_PLACEHOLDER,
             "has_call": await Call.exists(event_id=event.id),
+            "brand": await brand(event.organisation_id),
         }
         return bytes(render(request, "catalogue/event.html", context).body).decode()
 

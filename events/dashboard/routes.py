@@ -10,16 +10,22 @@ from starlette.routing import BaseRoute
 
 from events.dashboard import (
     abstracts,
+    attendees,
+    audit,
     badges,
+    branding,
     checkin,
+    duplicate,
     events,
     invoicing,
+    mailings,
     orders,
     partnering,
     privacy,
     programme,
     questions,
     settings,
+    team,
     tickets,
 )
 
@@ -36,4 +42,10 @@ routes: list[BaseRoute] = [
     *privacy.routes,
     *partnering.routes,
     *abstracts.routes,
+    *attendees.routes,
+    *mailings.routes,
+    *team.routes,
+    *audit.routes,
+    *duplicate.routes,
+    *branding.routes,
 ]

@@ -77,6 +77,8 @@ def build_message(message: OutboxMessage, mail_from: str, attachments: list[Atta
     email["Message-ID"] = f"<outbox.{message.id}.{created}@{_domain(mail_from)}>"
     email["Content-Language"] = message.locale
     email["Auto-Submitted"] = "auto-generated"
+    for name, value in (message.headers or {}).items():
+        email[name] = value
     email.set_content(message.text_body)
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html")

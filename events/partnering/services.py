@@ -7,6 +7,7 @@ e-mail address or a ticket secret. A profile is visible only by its owner's own 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
@@ -379,7 +380,10 @@ async def update_profile(participant: Participant, data: object) -> Participant:
 async def lock(event_id: int) -> PartneringSetup:
     """Write the set-up's row first: it serialises requests and scheduling on both databases."""
     await PartneringSetup.filter(event_id=event_id).update(lock_version=F("lock_version") + 1)
-    return await PartneringSetup.get(event_id=event_id)
+    setup = await PartneringSetup.get_or_none(event_id=event_id)
+    if setup is None:  # partnering never set up for this event: nothing to lock, nothing to act on
+        raise NotFound()
+    return setup
 
 
 def request_out(request: MeetingRequest) -> dict[str, Any]:
@@ -501,8 +505,10 @@ async def close_space(participant_id: int) -> None:
             await cancel_meeting(meeting)
 
 
-async def copy_partnering(source: Event, target: Event, shift: timedelta) -> PartneringSetup | None:
-    """For event duplication: the set-up and its slots, moved by `shift`; no profile, request or meeting.
+async def copy_partnering(
+    source: Event, target: Event, move: Callable[[datetime], datetime]
+) -> PartneringSetup | None:
+    """For event duplication: the set-up and its slots, each moment moved by `move`; no people.
 
     The copy starts unpublished and not yet opened, so that its own opening e-mail goes out when the
     organiser switches it on. Called inside the duplication's transaction (it writes no audit row of
@@ -511,7 +517,7 @@ async def copy_partnering(source: Event, target: Event, shift: timedelta) -> Par
     setup = await setup_of(source)
     if setup is None:
         return None
-    closes = setup.requests_close_at + shift if setup.requests_close_at else None
+    closes = move(setup.requests_close_at) if setup.requests_close_at else None
     copied = await PartneringSetup.create(
         event_id=target.id, enabled=False, meeting_minutes=setup.meeting_minutes, tables=setup.tables,
         table_names=list(setup.table_names), max_meetings=setup.max_meetings, requests_close_at=closes,
@@ -519,5 +525,5 @@ async def copy_partnering(source: Event, target: Event, shift: timedelta) -> Par
         follow_up_months=setup.follow_up_months,
     )  # fmt: skip
     for slot in await event_slots(source):
-        await Slot.create(event_id=target.id, starts_at=slot.starts_at + shift, ends_at=slot.ends_at + shift)
+        await Slot.create(event_id=target.id, starts_at=move(slot.starts_at), ends_at=move(slot.ends_at))
     return copied

@@ -116,7 +116,11 @@ class Ticket(Model):
     price_cents = fields.IntField(default=0)
     discount_cents = fields.IntField(default=0)
     vat_rate_bp = fields.IntField(default=0)
+    # The attendee's own links (`/tickets/{token}`, `/agenda/{token}.ics`): one unguessable token per ticket.
     agenda_token = fields.CharField(max_length=43, unique=True)
+    # The attendee's own news consent, given or withdrawn by them (at registration or on their ticket page).
+    news_consent = fields.BooleanField(default=False, db_default=False)
+    news_consent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -126,7 +130,12 @@ class Ticket(Model):
 
     class Meta:
         table = "ticket"
-        indexes = (("ticket_type_id", "status"), ("event_id", "status"), ("order_id",))
+        indexes = (
+            ("ticket_type_id", "status"),
+            ("event_id", "status"),
+            ("order_id",),
+            ("event_id", "attendee_name"),
+        )
 
 
 class SessionBooking(Model):

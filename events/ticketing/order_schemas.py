@@ -32,6 +32,14 @@ class BuyerIn(BaseModel):
     _check_email = field_validator("email")(_email)
 
 
+class AttendeeConsents(BaseModel):
+    """The attendee's own choices; the buyer's `consents` never stand for a colleague's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    marketing: bool = False
+
+
 class AttendeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -39,6 +47,7 @@ class AttendeeIn(BaseModel):
     email: str = Field(default="", max_length=254)
     organisation: str = Field(default="", max_length=200)
     job_title: str = Field(default="", max_length=200)
+    consents: AttendeeConsents | None = None
 
     @field_validator("email")
     @classmethod
@@ -82,6 +91,7 @@ class AttendeeOut(BaseModel):
     email: str
     organisation: str
     job_title: str
+    consents: AttendeeConsents
 
 
 class TicketOut(BaseModel):
@@ -94,6 +104,7 @@ class TicketOut(BaseModel):
     pdf_url: str
     agenda_url: str
     sessions: list[int]
+    ticket_url: str
     partnering_url: str | None = None
     certificate_url: str | None = None
 
@@ -122,6 +133,11 @@ def pay_url(order: Order) -> str:
     return links.absolute("order_pay", code=order.code, secret=order.secret)
 
 
+def ticket_url(ticket: Ticket) -> str:
+    """The attendee's own page: their badge and links, nothing of the order's billing or other attendees."""
+    return links.absolute("own_ticket", token=ticket.agenda_token)
+
+
 def ticket_out(
     order: Order,
     ticket: Ticket,
@@ -139,6 +155,7 @@ def ticket_out(
             "email": ticket.attendee_email,
             "organisation": ticket.attendee_organisation,
             "job_title": ticket.attendee_job_title,
+            "consents": {"marketing": ticket.news_consent},
         },
         "status": str(ticket.status),
         "secret": ticket.secret,
@@ -146,6 +163,7 @@ def ticket_out(
         "pdf_url": links.absolute("ticket_pdf", code=order.code, secret=order.secret, ticket_id=ticket.id),
         "agenda_url": links.absolute("ical_agenda", token=ticket.agenda_token),
         "sessions": session_ids,
+        "ticket_url": ticket_url(ticket),
         "partnering_url": space_url(ticket) if partnering and ticket.status == TicketStatus.VALID else None,
         "certificate_url": links.absolute("certificate", code=certificate_code) if certificate_code else None,
     }

@@ -530,6 +530,10 @@ def _new_tickets(
             discount_cents=discount,
             vat_rate_bp=types[item.ticket_type].vat_rate_bp,
             agenda_token=random.token_urlsafe(24),
+            news_consent=bool(item.attendee.consents and item.attendee.consents.marketing),
+            news_consent_at=clock.now()
+            if item.attendee.consents and item.attendee.consents.marketing
+            else None,
         )
         for item, (price, discount), cleaned in zip(request.tickets, priced, answers, strict=True)
     ]

@@ -261,7 +261,7 @@ async def test_copy_partnering_moves_slots_and_leaves_people_behind(partnering: 
     await Participant.create(event_id=partnering.event.id, ticket_id=partnering.tickets[0].id, visible=True)
     copy = await make_event(partnering.owner)
     shift = timedelta(days=365)
-    await services.copy_partnering(partnering.event, copy, shift)
+    await services.copy_partnering(partnering.event, copy, lambda moment: moment + shift)
     source = [s.starts_at for s in await Slot.filter(event_id=partnering.event.id).order_by("starts_at")]
     copied = [s.starts_at for s in await Slot.filter(event_id=copy.id).order_by("starts_at")]
     assert copied == [start + shift for start in source]

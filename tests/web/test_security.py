@@ -7,13 +7,18 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from events.accounts.models import User
 from events.catalogue.models import Event, Session
+from events.mail.models import Mailing
 from events.ticketing.models import Ticket
 from tests.factories import login, make_event, make_order, make_organiser, make_ticket_type
 
 # Every form post needs a CSRF token; the JSON API authenticates with bearer tokens instead, and
 # Stripe's webhook with its signature (tested in tests/payments).
 CSRF_EXEMPT_PREFIXES = ("/api/", "/stripe/webhook")
+# A mailing's one-click List-Unsubscribe (RFC 8058) is posted by mail clients, which carry no token;
+# it can only ever withdraw that ticket's news consent.
+CSRF_EXEMPT_PATHS = {"/tickets/{token:token}/unsubscribe"}
 
 
 def _form_routes(app: Starlette) -> list[str]:
@@ -23,6 +28,7 @@ def _form_routes(app: Starlette) -> list[str]:
         if isinstance(route, Route)
         and "POST" in (route.methods or set())
         and not route.path.startswith(CSRF_EXEMPT_PREFIXES)
+        and route.path not in CSRF_EXEMPT_PATHS
     ]
 
 
@@ -34,14 +40,26 @@ async def _path_values(event: Event) -> dict[str, str]:
     session = await Session.create(
         event=event, title="Atelier", starts_at=event.starts_at, ends_at=event.ends_at, capacity=5
     )
+    mailing = await Mailing.create(
+        event=event, subject={"fr": "x", "en": "x"}, body={"fr": "x", "en": "x"}, audience={}
+    )
+    owner = await User.filter(organisation_id=event.organisation_id).first()
+    assert owner is not None
     return {
+        "mailing_id": str(mailing.id), "member_id": str(owner.id),
         "slug": event.slug, "code": order.code, "secret": order.secret, "ticket_id": str(ticket.id),
         "session_id": str(session.id), "type_id": str(pass_.id), "id": str(pass_.id), "token": "0" * 43,
     }  # fmt: skip
 
 
+SHAPED = {"space": "1-" + "0" * 43}
+"""Values for convertors of a particular shape (a partnering space's token), whatever the parameter's name."""
+
+
 def _fill(path: str, values: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], path)
+    return re.sub(
+        r"\{(\w+)(?::(\w+))?\}", lambda m: SHAPED.get(m.group(2) or "") or values.get(m.group(1), "1"), path
+    )
 
 
 async def test_every_form_post_without_a_token_is_refused(app: Starlette, client: httpx.AsyncClient) -> None:

@@ -1,0 +1,113 @@
+"""The organisation's look: a logo and a colour on its public pages and e-mails.
+
+A logo is PNG or JPEG, at most `MAX_BYTES`; it is decoded and re-encoded by Pillow (so what is served
+is an image we made, without metadata or anything hidden after it) and scaled down to `MAX_SIDE`.
+SVG is refused: it can carry scripts and links, and a safe subset is not worth its risk here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from PIL import Image, UnidentifiedImageError
+from tortoise.transactions import in_transaction
+
+from events.accounts.models import Organisation, OrganisationLogo, Role, User
+from events.audit import services as audit
+from events.errors import N_, Forbidden, Invalid, NotFound
+from events.i18n import gettext
+from events.web import links
+from events.web.pagecache import public_pages
+
+MAX_BYTES = 512 * 1024
+MAX_SIDE = 600
+FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _image(content: bytes) -> tuple[bytes, str]:
+    """The logo re-encoded, or `Invalid` naming what is wrong."""
+    if len(content) > MAX_BYTES:
+        raise Invalid({"logo": gettext(N_("The logo is too large (at most 512 KB)."))})
+    if content.lstrip()[:5] in (b"<?xml", b"<svg ") or b"<svg" in content[:1024]:
+        raise Invalid({"logo": gettext(N_("SVG logos are not accepted: send a PNG or JPEG."))})
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            kind = image.format or ""
+            if kind not in FORMATS:
+                raise Invalid({"logo": gettext(N_("Send a PNG or JPEG image."))})
+            image.load()
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            out = io.BytesIO()
+            if kind == "JPEG":
+                image.convert("RGB").save(out, "JPEG", quality=90)
+            else:
+                image.save(out, "PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise Invalid({"logo": gettext(N_("Send a PNG or JPEG image."))}) from None
+    return out.getvalue(), FORMATS[kind]
+
+
+async def set_branding(user: User, colour: str, logo: bytes | None) -> Organisation:
+    """Owners set the colour and, when one is sent, a new logo; one audit row, no image bytes in it."""
+    if user.role != Role.OWNER:
+        raise Forbidden()
+    colour = colour.strip()
+    if colour and not _COLOUR.match(colour):
+        raise Invalid({"colour": gettext(N_("Use a colour such as #0b5c8e."))})
+    image = _image(logo) if logo else None
+    async with in_transaction():
+        organisation = await Organisation.get(id=user.organisation_id)
+        before = {"colour": organisation.brand_colour}
+        organisation.brand_colour = colour.lower()
+        await organisation.save(update_fields=["brand_colour"])
+        if image is not None:
+            content, media_type = image
+            await OrganisationLogo.filter(organisation_id=organisation.id).delete()
+            await OrganisationLogo.create(
+                organisation_id=organisation.id, content=content, media_type=media_type
+            )
+        after = {"colour": organisation.brand_colour, **({"logo": "replaced"} if image else {})}
+        await audit.record(
+            user, organisation.id, "organisation.branding", "organisation", organisation.id, before, after
+        )
+    public_pages.clear()  # the event pages show the new look at once
+    return organisation
+
+
+async def logo(organisation_slug: str) -> OrganisationLogo:
+    if len(organisation_slug) > 80:
+        raise NotFound()
+    found = await OrganisationLogo.get_or_none(organisation__slug=organisation_slug)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+async def has_logo(organisation_id: int) -> bool:
+    return await OrganisationLogo.exists(organisation_id=organisation_id)
+
+
+async def brand(organisation_id: int) -> dict[str, str] | None:
+    """What a public page or an e-mail shows of the organisation's look: its colour, logo and name."""
+    organisation = await Organisation.get_or_none(id=organisation_id)
+    if organisation is None:
+        return None
+    has = await has_logo(organisation.id)
+    logo_url = links.absolute("organisation_logo", slug=organisation.slug) if has else ""
+    if not logo_url and not organisation.brand_colour:
+        return None
+    return {
+        "colour": organisation.brand_colour,
+        "logo": logo_url,
+        "name": organisation.name,
+        "slug": organisation.slug,
+    }
+
+
+async def colour(organisation_slug: str) -> str:
+    found = await Organisation.get_or_none(slug=organisation_slug[:80])
+    if found is None or not found.brand_colour:
+        raise NotFound()
+    return found.brand_colour

@@ -1,0 +1,55 @@
+"""The attendees part of the JSON API: the searchable list and the export files (organiser)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from events.accounts.auth import api_organiser
+from events.catalogue.services import organiser_event
+from events.ticketing import roster
+from events.ticketing.downloads import export_response
+from events.web.api import answer, documented
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+_FILTERS = ("q", "ticket_type", "status", "checked_in", "sort")
+
+
+@documented("An event's attendees (?q=, ?ticket_type=, ?status=, ?checked_in=, ?sort=, ?limit=, ?cursor=)")
+async def list_attendees(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    query = request.query_params
+    wanted = await roster.filters(event, {key: query.get(key) for key in _FILTERS})
+    found = await roster.page(event, wanted, roster.limit(query.get("limit")), query.get("cursor"))
+    return answer({"attendees": found.rows, "next_cursor": found.next_cursor, "total": found.total})
+
+
+def _export(kind: str, fmt: str) -> Endpoint:
+    @documented(
+        f"Export the event's {kind} as {fmt.upper()} (?columns=, ?delimiter=semicolon, the list's filters)"
+    )
+    async def export_file(request: Request) -> Response:
+        user = await api_organiser(request)
+        event = await organiser_event(user, request.path_params["slug"])
+        return await export_response(event, kind, fmt, request.query_params)
+
+    return export_file
+
+
+routes = [
+    Route("/events/{slug:slug}/attendees", list_attendees, methods=["GET"], name="api_attendees"),
+    *(
+        Route(
+            f"/events/{{slug:slug}}/exports/{kind}.{fmt}",
+            _export(kind, fmt),
+            methods=["GET"],
+            name=f"api_export_{kind}_{fmt}",
+        )
+        for kind in ("attendees", "orders")
+        for fmt in ("csv", "xlsx")
+    ),
+]
