@@ -7,6 +7,7 @@ import pytest
 
 from events import i18n
 from events.catalogue.models import Event
+from events.demo import DEMO_SLUG, load_demo
 from events.texts import localized
 from tests.factories import api_token, bearer, event_data, make_organiser
 
@@ -139,3 +140,14 @@ async def test_the_event_feed_follows_lang(client: httpx.AsyncClient, auth: dict
     assert b"SUMMARY:Health Day" in english.content
     french = await client.get(f"/events/{slug}.ics?lang=fr")
     assert "SUMMARY:Journée Santé".encode() in french.content
+
+
+async def test_the_demo_speaks_each_visitor_language(client: httpx.AsyncClient) -> None:
+    await load_demo("demo password 2027")
+    english = (await client.get(f"/api/v1/public/events/{DEMO_SLUG}?lang=en")).json()
+    assert "Health innovation" in english["title"]
+    assert "Deux jours" not in english["description"]
+    assert "2-day pass" in {t["name"] for t in english["ticket_types"]}
+    french = (await client.get(f"/api/v1/public/events/{DEMO_SLUG}?lang=fr")).json()
+    assert "Two days" not in french["description"]
+    assert "Pass 2 jours" in {t["name"] for t in french["ticket_types"]}
