@@ -40,14 +40,18 @@ DEMO_SELLER = {
 }
 """Demonstration identifiers: well-formed (checked like real ones) but belonging to nobody known."""
 
-DESCRIPTION = (
-    "Deux jours pour rapprocher laboratoires de recherche, start-up, PME et grands groupes de la "
-    "santé : oncologie, vieillissement, dispositifs médicaux et bio-informatique. Conférences "
-    "plénières, ateliers techniques et rendez-vous d'affaires B2B.\n\n"
-    "Two days bringing together research labs, start-ups, SMEs and large companies in health: "
-    "oncology, ageing, medical devices and bioinformatics. Plenary talks, hands-on workshops and "
-    "B2B meetings."
-)
+DESCRIPTION = {
+    "fr": (
+        "Deux jours pour rapprocher laboratoires de recherche, start-up, PME et grands groupes de la "
+        "santé : oncologie, vieillissement, dispositifs médicaux et bio-informatique. Conférences "
+        "plénières, ateliers techniques et rendez-vous d'affaires B2B."
+    ),
+    "en": (
+        "Two days bringing together research labs, start-ups, SMEs and large companies in health: "
+        "oncology, ageing, medical devices and bioinformatics. Plenary talks, hands-on workshops and "
+        "B2B meetings."
+    ),
+}
 
 
 async def database_is_empty() -> bool:
@@ -74,10 +78,13 @@ async def load_demo(password: str) -> str | None:
     event = await catalogue.create_event(
         user,
         {
-            "title": "BioMed Forum 2027 — Innovation en santé",
+            "title": {
+                "fr": "BioMed Forum 2027 — Innovation en santé",
+                "en": "BioMed Forum 2027 — Health innovation",
+            },
             "slug": DEMO_SLUG,
             "description": DESCRIPTION,
-            "venue": "Centre de congrès Pierre Baudis",
+            "venue": {"fr": "Centre de congrès Pierre Baudis", "en": "Pierre Baudis Convention Centre"},
             "address": "11 esplanade Compans Caffarelli",
             "city": "Toulouse",
             "country": "FR",
@@ -101,15 +108,20 @@ async def _offer(user: User, event: Event) -> None:
     """Ticket types, codes and questions as the cluster would set them up."""
     early_end = min(clock.now() + timedelta(days=45), event.starts_at - timedelta(days=7))
     types = [
-        {"name": "Pass 2 jours — tarif early-bird", "price": "290.00", "vat_rate": "20.00",
+        {"name": {"fr": "Pass 2 jours — tarif early-bird", "en": "2-day pass — early bird"},
+         "price": "290.00", "vat_rate": "20.00",
          "capacity": 120, "sales_end": early_end.isoformat(), "badge_colour": "#0b5c8e"},
-        {"name": "Pass 2 jours", "price": "390.00", "vat_rate": "20.00", "badge_colour": "#0b5c8e"},
-        {"name": "Pass académique (laboratoires publics)", "price": "150.00", "vat_rate": "20.00",
+        {"name": {"fr": "Pass 2 jours", "en": "2-day pass"}, "price": "390.00", "vat_rate": "20.00",
+         "badge_colour": "#0b5c8e"},
+        {"name": {"fr": "Pass académique (laboratoires publics)", "en": "Academic pass (public labs)"},
+         "price": "150.00", "vat_rate": "20.00",
          "hidden": True, "badge_colour": "#1d6b3a"},
-        {"name": "Journée découverte start-up", "price": "0.00", "capacity": 80,
-         "max_per_order": 4, "badge_colour": "#8a5a00",
-         "description": "Accès au salon et aux rendez-vous B2B du second jour."},
-        {"name": "Dîner de gala", "price": "85.00", "vat_rate": "10.00", "capacity": 200,
+        {"name": {"fr": "Journée découverte start-up", "en": "Start-up discovery day"}, "price": "0.00",
+         "capacity": 80, "max_per_order": 4, "badge_colour": "#8a5a00",
+         "description": {"fr": "Accès au salon et aux rendez-vous B2B du second jour.",
+                         "en": "Access to the exhibition and the B2B meetings of the second day."}},
+        {"name": {"fr": "Dîner de gala", "en": "Gala dinner"}, "price": "85.00", "vat_rate": "10.00",
+         "capacity": 200,
          "badge_colour": "#a4262c"},
     ]  # fmt: skip
     created = [await offers.create_ticket_type(user, event, data) for data in types]

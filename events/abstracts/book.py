@@ -60,7 +60,7 @@ def _authors(abstract: Abstract) -> list[Paragraph]:
 
 async def book_pdf(event: Event) -> bytes:
     """The PDF, in the current language (headings only: the abstracts are as their authors wrote them)."""
-    story: list[object] = [Paragraph(escape(gettext("Book of abstracts") + " — " + event.title), _TITLE)]
+    story: list[object] = [Paragraph(escape(gettext("Book of abstracts") + " — " + event.i18n.title), _TITLE)]
     groups = await accepted_by_track(event)
     if not groups:
         story.append(Paragraph(escape(gettext("No abstract has been accepted yet.")), _BODY))
@@ -75,7 +75,10 @@ async def book_pdf(event: Event) -> bytes:
         story.append(Spacer(1, 4 * mm))
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, title=f"{gettext('Book of abstracts')} — {event.title}", author=event.title
+        buffer,
+        pagesize=A4,
+        title=f"{gettext('Book of abstracts')} — {event.i18n.title}",
+        author=event.i18n.title,
     )
     document.build(story)
     return buffer.getvalue()

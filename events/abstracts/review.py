@@ -242,7 +242,7 @@ async def assignment_json(row: Assignment) -> dict[str, object]:
         abstract.pop("authors")
     questions = [{"id": q.id, "text": q.text, "max_score": q.max_score} for q in await active_questions(call)]
     return {
-        "event": {"slug": row.abstract.event.slug, "title": row.abstract.event.title},
+        "event": {"slug": row.abstract.event.slug, "title": row.abstract.event.i18n.title},
         "abstract": abstract,
         "review": review_json(row),
         "questions": questions,

@@ -58,7 +58,7 @@ def when(event: Event) -> str:
 
 
 def place(event: Event) -> str:
-    return ", ".join(part for part in (event.venue, event.address, event.city) if part)
+    return ", ".join(part for part in (event.i18n.venue, event.address, event.city) if part)
 
 
 def card(
@@ -69,9 +69,9 @@ def card(
         attendee_name=ticket.attendee_name,
         organisation=ticket.attendee_organisation,
         job_title=ticket.attendee_job_title,
-        ticket_type=ticket_type.name,
+        ticket_type=ticket_type.i18n.name,
         colour=ticket_type.badge_colour,
-        event_title=event.title,
+        event_title=event.i18n.title,
         when=when(event),
         place=place(event),
         reference=gettext(N_("Order {code} · Ticket {number}"), code=order_code, number=ticket.id),
@@ -98,7 +98,7 @@ async def tickets_pdf(order: Order, tickets: Iterable[Ticket]) -> bytes:
     event = await Event.get(id=order.event_id)
     logo = await _logo(event)
     cards = [card(event, t, t.ticket_type, order.code, logo) for t in tickets]
-    title = gettext(N_("{event} · Order {code}"), event=event.title, code=order.code)
+    title = gettext(N_("{event} · Order {code}"), event=event.i18n.title, code=order.code)
     return await asyncio.to_thread(pdf.tickets_pdf, cards, _texts(), title=title)
 
 
@@ -119,5 +119,5 @@ async def badges_pdf(
 ) -> bytes:
     logo = await _logo(event)
     cards = [card(event, t, t.ticket_type, t.order.code, logo) for t in tickets]
-    title = gettext(N_("{event} · Badges"), event=event.title)
+    title = gettext(N_("{event} · Badges"), event=event.i18n.title)
     return await asyncio.to_thread(pdf.badges_pdf, cards, layout, title=title, progress=progress)

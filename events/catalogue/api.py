@@ -21,23 +21,28 @@ def _out(event: Event) -> dict[str, object]:
     return event_out(event, settings.base_url)
 
 
+def _organiser_out(event: Event) -> dict[str, object]:
+    """The organiser also gets both languages of each text, to edit them."""
+    return event_out(event, settings.base_url, organiser=True)
+
+
 @documented("List the organisation's events (every status)", response=EventList)
 async def list_events(request: Request) -> Response:
     user = await api_organiser(request)
-    return answer({"events": [_out(e) for e in await services.organiser_events(user)]})
+    return answer({"events": [_organiser_out(e) for e in await services.organiser_events(user)]})
 
 
 @documented("Create a draft event", body=EventInput, response=EventOut, status=201)
 async def create_event(request: Request) -> Response:
     user = await api_organiser(request)
     event = await services.create_event(user, await json_body(request))
-    return answer(_out(event), status_code=201)
+    return answer(_organiser_out(event), status_code=201)
 
 
 @documented("One of the organisation's events", response=EventOut)
 async def get_event(request: Request) -> Response:
     user = await api_organiser(request)
-    return answer(_out(await services.organiser_event(user, request.path_params["slug"])))
+    return answer(_organiser_out(await services.organiser_event(user, request.path_params["slug"])))
 
 
 @documented("Change some fields of an event", body=EventPatch, response=EventOut)
@@ -45,7 +50,9 @@ async def patch_event(request: Request) -> Response:
     user = await api_organiser(request)
     event = await services.organiser_event(user, request.path_params["slug"])
     return answer(
-        _out(await services.update_event(user, event, validate(EventPatch, await json_body(request))))
+        _organiser_out(
+            await services.update_event(user, event, validate(EventPatch, await json_body(request)))
+        )
     )
 
 
@@ -53,14 +60,14 @@ async def patch_event(request: Request) -> Response:
 async def publish_event(request: Request) -> Response:
     user = await api_organiser(request)
     event = await services.organiser_event(user, request.path_params["slug"])
-    return answer(_out(await services.publish_event(user, event)))
+    return answer(_organiser_out(await services.publish_event(user, event)))
 
 
 @documented("Cancel an event", response=EventOut)
 async def cancel_event(request: Request) -> Response:
     user = await api_organiser(request)
     event = await services.organiser_event(user, request.path_params["slug"])
-    return answer(_out(await services.cancel_event(user, event)))
+    return answer(_organiser_out(await services.cancel_event(user, event)))
 
 
 @documented("Published events that have not ended, soonest first", response=EventList, auth=False)

@@ -17,6 +17,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from events.accounts.models import Organisation
+from events.texts import Localized
 
 
 class EventStatus(StrEnum):
@@ -31,9 +32,13 @@ class Event(Model):
         "models.Organisation", related_name="events", on_delete=fields.RESTRICT
     )
     slug = fields.CharField(max_length=80, unique=True)
+    # French in the original columns, English in `_en` (events.texts reads them in the reader's language).
     title = fields.CharField(max_length=200)
+    title_en = fields.CharField(max_length=200, default="", db_default="")
     description = fields.TextField(default="")
+    description_en = fields.TextField(default="", db_default="")
     venue = fields.CharField(max_length=200, default="")
+    venue_en = fields.CharField(max_length=200, default="", db_default="")
     address = fields.CharField(max_length=300, default="")
     city = fields.CharField(max_length=120, default="")
     country = fields.CharField(max_length=2, default="")
@@ -73,7 +78,11 @@ class Event(Model):
         ordering = ("starts_at",)
 
     def __str__(self) -> str:
-        return self.title
+        return self.title or self.title_en
+
+    @property
+    def i18n(self) -> Localized:
+        return Localized(self)
 
 
 class TicketType(Model):
@@ -88,7 +97,9 @@ class TicketType(Model):
         "models.Event", related_name="ticket_types", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=120)
+    name_en = fields.CharField(max_length=120, default="", db_default="")
     description = fields.TextField(default="")
+    description_en = fields.TextField(default="", db_default="")
     price_cents = fields.IntField(default=0)
     vat_rate_bp = fields.IntField(default=0, description="VAT rate in hundredths of a percent")
     capacity = fields.IntField(null=True)
@@ -106,6 +117,10 @@ class TicketType(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     event_id: int
+
+    @property
+    def i18n(self) -> Localized:
+        return Localized(self)
 
     class Meta:
         table = "ticket_type"

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from events import texts
 from events.catalogue.models import PromoCode, Question, QuestionKind, TicketType
+from events.catalogue.schemas import Bilingual, Translation
 from events.errors import N_
 from events.validation import RowRef
+
+TYPE_TEXTS = ("name", "description")
 
 MONEY = Field(default=Decimal("0.00"), ge=0, le=Decimal("100000"), max_digits=9, decimal_places=2)
 
@@ -28,7 +32,10 @@ def to_cents(amount: Decimal) -> int:
 class TicketTypeInput(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=120)
+    # English first, so that the French name's check can see it (at least one language).
+    name_en: str = Field(default="", max_length=120)
+    description_en: str = Field(default="", max_length=5000)
+    name: str = Field(default="", max_length=120, validate_default=True)
     description: str = Field(default="", max_length=5000)
     price: Decimal = MONEY
     vat_rate: Decimal = Field(default=Decimal("0.00"), ge=0, le=100, max_digits=5, decimal_places=2)
@@ -43,10 +50,22 @@ class TicketTypeInput(BaseModel):
     )
     members_only: bool = False
 
-    @field_validator("description", mode="before")
+    @model_validator(mode="before")
+    @classmethod
+    def _bilingual(cls, data: Any) -> Any:
+        return texts.expand(data, TYPE_TEXTS)
+
+    @field_validator("description", "name_en", "description_en", mode="before")
     @classmethod
     def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
+
+    @field_validator("name")
+    @classmethod
+    def _some_name(cls, value: str, info: ValidationInfo) -> str:
+        if not value and not info.data.get("name_en"):
+            raise ValueError(N_("This field is required."))
+        return value
 
     @model_validator(mode="after")
     def _window(self) -> TicketTypeInput:
@@ -58,8 +77,11 @@ class TicketTypeInput(BaseModel):
 class TicketTypePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    description: str | None = None
+    name: Bilingual | None = None
+    description: Bilingual | None = None
+    # The organiser's form sends each language in its own box.
+    name_en: str | None = None
+    description_en: str | None = None
     price: Decimal | None = None
     vat_rate: Decimal | None = None
     capacity: int | None = Field(default=None, ge=0, le=1_000_000)
@@ -73,6 +95,8 @@ class TicketTypePatch(BaseModel):
 
 
 class TicketTypeOut(BaseModel):
+    """A ticket type; `translations` (both languages of its texts) only in the organiser API."""
+
     id: int
     name: str
     description: str
@@ -88,6 +112,7 @@ class TicketTypeOut(BaseModel):
     on_sale: bool
     member_price: str | None
     members_only: bool
+    translations: dict[str, Translation] | None = None
 
 
 class TicketTypeList(BaseModel):
@@ -97,7 +122,9 @@ class TicketTypeList(BaseModel):
 def ticket_type_values(ticket_type: TicketType) -> dict[str, object]:
     return {
         "name": ticket_type.name,
+        "name_en": ticket_type.name_en,
         "description": ticket_type.description,
+        "description_en": ticket_type.description_en,
         "price": Decimal(ticket_type.price_cents) / 100,
         "vat_rate": Decimal(ticket_type.vat_rate_bp) / 100,
         "capacity": ticket_type.capacity,
@@ -118,8 +145,8 @@ def ticket_type_out(
 ) -> dict[str, object]:
     return {
         "id": ticket_type.id,
-        "name": ticket_type.name,
-        "description": ticket_type.description,
+        "name": texts.localized(ticket_type, "name"),
+        "description": texts.localized(ticket_type, "description"),
         "price": money(ticket_type.price_cents),
         "currency": currency,
         "vat_rate": money(ticket_type.vat_rate_bp),

@@ -10,10 +10,12 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from events import texts
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event, PromoCode, Question, TicketType
 from events.catalogue.offer_schemas import (
+    TYPE_TEXTS,
     PromoCodeInput,
     QuestionInput,
     TicketTypeInput,
@@ -68,7 +70,7 @@ async def create_ticket_type(user: User, event: Event, data: object) -> TicketTy
 
 
 async def update_ticket_type(user: User, found: TicketType, patch: TicketTypePatch) -> TicketType:
-    changes = patch.model_dump(exclude_unset=True)
+    changes = texts.expand(patch.model_dump(exclude_unset=True), TYPE_TEXTS)
     values = validate(TicketTypeInput, {**ticket_type_values(found), **changes})
     async with in_transaction():
         before = _type_snapshot(found)

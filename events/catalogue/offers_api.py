@@ -6,11 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from events import texts
 from events.accounts.auth import api_organiser
 from events.accounts.models import User
 from events.catalogue import offers
 from events.catalogue.models import Event, PromoCode, TicketType
 from events.catalogue.offer_schemas import (
+    TYPE_TEXTS,
     PromoCodeInput,
     PromoCodeOut,
     QuestionInput,
@@ -34,22 +36,29 @@ async def _event(request: Request) -> tuple[User, Event]:
     return user, await organiser_event(user, request.path_params["slug"])
 
 
-async def types_json(event: Event, types: list[TicketType]) -> list[dict[str, object]]:
+async def types_json(
+    event: Event, types: list[TicketType], organiser: bool = False
+) -> list[dict[str, object]]:
+    """Ticket types as the API answers them; the organiser also gets both languages of each text."""
     left = await availability(event, types)
-    return [ticket_type_out(t, event.currency, left[t.id], on_sale(t)) for t in types]
+    out = [ticket_type_out(t, event.currency, left[t.id], on_sale(t)) for t in types]
+    if organiser:
+        for row, ticket_type in zip(out, types, strict=True):
+            row["translations"] = texts.translations(ticket_type, TYPE_TEXTS)
+    return out
 
 
 @documented("List an event's ticket types, with the places still available", response=TicketTypeList)
 async def list_ticket_types(request: Request) -> Response:
     _user, event = await _event(request)
-    return answer({"ticket_types": await types_json(event, await offers.ticket_types(event))})
+    return answer({"ticket_types": await types_json(event, await offers.ticket_types(event), organiser=True)})
 
 
 @documented("Add a ticket type", body=TicketTypeInput, response=TicketTypeOut, status=201)
 async def create_ticket_type(request: Request) -> Response:
     user, event = await _event(request)
     created = await offers.create_ticket_type(user, event, await json_body(request))
-    return answer((await types_json(event, [created]))[0], status_code=201)
+    return answer((await types_json(event, [created], organiser=True))[0], status_code=201)
 
 
 @documented("Change a ticket type", body=TicketTypePatch, response=TicketTypeOut)
@@ -59,7 +68,7 @@ async def patch_ticket_type(request: Request) -> Response:
     changed = await offers.update_ticket_type(
         user, found, validate(TicketTypePatch, await json_body(request))
     )
-    return answer((await types_json(event, [changed]))[0])
+    return answer((await types_json(event, [changed], organiser=True))[0])
 
 
 @documented("Create a promo code", body=PromoCodeInput, response=PromoCodeOut, status=201)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from events import texts
 from events.catalogue.models import Event
 from events.errors import N_
 
@@ -33,6 +34,11 @@ def _sane_year(value: datetime) -> datetime:
 
 EventTime = Annotated[datetime, AfterValidator(_sane_year)]
 
+
+BILINGUAL_FIELDS = ("title", "description", "venue")
+# A bilingual text on the wire: a plain string (both languages) or {"fr": "…", "en": "…"}.
+Bilingual = str | dict[Literal["fr", "en"], str]
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _COUNTRIES = frozenset(code for code in get_global("territory_currencies") if len(code) == 2)
 _CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "JPY", "SEK", "NOK", "DKK", "PLN"})
@@ -44,7 +50,11 @@ class EventInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=200)
+    # The English columns come first so that the French validators can see them (at least one language).
+    title_en: str = Field(default="", max_length=200)
+    description_en: str = Field(default="", max_length=20000)
+    venue_en: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=200, validate_default=True)
     slug: str | None = Field(default=None, max_length=80, pattern=SLUG_PATTERN)
     description: str = Field(default="", max_length=20000)
     venue: str = Field(default="", max_length=200)
@@ -61,10 +71,33 @@ class EventInput(BaseModel):
     sensitive_retention_days: int = Field(default=30, ge=0, le=3650)
     offline_names: bool = False
 
-    @field_validator("description", "venue", "address", "city", "country", mode="before")
+    @model_validator(mode="before")
+    @classmethod
+    def _bilingual(cls, data: Any) -> Any:
+        return texts.expand(data, BILINGUAL_FIELDS)
+
+    @field_validator(
+        "title",
+        "description",
+        "venue",
+        "address",
+        "city",
+        "country",
+        "title_en",
+        "description_en",
+        "venue_en",
+        mode="before",
+    )
     @classmethod
     def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
+
+    @field_validator("title")
+    @classmethod
+    def _some_title(cls, value: str, info: ValidationInfo) -> str:
+        if not value and not info.data.get("title_en"):
+            raise ValueError(N_("This field is required."))
+        return value
 
     @field_validator("country")
     @classmethod
@@ -116,14 +149,18 @@ def _aware(value: datetime, zone: ZoneInfo) -> datetime:
 
 
 class EventPatch(BaseModel):
-    """A partial change: only the fields sent are touched."""
+    """A partial change: only the fields sent are touched (a plain text sets both languages)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
+    title: Bilingual | None = None
     slug: str | None = None
-    description: str | None = None
-    venue: str | None = None
+    description: Bilingual | None = None
+    venue: Bilingual | None = None
+    # The organiser's form sends each language in its own box.
+    title_en: str | None = None
+    description_en: str | None = None
+    venue_en: str | None = None
     address: str | None = None
     city: str | None = None
     country: str | None = None
@@ -136,6 +173,11 @@ class EventPatch(BaseModel):
     retention_months: int | None = None
     sensitive_retention_days: int | None = None
     offline_names: bool | None = None
+
+
+class Translation(BaseModel):
+    fr: str
+    en: str
 
 
 class EventOut(BaseModel):
@@ -158,6 +200,7 @@ class EventOut(BaseModel):
     status: str
     url: str
     ical_url: str
+    translations: dict[str, Translation] | None = None
 
 
 class EventList(BaseModel):
@@ -165,6 +208,7 @@ class EventList(BaseModel):
 
 
 EDITABLE_FIELDS = tuple(EventInput.model_fields)
+_PUBLIC_FIELDS = tuple(name for name in EDITABLE_FIELDS if not name.endswith("_en"))
 
 
 def event_values(event: Event) -> dict[str, object]:
@@ -172,10 +216,16 @@ def event_values(event: Event) -> dict[str, object]:
     return {name: getattr(event, name) for name in EDITABLE_FIELDS}
 
 
-def event_out(event: Event, base_url: str) -> dict[str, object]:
+def event_out(event: Event, base_url: str, organiser: bool = False) -> dict[str, object]:
+    """The event as the API answers it: texts in the request's language, both for the organiser."""
     zone = ZoneInfo(event.timezone)
+    extra: dict[str, object] = {}
+    if organiser:
+        extra["translations"] = texts.translations(event, BILINGUAL_FIELDS)
     return {
-        **event_values(event),
+        **{name: getattr(event, name) for name in _PUBLIC_FIELDS},
+        **{name: texts.localized(event, name) for name in BILINGUAL_FIELDS},
+        **extra,
         "starts_at": event.starts_at.astimezone(zone).isoformat(),
         "ends_at": event.ends_at.astimezone(zone).isoformat(),
         "status": str(event.status),

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from events import clock
+from events import clock, texts
 from events.accounts.models import User
 from events.accounts.services import slugify
 from events.audit import services as audit
 from events.catalogue.models import Event, EventStatus, TicketType
-from events.catalogue.schemas import EventInput, EventPatch, event_values
+from events.catalogue.schemas import BILINGUAL_FIELDS, EventInput, EventPatch, event_values
 from events.errors import N_, EventNotEditable, Invalid, InvalidTransition, NotFound
 from events.i18n import gettext
 from events.invoicing.seller import require_complete as require_seller
@@ -70,7 +70,7 @@ async def create_event(user: User, data: object) -> Event:
     values = validate(EventInput, data)
     async with in_transaction():
         fields = values.model_dump()
-        fields["slug"] = await _unique_slug(values.slug, values.title)
+        fields["slug"] = await _unique_slug(values.slug, values.title or values.title_en)
         event = await Event.create(organisation_id=user.organisation_id, **fields)
         await audit.record(
             user, user.organisation_id, "event.created", "event", event.id, after=_snapshot(event)
@@ -81,13 +81,13 @@ async def create_event(user: User, data: object) -> Event:
 async def update_event(user: User, event: Event, patch: EventPatch) -> Event:
     if event.status == EventStatus.CANCELLED:
         raise EventNotEditable()
-    changes = patch.model_dump(exclude_unset=True)
+    changes = texts.expand(patch.model_dump(exclude_unset=True), BILINGUAL_FIELDS)
     merged = {**event_values(event), **changes}
     values = validate(EventInput, merged)
     async with in_transaction():
         before = _snapshot(event)
         fields = values.model_dump()
-        fields["slug"] = await _unique_slug(values.slug, values.title, exclude_id=event.id)
+        fields["slug"] = await _unique_slug(values.slug, values.title or values.title_en, exclude_id=event.id)
         for name, value in fields.items():
             setattr(event, name, value)
         event.sequence += 1  # calendars replace their copy of the event

@@ -77,7 +77,7 @@ def _draw(
     if certificate.organisation:
         y = _lines(canvas, certificate.organisation, REGULAR, 13, margin, y, inner)
     y = _lines(canvas, gettext(N_("attended")), REGULAR, 13, margin, y - 6, inner) - 2
-    y = _lines(canvas, event.title, BOLD, 17, margin, y, inner)
+    y = _lines(canvas, event.i18n.title, BOLD, 17, margin, y, inner)
     y = _lines(
         canvas,
         " · ".join(part for part in (when(event), place(event)) if part),

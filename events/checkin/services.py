@@ -233,7 +233,7 @@ async def search(
             "id": ticket.id,
             "attendee_name": ticket.attendee_name,
             "organisation": ticket.attendee_organisation,
-            "ticket_type": ticket.ticket_type.name,
+            "ticket_type": ticket.ticket_type.i18n.name,
             "order": ticket.order.code,
             "status": standing(ticket.status, ticket.order.status),
             "inside": ticket.id in inside,

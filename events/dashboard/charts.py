@@ -131,7 +131,7 @@ def type_bars(figures: list[TypeFigures]) -> BarChart | None:
 
     bars = [
         Bar(
-            name=f.ticket_type.name,
+            name=f.ticket_type.i18n.name,
             y=index * ROW + 22,
             sold=f.sold,
             held=f.held,

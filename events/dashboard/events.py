@@ -24,7 +24,8 @@ from events.web.forms import FormState
 from events.web.templating import render
 
 _FORM_FIELDS = (
-    "title", "slug", "description", "venue", "address", "city", "country",
+    "title", "title_en", "slug", "description", "description_en", "venue", "venue_en",
+    "address", "city", "country",
     "timezone", "starts_at", "ends_at", "capacity", "currency",
 )  # fmt: skip
 _RETENTION_FIELDS = ("retention_months", "sensitive_retention_days")

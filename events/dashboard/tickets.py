@@ -27,7 +27,9 @@ from events.web.templating import render
 def _type_data(form: FormData, event: Event) -> dict[str, object]:
     return {
         "name": forms.text(form, "name"),
+        "name_en": forms.text(form, "name_en"),
         "description": forms.text(form, "description"),
+        "description_en": forms.text(form, "description_en"),
         "price": forms.amount(form, "price") or "0",
         "vat_rate": forms.amount(form, "vat_rate") or "0",
         "capacity": forms.optional(form, "capacity"),

@@ -80,7 +80,7 @@ def _local(value: datetime, zone_key: str) -> datetime:
 
 
 def event_location(event: Event) -> str:
-    return ", ".join(clean(part) for part in (event.venue, event.address, event.city) if part.strip())
+    return ", ".join(clean(part) for part in (event.i18n.venue, event.address, event.city) if part.strip())
 
 
 def _status(cancelled: bool) -> str:
@@ -110,7 +110,7 @@ def event_component(event: Event, site: Site, uid: str | None = None) -> VEvent:
     _stamp(component, event.created_at, event.updated_at)
     component.add("sequence", event.sequence)
     component.add("status", _status(cancelled))
-    component.add("summary", _summary(event.title, cancelled))
+    component.add("summary", _summary(event.i18n.title, cancelled))
     component.add("dtstart", _local(event.starts_at, event.timezone))
     component.add("dtend", _local(event.ends_at, event.timezone))
     location = event_location(event)
@@ -118,7 +118,7 @@ def event_component(event: Event, site: Site, uid: str | None = None) -> VEvent:
         component.add("location", location)
     _geo(component, event)
     component.add("url", site.event_url(event))
-    description = "\n\n".join(part for part in (clean(event.description), site.event_url(event)) if part)
+    description = "\n\n".join(part for part in (clean(event.i18n.description), site.event_url(event)) if part)
     component.add("description", description)
     return component
 
@@ -129,7 +129,7 @@ def _session_description(event: Event, session: Session, site: Site) -> str:
         parts.append(gettext(N_("Speakers: {speakers}"), speakers=clean(session.speakers)))
     if session.description.strip():
         parts.append(clean(session.description))
-    parts.append(clean(event.title))
+    parts.append(clean(event.i18n.title))
     parts.append(site.session_url(event, session))
     return "\n\n".join(parts)
 
@@ -187,7 +187,7 @@ def event_feed(event: Event, sessions: Sequence[Session], *, base_url: str) -> b
     site = Site(base_url)
     components = [event_component(event, site)]
     components += [session_component(event, session, site) for session in sessions]
-    return _calendar(event.title, _zones([event], sessions), components)
+    return _calendar(event.i18n.title, _zones([event], sessions), components)
 
 
 def calendar_feed(events: Sequence[Event], *, base_url: str, name: str) -> bytes:
@@ -225,7 +225,7 @@ def meeting_component(event: Event, meeting: MeetingEntry, site: Site, uid: str)
     table = gettext(N_("Table {table}"), table=clean_line(meeting.table))
     component.add("location", ", ".join(part for part in (table, event_location(event)) if part))
     component.add("url", meeting.url)
-    component.add("description", "\n\n".join((clean(event.title), meeting.url)))
+    component.add("description", "\n\n".join((clean(event.i18n.title), meeting.url)))
     component.add("related-to", f"event-{event.id}@{site.host}")
     return component
 
@@ -256,4 +256,4 @@ def agenda_feed(
     ]
     zones = _zones([event], sessions)
     zones.setdefault(event.timezone, []).extend(t for m in meetings for t in (m.starts_at, m.ends_at))
-    return _calendar(event.title, zones, components)
+    return _calendar(event.i18n.title, zones, components)

@@ -46,7 +46,7 @@ def _outlook_time(value: datetime) -> str:
 
 
 def _details(event: Event, url: str) -> str:
-    description = clean(event.description)
+    description = clean(event.i18n.description)
     if len(description) > _DETAILS_LENGTH:
         description = description[: _DETAILS_LENGTH - 1] + "…"
     return "\n\n".join(part for part in (description, url) if part)
@@ -56,7 +56,7 @@ def event_links(event: Event, base_url: str | None = None) -> CalendarLinks:
     base = base_url or settings.base_url
     feed = f"{base}/events/{event.slug}.ics"
     page = f"{base}/events/{event.slug}"
-    title, location = clean_line(event.title), event_location(event)
+    title, location = clean_line(event.i18n.title), event_location(event)
     google = {
         "action": "TEMPLATE",
         "text": title,
@@ -90,7 +90,7 @@ def agenda_links(event: Event, agenda_token: str, base_url: str | None = None) -
         download=feed,
         subscribe=webcal(feed),
         google=f"{GOOGLE}?{urlencode({'cid': webcal(feed)})}",
-        outlook=f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': feed, 'name': clean_line(event.title)})}",
+        outlook=f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': feed, 'name': clean_line(event.i18n.title)})}",
         personal=True,
     )
 

@@ -26,7 +26,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from events import clock
+from events import clock, texts
 from events.accounts.models import Organisation
 from events.catalogue.models import Event
 from events.errors import N_
@@ -114,7 +114,13 @@ def build_lines(event: Event, tickets: list[Ticket], *, franchise: bool = False)
     for (_type_id, price, discount, rate), group in sorted(groups.items()):
         lines.append(
             {
-                "description": f"{group[0].ticket_type.name} — {event.title}",
+                # The invoice's own language (its text is stored), with the other as fallback.
+                "description": " — ".join(
+                    (
+                        texts.localized(group[0].ticket_type, "name", INVOICE_LOCALE),
+                        texts.localized(event, "title", INVOICE_LOCALE),
+                    )
+                ),
                 "service_date": service_date.isoformat(),
                 "quantity": len(group),
                 "unit_price_incl": price,

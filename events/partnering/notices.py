@@ -68,7 +68,7 @@ async def opened(event: Event) -> None:
     for ticket in await Ticket.filter(live_ticket_filter(clock.now()), event_id=event.id):
 
         def write() -> tuple[str, str, list[str], Rows]:
-            title = gettext(N_("B2B meetings are open: {title}"), title=event.title)
+            title = gettext(N_("B2B meetings are open: {title}"), title=event.i18n.title)
             lines = [
                 gettext(N_("Make your profile, find the people you want to meet and send them requests.")),
                 gettext(N_("Your profile stays hidden until you choose to make it visible.")),
@@ -162,7 +162,7 @@ async def agenda(
     event = await Event.get(id=participant.event_id)
 
     def write() -> tuple[str, str, list[str], Rows]:
-        heading = gettext(N_("Your B2B meetings: {title}"), title=event.title)
+        heading = gettext(N_("Your B2B meetings: {title}"), title=event.i18n.title)
         rows: Rows = []
         for meeting, other in lines:
             rows.append(

@@ -83,6 +83,6 @@ async def agenda_pdf(participant: Participant) -> bytes:
             other = entry["with"]
             who = ", ".join(part for part in (other["name"], other["organisation"]) if part)
             lines.append(AgendaLine(when, entry["table_label"], who, gettext(_STATUS[entry["status"]])))
-        title = gettext(N_("B2B meetings: {title}"), title=event.title)
+        title = gettext(N_("B2B meetings: {title}"), title=event.i18n.title)
         headings = (gettext(N_("When")), gettext(N_("Table")), gettext(N_("With")), gettext(N_("Status")))
     return await asyncio.to_thread(build, title, participant.ticket.attendee_name, lines, headings)

@@ -104,3 +104,33 @@ async def test_visitor_sees_published_events_only(client: httpx.AsyncClient) -> 
     assert "Atelier confidentiel" not in home
     assert (await client.get(f"/events/{draft.slug}")).status_code == 404
     assert (await client.get(f"/events/{public.slug}")).status_code == 200
+
+
+async def test_the_form_takes_each_text_in_french_and_english_side_by_side(
+    client: httpx.AsyncClient,
+) -> None:
+    token = await _signed_in(client)
+    form = (await client.get("/dashboard/events/new")).text
+    assert 'name="title_en"' in form and 'name="venue_en"' in form
+    english = {"title_en": "B2B MedTech Meetings", "venue_en": "Space city"}
+    created = await client.post("/dashboard/events", data={**FORM, **english, "csrf_token": token})
+    assert created.status_code == 303
+    event = await Event.get(slug="rencontres-b2b-medtech")
+    assert (event.title, event.title_en, event.venue_en) == (
+        "Rencontres B2B MedTech",
+        "B2B MedTech Meetings",
+        "Space city",
+    )
+    page = created.headers["location"]
+    edited = await client.post(
+        page, data={**FORM, "title": "", "title_en": "MedTech B2B", "csrf_token": token}
+    )
+    assert edited.status_code == 303
+    await event.refresh_from_db()
+    assert (event.title, event.title_en) == ("", "MedTech B2B")
+    both_empty = await client.post(
+        edited.headers["location"], data={**FORM, "title": "", "csrf_token": token}
+    )
+    assert both_empty.status_code == 422
+    await event.refresh_from_db()
+    assert event.title_en == "MedTech B2B"

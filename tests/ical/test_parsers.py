@@ -108,7 +108,8 @@ async def test_ical_js_reads_titles_places_and_statuses_as_written(
     client: httpx.AsyncClient, programme: dict[str, Any], icaljs: Parser
 ) -> None:
     summer = programme["events"][0]
-    await Event.filter(id=summer.id).update(latitude=43.6045, longitude=1.4440, venue="Centre; «Compans», 2e")
+    place = "Centre; «Compans», 2e"
+    await Event.filter(id=summer.id).update(latitude=43.6045, longitude=1.4440, venue=place, venue_en=place)
     body = (await client.get(f"/events/{summer.slug}.ics")).content
     [event, session] = icaljs(body)
     assert (event["summary"], event["status"], event["geo"]) == ("Été", "CONFIRMED", [43.6045, 1.444])
