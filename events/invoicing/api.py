@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,11 +21,17 @@ from events.ticketing.order_schemas import OrderOut
 from events.web.api import answer, documented, json_body
 
 
+class LegalDetailsOut(LegalDetails):
+    """The settings as stored, with the fields a paid sale still needs (`missing`, empty when complete)."""
+
+    missing: list[str] = Field(default_factory=list)
+
+
 def _settings_json(organisation: Organisation) -> dict[str, Any]:
     return {**seller.values_of(organisation), "missing": seller.missing(organisation)}
 
 
-@documented("The organisation's legal and bank details (owner)", response=LegalDetails)
+@documented("The organisation's legal and bank details (owner)", response=LegalDetailsOut)
 async def settings_show(request: Request) -> Response:
     user = await api_organiser(request)
     if user.role != Role.OWNER:
@@ -33,7 +40,7 @@ async def settings_show(request: Request) -> Response:
 
 
 @documented(
-    "Change the organisation's legal and bank details (owner)", body=LegalDetails, response=LegalDetails
+    "Change the organisation's legal and bank details (owner)", body=LegalDetails, response=LegalDetailsOut
 )
 async def settings_update(request: Request) -> Response:
     user = await api_organiser(request)

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from settings import ROOT
+from tests.factories import SELLER
 
 PASSWORD = "correct horse battery staple"
 BUYER = "camille.durand@labo-cancer.fr"
@@ -94,6 +95,8 @@ def _journey(base: str) -> list[str]:
     with httpx.Client(base_url=base, timeout=30) as http:
         token = http.post("/api/v1/auth/token", json={"email": OWNER, "password": PASSWORD}).json()["token"]
         auth = {"Authorization": f"Bearer {token}"}
+        seller = {("address" if key == "legal_address" else key): value for key, value in SELLER.items()}
+        assert http.patch("/api/v1/organisation/settings", headers=auth, json=seller).status_code == 200
         dates = {"starts_at": "2030-03-10T09:00:00", "ends_at": "2030-03-10T18:00:00"}
         event = http.post(
             "/api/v1/events", headers=auth, json={"title": "Journées Oncologie", **dates}
