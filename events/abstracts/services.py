@@ -103,7 +103,7 @@ async def call_json(event: Event, call: Call) -> dict[str, Any]:
     }
 
 
-async def public_call_json(event: Event) -> dict[str, Any] | None:
+async def public_call_json(event: Event) -> dict[str, object] | None:
     """The `call_for_abstracts` of the public event JSON."""
     call = await event_call(event)
     if call is None:
@@ -320,7 +320,7 @@ async def withdraw(abstract: Abstract) -> Abstract:
     return abstract
 
 
-def authors_json(abstract: Abstract) -> list[dict[str, Any]]:
+def authors_json(abstract: Abstract) -> list[dict[str, object]]:
     return [
         {
             "name": a.get("name", ""),
@@ -332,7 +332,7 @@ def authors_json(abstract: Abstract) -> list[dict[str, Any]]:
     ]
 
 
-def abstract_json(abstract: Abstract, track: Track, *, authors: bool = True) -> dict[str, Any]:
+def abstract_json(abstract: Abstract, track: Track, *, authors: bool = True) -> dict[str, object]:
     """The `Abstract` of API.md; `authors=False` for a blind reviewer, who sees no author data."""
     return {
         "id": abstract.id,
@@ -348,7 +348,7 @@ def abstract_json(abstract: Abstract, track: Track, *, authors: bool = True) -> 
     }
 
 
-def submitter_json(abstract: Abstract) -> dict[str, Any]:
+def submitter_json(abstract: Abstract) -> dict[str, object]:
     data = abstract_json(abstract, abstract.track)
     data["submitter"] = {"name": abstract.submitter_name, "email": abstract.submitter_email}
     data["locale"] = abstract.locale

@@ -32,7 +32,7 @@ WINDOW_SEPARATOR = "/"
 
 def _setup_values(
     event: Event, setup: PartneringSetup | None, slots_windows: list[dict[str, str]]
-) -> dict[str, Any]:
+) -> dict[str, object]:
     if setup is None:
         return {
             "enabled": True,
@@ -115,7 +115,7 @@ async def _overview(request: Request, user: User, event: Event, state: FormState
     setup = await services.setup_of(event)
     slots = await services.event_slots(event)
     windows = services.setup_out(event, setup, slots, get_locale())["windows"] if setup else []
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "user": user,
         "event": event,
         "current": "partnering",
@@ -192,7 +192,7 @@ async def _schedule_page(request: Request, user: User, event: Event, state: Form
         for row in setup.last_run.get("unscheduled", [])
         if row["request_id"] in requests and not await Meeting.filter(request_id=row["request_id"]).exists()
     ]
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "user": user,
         "event": event,
         "current": "partnering",
@@ -251,7 +251,7 @@ async def tables_page(request: Request) -> Response:
     counts: dict[str, int] = defaultdict(int)
     for meeting in by_table.values():
         counts[str(meeting.status)] += 1
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "user": user,
         "event": event,
         "current": "partnering",

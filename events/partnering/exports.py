@@ -30,14 +30,14 @@ def _safe(value: Any) -> Any:
     return value
 
 
-async def rows(event: Event) -> list[list[Any]]:
+async def rows(event: Event) -> list[list[object]]:
     setup = await PartneringSetup.get(event_id=event.id)
     found = (
         await Meeting.filter(event_id=event.id).select_related("slot").order_by("slot__starts_at", "table")
     )
     people = {p.id: p for p in await Participant.filter(event_id=event.id).select_related("ticket")}
     answers = {(f.meeting_id, f.participant_id): f for f in await Feedback.filter(meeting__event_id=event.id)}
-    table: list[list[Any]] = []
+    table: list[list[object]] = []
     for meeting in found:
         one, two = people[meeting.sender_id], people[meeting.receiver_id]
         first, second = answers.get((meeting.id, one.id)), answers.get((meeting.id, two.id))
@@ -65,7 +65,7 @@ async def rows(event: Event) -> list[list[Any]]:
     return table
 
 
-def to_csv(table: list[list[Any]]) -> bytes:
+def to_csv(table: list[list[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
@@ -73,7 +73,7 @@ def to_csv(table: list[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode()
 
 
-def to_xlsx(table: list[list[Any]]) -> bytes:
+def to_xlsx(table: list[list[object]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("meetings")
     sheet.append(HEADER)
@@ -84,7 +84,7 @@ def to_xlsx(table: list[list[Any]]) -> bytes:
     return buffer.getvalue()
 
 
-async def successful_pairs(event: Event) -> list[dict[str, Any]]:
+async def successful_pairs(event: Event) -> list[dict[str, object]]:
     """Meetings where at least one side reported a follow-up, a negotiation or an agreement."""
     rank = {"follow_up": 1, "negotiation": 2, "agreement": 3}
     best: dict[int, str] = {}

@@ -55,7 +55,7 @@ ACTIVE = (MeetingStatus.SCHEDULED, MeetingStatus.HELD, MeetingStatus.NO_SHOW)
 """Meetings that take their slot and table (a held or missed one still happened in that slot)."""
 
 
-def meeting_out(meeting: Meeting) -> dict[str, Any]:
+def meeting_out(meeting: Meeting) -> dict[str, object]:
     return {
         "id": meeting.id,
         "request_id": meeting.request_id,
@@ -130,7 +130,7 @@ async def build_problem(event: Event, setup: PartneringSetup) -> tuple[scheduler
     return problem, slots
 
 
-async def run_schedule(user: User, event: Event, data: object) -> dict[str, Any]:
+async def run_schedule(user: User, event: Event, data: object) -> dict[str, object]:
     """Place every accepted request that fits; the solver runs in a thread, bounded by `time_limit`."""
     values = validate(ScheduleIn, data)
     setup = await enabled_setup(event)
@@ -387,7 +387,7 @@ async def mark_no_shows(now: datetime | None = None) -> int:
 # ------------------------------------------------------------------ figures
 
 
-async def stats(event: Event) -> dict[str, Any]:
+async def stats(event: Event) -> dict[str, object]:
     now = clock.now()
     participants = Participant.filter(live_participant_filter(now), event_id=event.id)
     requests = Counter(

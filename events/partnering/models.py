@@ -227,7 +227,7 @@ class Feedback(Model):
         unique_together = (("meeting", "participant"),)
 
 
-def profile_values(participant: Participant) -> dict[str, Any]:
+def profile_values(participant: Participant) -> dict[str, object]:
     """The profile's own fields, as the audit trail and the export see them."""
     return {
         "visible": participant.visible,

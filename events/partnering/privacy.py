@@ -9,8 +9,6 @@ what was still to come. A contributor of `events.privacy.registry`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from tortoise.expressions import Q
 
 from events.partnering.models import (
@@ -37,13 +35,13 @@ def _mine(ids: list[int]) -> Q:
 
 
 class PartneringData:
-    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, object]]]:
         found = await Participant.filter(_people(email, organisation_id)).select_related("event")
         ids = [p.id for p in found]
         requests = await MeetingRequest.filter(_mine(ids)).order_by("id") if ids else []
         meetings = await Meeting.filter(_mine(ids)).select_related("slot").order_by("id") if ids else []
         feedback = await Feedback.filter(participant_id__in=ids).order_by("id") if ids else []
-        rows: list[dict[str, Any]] = []
+        rows: list[dict[str, object]] = []
         for participant in found:
             rows.append(
                 {

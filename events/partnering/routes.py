@@ -86,7 +86,7 @@ async def _page(request: Request, participant: Participant, state: FormState, fo
     }
     profile = services.own_profile_out(participant, setup, locale)
     values = dict(state.values) if form == "profile" else _profile_values(profile)
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "event": event,
         "setup": setup,
         "participant": participant,

@@ -162,7 +162,7 @@ async def configure(user: User, event: Event, data: object) -> PartneringSetup:
     return setup
 
 
-def _audit_view(setup: PartneringSetup | None) -> dict[str, Any] | None:
+def _audit_view(setup: PartneringSetup | None) -> dict[str, object] | None:
     if setup is None:
         return None
     return {
@@ -211,7 +211,7 @@ def _windows(slots: list[Slot], minutes: int) -> list[dict[str, str]]:
     return [{"starts_at": start.isoformat(), "ends_at": end.isoformat()} for start, end in runs]
 
 
-def slot_out(slot: Slot) -> dict[str, Any]:
+def slot_out(slot: Slot) -> dict[str, object]:
     return {"id": slot.id, "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat()}
 
 
@@ -301,7 +301,7 @@ def _matches(participant: Participant, words: list[str]) -> bool:
 
 def profile_out(
     participant: Participant, setup: PartneringSetup | None = None, locale: str = "en"
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """What others may see of a participant: never an e-mail address or a ticket secret."""
     return {
         "id": participant.id,
@@ -317,7 +317,7 @@ def profile_out(
     }
 
 
-def own_profile_out(participant: Participant, setup: PartneringSetup, locale: str) -> dict[str, Any]:
+def own_profile_out(participant: Participant, setup: PartneringSetup, locale: str) -> dict[str, object]:
     return {
         **profile_out(participant, setup, locale),
         "visible": participant.visible,
@@ -386,7 +386,7 @@ async def lock(event_id: int) -> PartneringSetup:
     return setup
 
 
-def request_out(request: MeetingRequest) -> dict[str, Any]:
+def request_out(request: MeetingRequest) -> dict[str, object]:
     return {
         "id": request.id,
         "from": request.sender_id,

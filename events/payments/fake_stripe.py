@@ -29,6 +29,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -43,12 +44,16 @@ from events.payments.gateway import signature_header
 
 logger = logging.getLogger(__name__)
 
+StripeObject = dict[str, Any]
+"""A Stripe API object as it travels on the wire (a session, an intent, a charge, a refund, an event):
+nested JSON whose shape Stripe defines, so its values stay untyped here."""
+
 _KEY = re.compile(r"([^\[\]]+)|\[([^\[\]]*)\]")
 
 
-def _nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+def _nest(pairs: list[tuple[str, str]]) -> StripeObject:
     """`line_items[0][price_data][currency]=eur` → {"line_items": [{"price_data": {"currency": "eur"}}]}."""
-    root: dict[str, Any] = {}
+    root: StripeObject = {}
     for raw_key, value in pairs:
         parts = [a or b for a, b in _KEY.findall(raw_key)]
         node: Any = root
@@ -57,7 +62,7 @@ def _nest(pairs: list[tuple[str, str]]) -> dict[str, Any]:
                 node[part] = value
                 break
             node = node.setdefault(part, {})
-    nested: dict[str, Any] = _lists(root)
+    nested: StripeObject = _lists(root)
     return nested
 
 
@@ -87,7 +92,7 @@ def _error(status: int, message: str, code: str = "", kind: str = "invalid_reque
 class Recorded:
     method: str
     path: str
-    params: dict[str, Any]
+    params: StripeObject
     idempotency_key: str | None
 
 
@@ -104,15 +109,15 @@ class FakeStripe:
         self.webhook_secret = webhook_secret
         self.public_url = public_url.rstrip("/")
         self.webhook_url = webhook_url
-        self.sessions: dict[str, dict[str, Any]] = {}
-        self.intents: dict[str, dict[str, Any]] = {}
-        self.charges: dict[str, dict[str, Any]] = {}
-        self.refunds: dict[str, dict[str, Any]] = {}
+        self.sessions: dict[str, StripeObject] = {}
+        self.intents: dict[str, StripeObject] = {}
+        self.charges: dict[str, StripeObject] = {}
+        self.refunds: dict[str, StripeObject] = {}
         self.requests: list[Recorded] = []
-        self.events: list[dict[str, Any]] = []
+        self.events: list[StripeObject] = []
         self.deliveries: list[int] = []
         self.fail_next = 0
-        self._replays: dict[str, tuple[str, int, dict[str, Any]]] = {}
+        self._replays: dict[str, tuple[str, int, StripeObject]] = {}
         self._lock = threading.RLock()
         self.app = Starlette(
             routes=[
@@ -141,7 +146,7 @@ class FakeStripe:
     def _authorised(self, request: Request) -> bool:
         return request.headers.get("authorization", "") == f"Bearer {self.api_key}"
 
-    async def _params(self, request: Request) -> dict[str, Any]:
+    async def _params(self, request: Request) -> StripeObject:
         body = (await request.body()).decode() if request.method == "POST" else request.url.query
         params = _nest(parse_qsl(body, keep_blank_values=True))
         key = request.headers.get("idempotency-key")
@@ -149,7 +154,7 @@ class FakeStripe:
             self.requests.append(Recorded(request.method, request.url.path, params, key))
         return params
 
-    def _answer(self, body: dict[str, Any], status: int = 200) -> Response:
+    def _answer(self, body: StripeObject, status: int = 200) -> Response:
         with self._lock:
             lost = self.fail_next > 0
             self.fail_next -= int(lost)
@@ -157,7 +162,9 @@ class FakeStripe:
             return _error(503, "The answer was lost.", kind="api_error")
         return JSONResponse(body, status_code=status)
 
-    async def _write(self, request: Request, action: Any) -> Response:
+    async def _write(
+        self, request: Request, action: Callable[[Request, StripeObject], tuple[int, StripeObject]]
+    ) -> Response:
         """Run a write once per idempotency key; the same key again replays the first answer."""
         if not self._authorised(request):
             return _error(401, "Invalid API key provided.", kind="invalid_request_error")
@@ -180,7 +187,7 @@ class FakeStripe:
     async def _create_session(self, request: Request) -> Response:
         return await self._write(request, self._new_session)
 
-    def _new_session(self, request: Request, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _new_session(self, request: Request, params: StripeObject) -> tuple[int, StripeObject]:
         lines = params.get("line_items") or []
         try:
             amounts = [
@@ -222,10 +229,10 @@ class FakeStripe:
         return 200, self._public(session)
 
     @staticmethod
-    def _public(session: dict[str, Any]) -> dict[str, Any]:
+    def _public(session: StripeObject) -> StripeObject:
         return {k: copy.deepcopy(v) for k, v in session.items() if not k.startswith("_")}
 
-    def _expanded(self, session: dict[str, Any], expand: list[str]) -> dict[str, Any]:
+    def _expanded(self, session: StripeObject, expand: list[str]) -> StripeObject:
         body = self._public(session)
         intent_id = session.get("payment_intent")
         if intent_id and "payment_intent" in expand:
@@ -259,7 +266,7 @@ class FakeStripe:
         return self._answer({"object": "list", "data": found, "has_more": False, "url": request.url.path})
 
     async def _expire_session(self, request: Request) -> Response:
-        def expire(request: Request, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        def expire(request: Request, params: StripeObject) -> tuple[int, StripeObject]:
             session = self.sessions.get(request.path_params["id"])
             if session is None:
                 return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing",
@@ -279,7 +286,7 @@ class FakeStripe:
     async def _create_refund(self, request: Request) -> Response:
         return await self._write(request, self._new_refund)
 
-    def _new_refund(self, request: Request, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def _new_refund(self, request: Request, params: StripeObject) -> tuple[int, StripeObject]:
         intent = self.intents.get(str(params.get("payment_intent") or ""))
         if intent is None or intent["status"] != "succeeded":
             return 400, {"error": {"type": "invalid_request_error", "code": "resource_missing",
@@ -294,7 +301,7 @@ class FakeStripe:
                                    f"amount on charge ({left})."}}  # fmt: skip
         return 200, self._refund(charge, amount, params.get("metadata") or {})
 
-    def _refund(self, charge: dict[str, Any], amount: int, metadata: dict[str, Any]) -> dict[str, Any]:
+    def _refund(self, charge: StripeObject, amount: int, metadata: StripeObject) -> StripeObject:
         refund = {
             "id": _new_id("re"),
             "object": "refund",
@@ -326,7 +333,7 @@ class FakeStripe:
 
     # ------------------------------------------------------------ what happens at Stripe
 
-    def _event(self, kind: str, obj: dict[str, Any]) -> dict[str, Any]:
+    def _event(self, kind: str, obj: StripeObject) -> StripeObject:
         event = {
             "id": _new_id("evt"),
             "object": "event",
@@ -339,13 +346,13 @@ class FakeStripe:
         self.events.append(event)
         return event
 
-    def _session(self, session_id: str) -> dict[str, Any]:
+    def _session(self, session_id: str) -> StripeObject:
         session = self.sessions.get(session_id)
         if session is None:
             raise KeyError(f"no session {session_id}")
         return session
 
-    def complete(self, session_id: str, *, delayed: bool = False) -> dict[str, Any]:
+    def complete(self, session_id: str, *, delayed: bool = False) -> StripeObject:
         """The buyer pays on the hosted page (a card; or a delayed method, still processing)."""
         with self._lock:
             session = self._session(session_id)
@@ -380,7 +387,7 @@ class FakeStripe:
             "paid": True,
         }
 
-    def succeed_async(self, session_id: str) -> dict[str, Any]:
+    def succeed_async(self, session_id: str) -> StripeObject:
         with self._lock:
             session = self._session(session_id)
             intent = self.intents[session["payment_intent"]]
@@ -390,19 +397,19 @@ class FakeStripe:
             session["payment_status"] = "paid"
             return self._event("checkout.session.async_payment_succeeded", self._public(session))
 
-    def fail_async(self, session_id: str) -> dict[str, Any]:
+    def fail_async(self, session_id: str) -> StripeObject:
         with self._lock:
             session = self._session(session_id)
             self.intents[session["payment_intent"]]["status"] = "requires_payment_method"
             return self._event("checkout.session.async_payment_failed", self._public(session))
 
-    def expire(self, session_id: str) -> dict[str, Any]:
+    def expire(self, session_id: str) -> StripeObject:
         with self._lock:
             session = self._session(session_id)
             session["status"] = "expired"
             return self._event("checkout.session.expired", self._public(session))
 
-    def refund(self, session_id: str, amount: int | None = None) -> dict[str, Any]:
+    def refund(self, session_id: str, amount: int | None = None) -> StripeObject:
         """A refund made in Stripe's dashboard; returns the `charge.refunded` event."""
         with self._lock:
             intent = self.intents[self._session(session_id)["payment_intent"]]
@@ -416,12 +423,12 @@ class FakeStripe:
             self._session(session_id).update(fields)
 
     def signed(
-        self, event: dict[str, Any], *, secret: str | None = None, timestamp: int | None = None
+        self, event: StripeObject, *, secret: str | None = None, timestamp: int | None = None
     ) -> tuple[bytes, str]:
         payload = json.dumps(event)
         return payload.encode(), signature_header(payload, secret or self.webhook_secret, timestamp)
 
-    async def deliver(self, event: dict[str, Any]) -> int:
+    async def deliver(self, event: StripeObject) -> int:
         """POST the signed event to the webhook address, as Stripe does; the answer's status."""
         if not self.webhook_url:
             return 0
