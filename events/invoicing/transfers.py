@@ -50,14 +50,18 @@ def today(event: Event) -> date:
     return clock.now().astimezone(ZoneInfo(event.timezone or "Europe/Paris")).date()
 
 
-async def choose_payment(order: Order, event: Event, request: OrderIn) -> None:
-    """Before the placing transaction: an order with something to pay, on invoice when asked for."""
+async def choose_payment(order: Order, event: Event, request: OrderIn, *, days: int | None = None) -> None:
+    """Before the placing transaction: an order with something to pay, on invoice when asked for.
+
+    `days` to pay is the event's, unless the organiser making the order gives their own.
+    """
     buyer = request.buyer
     order.buyer_siret = buyer.siret
     payment = request.payment
     if payment is None or payment.method != "invoice" or order.total_cents <= 0:
         return
-    if event.invoice_payment_days is None:
+    days = days or event.invoice_payment_days
+    if days is None:
         raise InvoicePaymentOff()
     errors: dict[str, str] = {}
     if not buyer.organisation:
@@ -73,7 +77,7 @@ async def choose_payment(order: Order, event: Event, request: OrderIn) -> None:
     order.purchase_order = payment.purchase_order
     order.buyer_reference = payment.buyer_reference
     order.expires_at = None
-    order.due_date = today(event) + timedelta(days=event.invoice_payment_days)
+    order.due_date = today(event) + timedelta(days=days)
 
 
 async def invoice_at_once(order: Order, confirmation: OutboxMessage | None) -> None:
