@@ -53,13 +53,16 @@ def _read(form: FormData) -> dict[str, object]:
     }
 
 
-def _field_errors(errors: dict[str, str]) -> dict[str, str]:
-    """The tickets' errors shown beside the two fields that made them: the type and the attendees' lines."""
+def _field_errors(errors: dict[str, str], listed: bool) -> dict[str, str]:
+    """The tickets' errors shown beside the two fields that made them: the type and the attendees' lines
+    (when none was `listed`, the buyer attends, and the buyer's own fields already say what is wrong)."""
     shown: dict[str, str] = {}
     for key, message in errors.items():
         parts = key.split(".")
         if parts[0] != "tickets":
             shown[key] = message
+        elif not listed and "attendee" in parts:
+            continue
         elif len(parts) > 2 and parts[2] == "ticket_type":
             shown.setdefault("ticket_type", message)
         elif len(parts) > 1 and parts[1].isdigit():
@@ -79,7 +82,8 @@ async def _page(request: Request, user: User, event: Event, state: FormState) ->
         "kinds": KINDS,
         "default_days": event.invoice_payment_days or manual.DEFAULT_PAYMENT_DAYS,
     }
-    shown = FormState(state.values, _field_errors(dict(state.errors)), state.problem, state.status)
+    errors = _field_errors(dict(state.errors), listed=bool(state.values.get("attendees")))
+    shown = FormState(state.values, errors, state.problem, state.status)
     return forms.show(request, "dashboard/manual_order.html", context, shown)
 
 
