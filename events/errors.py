@@ -40,7 +40,8 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
     │   ├── SessionCancelled*        409     session_cancelled  (details: session)
     │   ├── TicketCannotBook*        409     ticket_cannot_book
     │   ├── SellerIncomplete         409     seller_incomplete  (details: missing settings)
-    │   └── InvoicePaymentOff        409     invoice_payment_off
+    │   ├── InvoicePaymentOff        409     invoice_payment_off
+    │   └── ReminderAlreadySent      409     reminder_already_sent (one payment reminder a day, by hand)
     └── Throttled                    429     throttled          (retry_after seconds)
 
 * Defined beside the programme in `catalogue/sessions.py` (they are built from a `Session`).
@@ -156,6 +157,11 @@ class SellerIncomplete(Conflict):
 class InvoicePaymentOff(Conflict):
     code = "invoice_payment_off"
     default_message = N_("This event does not offer payment on invoice.")
+
+
+class ReminderAlreadySent(Conflict):
+    code = "reminder_already_sent"
+    default_message = N_("A payment reminder was already sent for this order today.")
 
 
 class PaymentsUnavailable(Conflict):

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -110,8 +110,11 @@ def format_when(value: datetime, timezone: str | None = None, fmt: str = "long")
     return format_datetime(local, format=fmt, locale=get_locale())
 
 
-def format_day(value: datetime, timezone: str | None = None) -> str:
-    return format_date(value.astimezone(_zone(timezone)), format="full", locale=get_locale())
+def format_day(value: datetime | date, timezone: str | None = None) -> str:
+    """A moment's day in the event's zone, or a calendar date (a due date) as it is."""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone(timezone))
+    return format_date(value, format="full", locale=get_locale())
 
 
 def format_hour(value: datetime, timezone: str | None = None) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from babel.numbers import NumberFormatError, parse_decimal
+from pydantic import BaseModel, ConfigDict
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,6 +15,11 @@ from events.accounts.models import User
 from events.catalogue import offers
 from events.catalogue.models import Event
 from events.dashboard.context import organiser_and_event
+from events.errors import OrderNotChangeable, ReminderAlreadySent
+from events.i18n import get_locale
+from events.invoicing import transfers
+from events.invoicing.models import BankTransfer
+from events.invoicing.transfers import TransferIn
 from events.payments import refunds
 from events.payments import services as payments
 from events.payments.models import Refund
@@ -18,7 +27,7 @@ from events.payments.refunds import RefundRequest
 from events.payments.schemas import CancelRefundForm, RefundForm
 from events.ticketing import figures, history, lifecycle
 from events.ticketing.models import Order, OrderStatus, Ticket
-from events.ticketing.order_schemas import order_url
+from events.ticketing.order_schemas import amount_due_cents, amount_paid_cents, order_url
 from events.web import forms
 from events.web.forms import FormState
 from events.web.templating import render
@@ -56,6 +65,10 @@ async def _order_page(request: Request, user: User, event: Event, order: Order, 
         "history": await history.order_history(order, event.organisation_id),
         "buyer_url": order_url(order),
         "payment": await payments.payment_view(order),
+        "transfers": await BankTransfer.filter(order_id=order.id).order_by("paid_on", "id"),
+        "amount_paid_cents": amount_paid_cents(order),
+        "amount_due_cents": amount_due_cents(order),
+        "today": transfers.today(event),
     }
     return forms.show(request, "dashboard/order.html", context, state)
 
@@ -122,6 +135,61 @@ async def cancel_and_refund(request: Request) -> Response:
     )
 
 
+def local_amount(value: str | None) -> str | None:
+    """An amount typed the way the page's language writes it (1 500,00 in French, 1,500.00 in English);
+    anything else is passed on as typed, for the schema to refuse beside the field."""
+    if not value:
+        return None
+    compact = re.sub(r"\s", "", value)
+    try:
+        return str(parse_decimal(compact, locale=get_locale(), strict=True))
+    except NumberFormatError:
+        return compact
+
+
+def _transfer_form(form: FormData) -> dict[str, object]:
+    return {
+        "amount": local_amount(forms.optional(form, "amount")),
+        "paid_at": forms.optional(form, "paid_at"),
+        "reference": forms.text(form, "reference"),
+    }
+
+
+async def record_transfer(request: Request) -> Response:
+    user, event, order = await _event_order(request)
+    return await forms.form_cycle(
+        request,
+        schema=TransferIn,
+        read=_transfer_form,
+        save=lambda values: transfers.record_transfer(user, order, values),
+        page=lambda state: _order_page(request, user, event, order, state),
+        done=lambda _: request.url_for("dashboard_order", slug=event.slug, code=order.code),
+        notice="transfer_recorded",
+        shown=lambda form: forms.posted(form),
+        problems=(OrderNotChangeable,),
+    )
+
+
+class NoFields(BaseModel):
+    """A form that is only a button, through the form cycle so that a refusal shows on its page."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+async def send_reminder(request: Request) -> Response:
+    user, event, order = await _event_order(request)
+    return await forms.form_cycle(
+        request,
+        schema=NoFields,
+        read=lambda _form: {},
+        save=lambda _values: transfers.remind_now(user, order),
+        page=lambda state: _order_page(request, user, event, order, state),
+        done=lambda _: request.url_for("dashboard_order", slug=event.slug, code=order.code),
+        notice="reminder_sent",
+        problems=(ReminderAlreadySent, OrderNotChangeable),
+    )
+
+
 _ORDER = "/dashboard/events/{slug:slug}/orders/{code:code}"
 
 routes = [
@@ -130,4 +198,6 @@ routes = [
     forms.form_route(f"{_ORDER}/cancel", order_cancel, name="dashboard_order_cancel"),
     forms.form_route(f"{_ORDER}/refund", refund, name="dashboard_order_refund"),
     forms.form_route(f"{_ORDER}/cancel-and-refund", cancel_and_refund, name="dashboard_order_cancel_refund"),
+    forms.form_route(f"{_ORDER}/transfers", record_transfer, name="dashboard_order_transfer"),
+    forms.form_route(f"{_ORDER}/reminder", send_reminder, name="dashboard_order_reminder"),
 ]

@@ -29,7 +29,7 @@ from events import clock
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event
-from events.errors import N_, Invalid, InvoicePaymentOff, OrderNotChangeable
+from events.errors import N_, Invalid, InvoicePaymentOff, OrderNotChangeable, ReminderAlreadySent
 from events.i18n import gettext
 from events.invoicing.models import BankTransfer, Invoice, InvoiceKind
 from events.invoicing.seller import require_complete
@@ -50,14 +50,18 @@ def today(event: Event) -> date:
     return clock.now().astimezone(ZoneInfo(event.timezone or "Europe/Paris")).date()
 
 
-async def choose_payment(order: Order, event: Event, request: OrderIn) -> None:
-    """Before the placing transaction: an order with something to pay, on invoice when asked for."""
+async def choose_payment(order: Order, event: Event, request: OrderIn, *, days: int | None = None) -> None:
+    """Before the placing transaction: an order with something to pay, on invoice when asked for.
+
+    `days` to pay is the event's, unless the organiser making the order gives their own.
+    """
     buyer = request.buyer
     order.buyer_siret = buyer.siret
     payment = request.payment
     if payment is None or payment.method != "invoice" or order.total_cents <= 0:
         return
-    if event.invoice_payment_days is None:
+    days = days or event.invoice_payment_days
+    if days is None:
         raise InvoicePaymentOff()
     errors: dict[str, str] = {}
     if not buyer.organisation:
@@ -73,7 +77,7 @@ async def choose_payment(order: Order, event: Event, request: OrderIn) -> None:
     order.purchase_order = payment.purchase_order
     order.buyer_reference = payment.buyer_reference
     order.expires_at = None
-    order.due_date = today(event) + timedelta(days=event.invoice_payment_days)
+    order.due_date = today(event) + timedelta(days=days)
 
 
 async def invoice_at_once(order: Order, confirmation: OutboxMessage | None) -> None:
@@ -221,18 +225,51 @@ async def _remind(order: Order, stage: str) -> int:
         ).update(**{column: clock.now()})
         if not taken:
             return 0
-        invoice = await Invoice.filter(order_id=order.id, kind=InvoiceKind.INVOICE).first()
-        context = {**_mail_context(order, order.event, invoice), "overdue": stage == "after"}
-        await mail.prepare_template(
-            "mail/payment_reminder",
-            to=order.buyer_email,
-            locale=order.locale,
-            context=context,
-            kind="payment_reminder",
-            dedupe_key=f"payment-reminder:{order.code}:{stage}",
-            attachments=[{"kind": "invoice", "invoice_id": invoice.id}] if invoice else [],
-        ).save()
+        await _reminder(order, overdue=stage == "after", dedupe_key=f"payment-reminder:{order.code}:{stage}")
     return 1
+
+
+async def _reminder(order: Order, *, overdue: bool, dedupe_key: str) -> None:
+    """The payment reminder (the worker's and the organiser's), with the invoice attached again."""
+    invoice = await Invoice.filter(order_id=order.id, kind=InvoiceKind.INVOICE).first()
+    context = {**_mail_context(order, order.event, invoice), "overdue": overdue}
+    await mail.prepare_template(
+        "mail/payment_reminder",
+        to=order.buyer_email,
+        locale=order.locale,
+        context=context,
+        kind="payment_reminder",
+        dedupe_key=dedupe_key,
+        attachments=[{"kind": "invoice", "invoice_id": invoice.id}] if invoice else [],
+    ).save()
+
+
+async def remind_now(user: User, order: Order) -> Order:
+    """The organiser's "send a reminder now", at most once a day (the event's calendar day) per order.
+
+    The day's dedupe key in the outbox is the rule, checked under the order's row lock, so two clicks
+    (or two organisers) at once send one reminder; the automatic ones are not moved by it.
+    """
+    async with in_transaction():
+        await Order.filter(id=order.id).update(updated_at=clock.now())  # lock the order's row first
+        current = await Order.get(id=order.id).select_related("event")
+        if current.payment_method != PaymentMethod.INVOICE or current.status != OrderStatus.PENDING:
+            raise OrderNotChangeable()
+        day = today(current.event)
+        key = f"payment-reminder:{current.code}:manual:{day.isoformat()}"
+        if await OutboxMessage.filter(dedupe_key=key).exists():
+            raise ReminderAlreadySent()
+        overdue = current.due_date is not None and day > current.due_date
+        await _reminder(current, overdue=overdue, dedupe_key=key)
+        await audit.record(
+            user,
+            user.organisation_id,
+            "order.reminder_sent",
+            "order",
+            current.code,
+            after={"day": day.isoformat(), "overdue": overdue},
+        )
+    return current
 
 
 async def owed(organisation_id: int) -> list[Order]:

@@ -39,6 +39,12 @@ class PersonData(BaseModel):
     mailings: list[dict[str, Any]]
     partnering: list[dict[str, Any]]
     abstracts: list[dict[str, Any]]
+    # Billing (orders' invoicing details, transfers, documents issued) and the organisation's team.
+    billing: list[dict[str, Any]] = Field(default_factory=list)
+    bank_transfers: list[dict[str, Any]] = Field(default_factory=list)
+    invoices: list[dict[str, Any]] = Field(default_factory=list)
+    team: list[dict[str, Any]] = Field(default_factory=list)
+    invitations: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class Erased(BaseModel):

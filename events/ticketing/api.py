@@ -10,7 +10,8 @@ from events.accounts.auth import api_organiser, client_ip, token_organiser
 from events.catalogue.services import organiser_event
 from events.payments import refunds
 from events.payments.schemas import CancelIn
-from events.ticketing import lifecycle, limits, orders
+from events.ticketing import lifecycle, limits, manual, orders
+from events.ticketing.manual import ManualOrderIn
 from events.ticketing.order_schemas import OrderIn, OrderOut
 from events.validation import validate
 from events.web.api import answer, documented, json_body
@@ -67,9 +68,25 @@ async def organiser_cancel(request: Request) -> Response:
     return answer(await lifecycle.order_json(await refunds.cancel_order(user, order, wanted.refund, key)))
 
 
+@documented(
+    "Make an order as the organiser: complimentary (with a reason), on invoice, or already paid",
+    body=ManualOrderIn,
+    response=OrderOut,
+    status=201,
+)
+async def create_manual_order(request: Request) -> Response:
+    user = await api_organiser(request)
+    event = await organiser_event(user, request.path_params["slug"])
+    order = await manual.place_manual_order(user, event, await json_body(request))
+    return answer(await lifecycle.order_json(order), status_code=201)
+
+
 routes = [
     Route("/events/{slug:slug}/orders", create_order, methods=["POST"], name="api_order_create"),
     Route("/events/{slug:slug}/orders", list_orders, methods=["GET"], name="api_orders"),
+    Route(
+        "/events/{slug:slug}/manual-orders", create_manual_order, methods=["POST"], name="api_manual_order"
+    ),
     Route("/events/{slug:slug}/orders/{code:code}", organiser_order, methods=["GET"], name="api_order"),
     Route(
         "/events/{slug:slug}/orders/{code:code}/cancel",

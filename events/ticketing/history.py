@@ -19,6 +19,9 @@ ACTIONS = {
     "order.cancelled": N_("Cancelled by the organisers"),
     "order.refund_requested": N_("Refund requested by the organisers"),
     "ticket.attendee_updated": N_("Attendee details changed"),
+    "order.created_by_organiser": N_("Made by the organisers"),
+    "order.transfer_recorded": N_("Payment received, recorded by the organisers"),
+    "order.reminder_sent": N_("Payment reminder sent by the organisers"),
 }
 
 

@@ -10,7 +10,8 @@ An order's status:
 A pending order holds its places until `expires_at`; a free order is paid at once. An order paid on
 invoice (`payment_method` "invoice") is pending with no `expires_at` and a `due_date`: its tickets are
 valid at once and it holds its places until it is paid (transfers recorded) or cancelled. A ticket is `valid`
-until its order is cancelled or refunded (or the ticket alone is cancelled).
+until its order is cancelled or refunded (or the ticket alone is cancelled). An organiser's complimentary
+order is paid at once with nothing to pay (`payment_method` "none") and keeps its reason.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ class Order(Model):
     due_date = fields.DateField(null=True)
     amount_paid_cents = fields.IntField(default=0, db_default=0)
     member_name = fields.CharField(max_length=200, default="", db_default="")
+    # An order the organiser made on the dashboard or the API (`manual.py`): who made it, and for a
+    # complimentary one (nothing to pay: speakers, invited guests) why it was given.
+    created_by_id = fields.IntField(null=True)
+    complimentary_reason = fields.CharField(max_length=500, default="", db_default="")
     # When the automatic payment reminders went out (one before the due date, one after), so each goes once.
     reminded_before_at = fields.DatetimeField(null=True)
     reminded_after_at = fields.DatetimeField(null=True)
