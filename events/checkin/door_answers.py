@@ -74,8 +74,11 @@ async def by_ticket(event: Event, ticket_ids: Iterable[int] | None = None) -> di
 
 
 async def attach(event: Event, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Scan answers (API.md's wire shape) with `ticket.door_answers` filled in; an empty list for the
-    attendees who did not agree, or gave no such answer."""
+    """Scan answers (API.md's wire shape) with `ticket.door_answers` filled in at an event that asks a
+    question shown at the door: an empty list for the attendees who did not agree, or gave no such
+    answer. Elsewhere the answers stay as they were, without the field."""
+    if not await questions(event):
+        return results
     tickets = [result["ticket"] for result in results if isinstance(result.get("ticket"), dict)]
     found = await by_ticket(event, [int(ticket["id"]) for ticket in tickets])
     for ticket in tickets:

@@ -65,7 +65,8 @@ async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
     )
     booked = await _bookings(event)
     inside = await _inside(event)
-    shown = await door_answers.by_ticket(event) if event.offline_names else {}
+    asked = event.offline_names and bool(await door_answers.questions(event))
+    shown = await door_answers.by_ticket(event) if asked else {}
     tickets: dict[str, dict[str, Any]] = {}
     for ticket_id, secret, status, type_id, order_status, name, organisation in rows:
         entry: dict[str, Any] = {
@@ -79,7 +80,8 @@ async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
         if event.offline_names:
             entry["name"] = name
             entry["organisation"] = organisation
-            entry["door_answers"] = shown.get(int(ticket_id), [])
+            if asked:
+                entry["door_answers"] = shown.get(int(ticket_id), [])
         tickets[secrets.pack_key(str(secret))] = entry
     return tickets
 

@@ -120,7 +120,8 @@ class ScanTicketOut(BaseModel):
     ticket_type_id: int
     badge_colour: str
     order: str
-    door_answers: list[DoorAnswerOut] = []
+    # Only at an event that asks a question shown at the door.
+    door_answers: list[DoorAnswerOut] | None = None
 
 
 class ScanOut(BaseModel):
