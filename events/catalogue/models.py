@@ -167,7 +167,9 @@ class QuestionKind(StrEnum):
 class Question(Model):
     """A registration question asked of every attendee.
 
-    `sensitive` answers (dietary or accessibility needs) are purged after the event.
+    `sensitive` answers (dietary or accessibility needs) are purged after the event. An answer to a
+    `show_at_door` question is also shown to the door staff when the badge is scanned, for attendees who
+    agreed to it (`Ticket.door_consent`); such a question is always sensitive.
     """
 
     id = fields.IntField(primary_key=True)
@@ -179,6 +181,7 @@ class Question(Model):
     required = fields.BooleanField(default=False)
     options: list[str] = fields.JSONField(default=list)
     sensitive = fields.BooleanField(default=False)
+    show_at_door = fields.BooleanField(default=False, db_default=False)
     position = fields.IntField(default=0)
 
     event_id: int

@@ -216,6 +216,8 @@ class QuestionInput(BaseModel):
     required: bool = False
     options: list[str] = Field(default_factory=list, max_length=50)
     sensitive: bool = False
+    # Shown to the door staff at the scan, for attendees who agreed; always sensitive (purged by retention).
+    show_at_door: bool = False
     position: int = Field(default=0, ge=-1_000_000, le=1_000_000)
 
     @model_validator(mode="after")
@@ -223,6 +225,8 @@ class QuestionInput(BaseModel):
         needs_options = self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
         if needs_options and len([o for o in self.options if o.strip()]) < 2:
             raise ValueError(N_("Give at least two options."))
+        if self.show_at_door:
+            self.sensitive = True
         return self
 
 
@@ -233,6 +237,7 @@ class QuestionOut(BaseModel):
     required: bool
     options: list[str]
     sensitive: bool
+    show_at_door: bool
     position: int
 
 
@@ -244,6 +249,7 @@ def question_out(question: Question) -> dict[str, object]:
         "required": question.required,
         "options": question.options,
         "sensitive": question.sensitive,
+        "show_at_door": question.show_at_door,
         "position": question.position,
     }
 

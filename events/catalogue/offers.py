@@ -135,7 +135,8 @@ async def create_question(user: User, event: Event, data: object) -> Question:
         )  # fmt: skip
         await audit.record(
             user, event.organisation_id, "question.created", "question", question.id,
-            after={"label": question.label, "kind": str(question.kind)},
+            after={"label": question.label, "kind": str(question.kind),
+                   "show_at_door": question.show_at_door},
         )  # fmt: skip
     public_pages.clear()
     return question

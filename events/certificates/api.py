@@ -12,8 +12,6 @@ from events.certificates import documents, services
 from events.certificates.schemas import CertificateRulesOut, CertificatesIn, IssuedOut
 from events.web.api import answer, documented, json_body
 
-INSTITUTION_MAX_LENGTH = 200
-
 
 @documented("Set the rules and texts of the event's certificates of attendance", body=CertificatesIn,
             response=CertificateRulesOut)  # fmt: skip
@@ -66,13 +64,8 @@ async def issued(request: Request) -> Response:
 async def institution_zip(request: Request) -> Response:
     user = await auth.api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
-    wanted = request.query_params.get("institution", "")[:INSTITUTION_MAX_LENGTH]
-    found = [c for c in await services.issued(event) if c.organisation == wanted]
-    for certificate in found:
-        certificate.event = event
-    await event.fetch_related("organisation")
-    body = await documents.institution_zip(found)
-    headers = {"Content-Disposition": f'attachment; filename="certificates-{event.slug}.zip"'}
+    body = await documents.institution_zip(event, request.query_params.get("institution", ""))
+    headers = {"Content-Disposition": f'attachment; filename="{documents.zip_name(event)}"'}
     return Response(body, media_type="application/zip", headers=headers)
 
 

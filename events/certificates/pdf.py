@@ -1,8 +1,9 @@
 """The certificate of attendance as a PDF (reportlab): one A4 page in the order's language.
 
 It names the person, the event with its dates and place, each session attended with its date and hours
-(in the event's time zone), the signatory, the issuing organisation, and carries a QR code of the public
-page that confirms it, so a reader can check the paper against the organiser's own record.
+(in the event's time zone), the signatory, the issuing organisation (with its logo when it has one), and
+carries a QR code of the public page that confirms it, so a reader can check the paper against the
+organiser's own record.
 """
 
 from __future__ import annotations
@@ -44,15 +45,26 @@ def _session_text(line: dict[str, object], timezone: str) -> str:
 
 
 def certificate_pdf(
-    certificate: Certificate, event: Event, rules: CertificateRules | None, issuer: str, url: str
+    certificate: Certificate,
+    event: Event,
+    rules: CertificateRules | None,
+    issuer: str,
+    url: str,
+    logo: bytes | None = None,
 ) -> bytes:
-    """The certificate in its own language (the order's), whatever the language of whoever asks for it."""
+    """The certificate in its own language (the order's), whatever the language of whoever asks for it;
+    `logo` is the organisation's (PNG or JPEG), printed at the top when it has one."""
     with i18n.use_locale(certificate.locale):
-        return _draw(certificate, event, rules, issuer, url)
+        return _draw(certificate, event, rules, issuer, url, logo)
 
 
 def _draw(
-    certificate: Certificate, event: Event, rules: CertificateRules | None, issuer: str, url: str
+    certificate: Certificate,
+    event: Event,
+    rules: CertificateRules | None,
+    issuer: str,
+    url: str,
+    logo: bytes | None,
 ) -> bytes:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
@@ -70,8 +82,15 @@ def _draw(
     canvas.setFont(BOLD, 12)
     canvas.drawString(margin, height - 11 * mm, issuer.upper())
 
+    top = height - 42 * mm
+    if logo is not None:
+        canvas.drawImage(
+            ImageReader(io.BytesIO(logo)), margin, height - 42 * mm, width=60 * mm, height=18 * mm,
+            preserveAspectRatio=True, anchor="sw", mask="auto",
+        )  # fmt: skip
+        top -= 16 * mm
     canvas.setFillColorRGB(0.11, 0.14, 0.2)
-    y = _lines(canvas, title, BOLD, 26, margin, height - 42 * mm, inner) - 8
+    y = _lines(canvas, title, BOLD, 26, margin, top, inner) - 8
     y = _lines(canvas, gettext(N_("This certifies that")), REGULAR, 13, margin, y, inner) - 4
     y = _lines(canvas, certificate.attendee_name, BOLD, 22, margin, y, inner)
     if certificate.organisation:

@@ -168,7 +168,7 @@ async def _issue_one(event: Event, ticket: Ticket, sessions: list[Session]) -> C
 
 async def issue(user: User, event: Event) -> int:
     """Certificates for every ticket that earned one and has none yet; the number made by this call."""
-    if clock.now() < event.starts_at:
+    if not can_issue(event):
         raise EventNotStarted()
     found = await rules(event)
     if found is None:
@@ -201,6 +201,50 @@ async def issue(user: User, event: Event) -> int:
         )
     logger.info("certificates issued for event %s: %d", event.id, issued)
     return issued
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one attendee stands for a certificate, as the organiser's page lists them."""
+
+    ticket: Ticket
+    checked_in: bool
+    sessions: int
+    """The sessions attended that count under the rules (every session attended without rules)."""
+    earns: bool
+    code: str | None
+    """The certificate's code, once issued."""
+
+
+async def standings(event: Event) -> list[Standing]:
+    """Every valid ticket the door saw or that has a certificate, by institution then name."""
+    found = await rules(event)
+    present = await attendance(event)
+    codes = {
+        int(ticket_id): str(code)
+        for ticket_id, code in await Certificate.filter(event_id=event.id).values_list("ticket_id", "code")
+    }
+    tickets = await Ticket.filter(event_id=event.id, id__in=set(present) | set(codes)).select_related("order")
+    listed = []
+    for ticket in tickets:
+        if standing(ticket.status, ticket.order.status) != "valid" and ticket.id not in codes:
+            continue
+        attended = present.get(ticket.id)
+        sessions = counted(found, attended) if found and attended else (attended.sessions if attended else ())
+        listed.append(
+            Standing(
+                ticket=ticket,
+                checked_in=attended is not None,
+                sessions=len(sessions),
+                earns=found is not None and earns(found, attended),
+                code=codes.get(ticket.id),
+            )
+        )
+    return sorted(listed, key=lambda s: (s.ticket.attendee_organisation.casefold(), s.ticket.attendee_name))
+
+
+def can_issue(event: Event) -> bool:
+    return clock.now() >= event.starts_at
 
 
 async def by_code(code: str) -> Certificate:

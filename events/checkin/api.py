@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from events.accounts import auth
 from events.catalogue.services import organiser_event
-from events.checkin import batch, offline, services, short_codes, tokens
+from events.checkin import batch, door_answers, offline, services, short_codes, tokens
 from events.checkin import redeem as scans
 from events.checkin.schemas import (
     ID_MAX,
@@ -63,7 +63,8 @@ def scanner_url(slug: str, token: str) -> str:
 async def redeem(request: Request) -> Response:
     door = await scanner(request)
     body = await short_codes.resolved(door.event, await json_body(request))
-    return answer((await scans.redeem(door, body)).wire())
+    decided = (await scans.redeem(door, body)).wire()
+    return answer((await door_answers.attach(door.event, [decided]))[0])
 
 
 @documented("The offline pack: public key, lists, every ticket by the hash of its secret (names only when "
@@ -79,7 +80,8 @@ async def offline_pack(request: Request) -> Response:
             "scanned_at order", body=BatchIn, response=BatchOut)  # fmt: skip
 async def sync_batch(request: Request) -> Response:
     door = await scanner(request)
-    return answer({"results": await batch.sync(door, await json_body(request))})
+    results = await batch.sync(door, await json_body(request))
+    return answer({"results": await door_answers.attach(door.event, results)})
 
 
 @documented("Entries admitted offline by a door when another had already let the badge in",

@@ -4,7 +4,8 @@ A scanner verifies a badge's signature with the event's public key, hashes the s
 the hash up in the pack. The pack names tickets only by `secrets.pack_key` (SHA-256), so a copy left on
 a lost phone holds no secret that would open the door; it never holds an e-mail address, and the
 attendee's name and organisation only when the organiser turned `offline_names` on (a door without names
-still tells valid from cancelled, it just cannot greet). API.md "The door, offline, and attendance".
+still tells valid from cancelled, it just cannot greet). With names come the "show at the door" answers of
+the attendees who agreed to them (`door_answers.py`). API.md "The door, offline, and attendance".
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from events import clock
 from events.catalogue.models import Event, Session, TicketType
-from events.checkin import rooms, services
+from events.checkin import door_answers, rooms, services
 from events.checkin.models import ListTicketState
 from events.ticketing import secrets
 from events.ticketing.models import SessionBooking, Ticket
@@ -64,6 +65,8 @@ async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
     )
     booked = await _bookings(event)
     inside = await _inside(event)
+    asked = event.offline_names and bool(await door_answers.questions(event))
+    shown = await door_answers.by_ticket(event) if asked else {}
     tickets: dict[str, dict[str, Any]] = {}
     for ticket_id, secret, status, type_id, order_status, name, organisation in rows:
         entry: dict[str, Any] = {
@@ -77,6 +80,8 @@ async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
         if event.offline_names:
             entry["name"] = name
             entry["organisation"] = organisation
+            if asked:
+                entry["door_answers"] = shown.get(int(ticket_id), [])
         tickets[secrets.pack_key(str(secret))] = entry
     return tickets
 

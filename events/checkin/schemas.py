@@ -104,6 +104,14 @@ class DoorUserIn(BaseModel):
     _check_name = field_validator("name")(_printable)
 
 
+class DoorAnswerOut(BaseModel):
+    """An answer to a "show at the door" question, of an attendee who agreed to it being shown."""
+
+    question_id: int
+    question: str
+    answer: str
+
+
 class ScanTicketOut(BaseModel):
     id: int
     attendee_name: str
@@ -112,6 +120,8 @@ class ScanTicketOut(BaseModel):
     ticket_type_id: int
     badge_colour: str
     order: str
+    # Only at an event that asks a question shown at the door.
+    door_answers: list[DoorAnswerOut] | None = None
 
 
 class ScanOut(BaseModel):
@@ -210,6 +220,7 @@ class OfflineTicketOut(BaseModel):
     short_code: str
     name: str | None = None
     organisation: str | None = None
+    door_answers: list[DoorAnswerOut] | None = None
 
 
 class OfflineTypeOut(BaseModel):

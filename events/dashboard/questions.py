@@ -33,6 +33,7 @@ def _question_data(form: FormData) -> dict[str, object]:
         "kind": forms.text(form, "kind"),
         "required": forms.checked(form, "required"),
         "sensitive": forms.checked(form, "sensitive"),
+        "show_at_door": forms.checked(form, "show_at_door"),
         "options": forms.lines(form, "options"),
     }
 

@@ -9,13 +9,16 @@ from events import clock
 from events.catalogue.models import Event
 from events.privacy.models import ConsentRecord
 from events.privacy.registry import register
-from events.ticketing.models import Order
+from events.ticketing.models import Order, Ticket
 
 NOTICE_VERSION = "2026-12"
 """The version of the standard notice text (templates/privacy/notice.html); change it with the text."""
 
 OPTIONAL = ("marketing", "partners")
 """The consents a buyer may give or refuse; the privacy acknowledgement itself is required to register."""
+
+DOOR = "door"
+"""An attendee's own consent that the door staff see their answers to "show at the door" questions."""
 
 
 def notice_version(event: Event) -> str:
@@ -41,6 +44,26 @@ async def record_order_consents(order: Order, event: Event) -> None:
                 created_at=clock.now(),
             )
             for purpose in OPTIONAL
+        ]
+    )
+
+
+async def record_door_consents(order: Order, event: Event, tickets: list[Ticket]) -> None:
+    """One row per attendee asked whether the door may see their "show at the door" answers."""
+    version = notice_version(event)
+    await ConsentRecord.bulk_create(
+        [
+            ConsentRecord(
+                organisation_id=event.organisation_id,
+                event_id=event.id,
+                order_id=order.id,
+                email=ticket.attendee_email or order.buyer_email,
+                purpose=DOOR,
+                granted=ticket.door_consent,
+                notice_version=version,
+                created_at=clock.now(),
+            )
+            for ticket in tickets
         ]
     )
 

@@ -1,7 +1,7 @@
 """Retention, applied by the worker: attendee data is not kept longer than each event's policy says.
 
 - `sensitive_retention_days` after an event ends, the answers to its `sensitive` questions (diet,
-  accessibility) are removed from its tickets;
+  accessibility) are removed from its tickets, and so are those shown at the door (`show_at_door`);
 - `retention_months` after it ends, its attendees and buyers are anonymised as an erasure would
   (ticketing's `anonymise_ticket` / `anonymise_order`, consents without their address); the
   orders' amounts and organisations, the counts and the invoices stay.
@@ -17,6 +17,7 @@ import calendar
 import logging
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from events import clock
@@ -36,7 +37,8 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 
 async def _purge_sensitive(event: Event) -> None:
-    keys = {str(q.id) for q in await Question.filter(event_id=event.id, sensitive=True)}
+    found = await Question.filter(Q(sensitive=True) | Q(show_at_door=True), event_id=event.id)
+    keys = {str(q.id) for q in found}
     async with in_transaction():
         if keys:
             for ticket in await Ticket.filter(event_id=event.id):

@@ -60,7 +60,10 @@ def order_data(form: FormData, questions: list[Question], locale: str) -> dict[s
         tickets.append(
             {
                 "ticket_type": _whole(type_raw) or 0,
-                "attendee": {f: str(form.get(f"ticket-{index}-{f}", "")).strip() for f in ATTENDEE_FIELDS},
+                "attendee": {
+                    **{f: str(form.get(f"ticket-{index}-{f}", "")).strip() for f in ATTENDEE_FIELDS},
+                    "consents": {"door": form.get(f"ticket-{index}-door") == "on"},
+                },
                 "answers": {
                     str(q.id): value
                     for q in questions

@@ -147,6 +147,8 @@ class Ticket(Model):
     # The attendee's own news consent, given or withdrawn by them (at registration or on their ticket page).
     news_consent = fields.BooleanField(default=False, db_default=False)
     news_consent_at = fields.DatetimeField(null=True)
+    # The attendee agreed that the door staff see their answers to "show at the door" questions.
+    door_consent = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -64,11 +64,14 @@ class PaymentIn(BaseModel):
 
 
 class AttendeeConsents(BaseModel):
-    """The attendee's own choices; the buyer's `consents` never stand for a colleague's."""
+    """The attendee's own choices; the buyer's `consents` never stand for a colleague's.
+
+    `door`: the door staff may see this attendee's answers to the "show at the door" questions."""
 
     model_config = ConfigDict(extra="forbid")
 
     marketing: bool = False
+    door: bool = False
 
 
 class AttendeeIn(BaseModel):
@@ -203,7 +206,7 @@ def ticket_out(
             "email": ticket.attendee_email,
             "organisation": ticket.attendee_organisation,
             "job_title": ticket.attendee_job_title,
-            "consents": {"marketing": ticket.news_consent},
+            "consents": {"marketing": ticket.news_consent, "door": ticket.door_consent},
         },
         "status": str(ticket.status),
         "secret": ticket.secret,

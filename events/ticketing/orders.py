@@ -39,7 +39,7 @@ from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
-from events.privacy.consents import record_order_consents
+from events.privacy.consents import record_door_consents, record_order_consents
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import Usage, live_order_filter, on_sale, remaining, usage
@@ -297,6 +297,9 @@ async def place_order(slug: str, data: OrderIn | object) -> Order:
     order.member_name = member.name if member else ""
     await transfers.choose_payment(order, event, request)
     tickets = _new_tickets(event, key, request, priced, answers, types)
+    door_questions = any(question.show_at_door for question in questions)
+    for ticket, item in zip(tickets, request.tickets, strict=True):
+        ticket.door_consent = door_questions and bool(item.attendee.consents and item.attendee.consents.door)
     if order.status == OrderStatus.PENDING and order.payment_method != PaymentMethod.INVOICE:
         await limits.check_held_places(order.buyer_email, len(tickets))
     confirmed = order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE
@@ -309,6 +312,8 @@ async def place_order(slug: str, data: OrderIn | object) -> Order:
     else:
         placed = await _alone(event, wanted, offer, promo, order, tickets, mail, bookings)
     await record_order_consents(placed, event)
+    if door_questions:
+        await record_door_consents(placed, event, tickets)
     return placed
 
 

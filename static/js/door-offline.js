@@ -163,7 +163,8 @@
     function shown(entry) {
       var type = pack.ticket_types[String(entry.ticket_type)] || { name: "", badge_colour: "" };
       return { id: entry.ticket_id, attendee_name: entry.name || "", organisation: entry.organisation || "",
-               ticket_type: type.name, ticket_type_id: entry.ticket_type, badge_colour: type.badge_colour };
+               ticket_type: type.name, ticket_type_id: entry.ticket_type, badge_colour: type.badge_colour,
+               door_answers: entry.door_answers || [] };
     }
 
     function day(iso) {

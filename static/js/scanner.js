@@ -18,6 +18,7 @@
   var resultTitle = $("scan-result-title");
   var resultName = $("scan-result-name");
   var resultDetail = $("scan-result-detail");
+  var resultDoor = $("scan-result-door");
   var lastScans = $("last-scans");
   var figures = $("scan-figures");
   var searchForm = $("search-form");
@@ -145,6 +146,17 @@
     while (lastScans.children.length > MAX_LAST) { lastScans.removeChild(lastScans.lastChild); }
   }
 
+  /* The answers the attendee agreed to show at the door (diet, accessibility), one per line. */
+  function showDoorAnswers(answers) {
+    while (resultDoor.firstChild) { resultDoor.removeChild(resultDoor.firstChild); }
+    answers.forEach(function (item) {
+      var line = document.createElement("li");
+      line.textContent = message("DoorAnswer", { question: item.question, answer: item.answer });
+      resultDoor.appendChild(line);
+    });
+    resultDoor.hidden = answers.length === 0;
+  }
+
   function show(result) {
     var kind = KIND[result.status] || "bad";
     var heading = title(result);
@@ -152,6 +164,7 @@
     resultTitle.textContent = heading;
     resultName.textContent = ticket ? ticket.attendee_name : "";
     resultDetail.textContent = ticket ? [ticket.organisation, ticket.ticket_type].filter(Boolean).join(" · ") : "";
+    showDoorAnswers(ticket && ticket.door_answers ? ticket.door_answers : []);
     overlay.className = "scan-result scan-" + kind;
     overlay.dataset.status = result.status;
     overlay.hidden = false;
