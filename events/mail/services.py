@@ -52,9 +52,6 @@ LEASE = timedelta(seconds=45)
 SUBJECT_LENGTH = 300
 ERROR_LENGTH = 2000
 
-_reported: set[int] = set()
-"""Ids already logged as waiting for an SMTP server, so each is logged once per process, not every cycle."""
-
 
 def _validate_attachments(specs: list[dict[str, object]]) -> list[dict[str, object]]:
     for spec in specs:
@@ -191,21 +188,20 @@ async def enqueue_template(
 
 
 async def send_pending(limit: int = 50) -> int:
-    """Send up to `limit` due messages; the number sent. Without an SMTP server they wait, logged."""
-    config = smtp.smtp_config()
-    if config is None:
-        await _report_waiting(limit)
-        return 0
+    """Send up to `limit` due messages; the number sent. Without an SMTP server, each is written to
+    the outbox folder as an `.eml` file instead (`smtp.transport`)."""
     claimed = await _claim(limit)
+    if not claimed:
+        return 0
     sent = 0
-    async with smtp.Mailer(config) as mailer:
+    async with smtp.transport() as mailer:
         for index, message in enumerate(claimed):
             try:
                 sent += await _deliver(mailer, message)
                 await _heartbeat(claimed[index + 1 :])
             except smtp.Unreachable as error:
                 logger.warning(
-                    "outbox: SMTP server unreachable, %d messages wait: %s", len(claimed) - index, error
+                    "outbox: mail cannot go out, %d messages wait: %s", len(claimed) - index, error
                 )
                 for waiting in claimed[index:]:
                     await _record_failure(waiting, error)
@@ -260,14 +256,14 @@ async def _renew_lease(message: OutboxMessage) -> bool:
     return bool(renewed)
 
 
-async def _deliver(mailer: smtp.Mailer, message: OutboxMessage) -> int:
+async def _deliver(mailer: smtp.Transport, message: OutboxMessage) -> int:
     """1 when sent, 0 when it failed (and will be retried) or is no longer ours."""
     if not await _renew_lease(message):
         logger.warning("outbox: message %s was taken over by another worker, skipped", message.id)
         return 0
     try:
         files = await attachments.resolve(message.attachments)
-        email = smtp.build_message(message, mailer.config.mail_from, files)
+        email = smtp.build_message(message, mailer.mail_from, files)
         await mailer.send(email, message.to_address)
     except smtp.Unreachable:
         raise
@@ -294,23 +290,4 @@ async def _record_failure(message: OutboxMessage, error: BaseException) -> None:
     else:
         logger.warning(
             "outbox: attempt %d of %s %s failed: %s", attempts, message.kind, message.id, scrub(reason)
-        )
-
-
-async def _report_waiting(limit: int) -> None:
-    """No SMTP server: nothing is lost, the messages stay pending; say so once per message."""
-    waiting = (
-        await OutboxMessage.filter(status=MailStatus.PENDING, next_attempt_at__lte=clock.now())
-        .order_by("-id")
-        .limit(limit)
-    )
-    if len(_reported) > 10_000:
-        _reported.clear()
-    for message in waiting:
-        if message.id in _reported:
-            continue
-        _reported.add(message.id)
-        logger.info("outbox: SMTP_HOST is not set, %s %s kept pending", message.kind, message.id)
-        logger.debug(
-            "outbox: %s to %s: %s\n%s", message.id, message.to_address, message.subject, message.text_body
         )
