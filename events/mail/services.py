@@ -39,6 +39,7 @@ from events import clock, i18n
 from events.mail import attachments, smtp
 from events.mail.attachments import register_attachment
 from events.mail.models import MailStatus, OutboxMessage
+from events.mail.sender import sender_of
 from events.web.secret_urls import scrub
 from events.web.templating import environment
 
@@ -130,14 +131,24 @@ def render_template(template: str, *, locale: str, context: dict[str, object]) -
     """(subject, text, html) of `templates/{template}.subject.txt|.txt|.html` in the reader's language.
 
     Mail has no request, so `url_for` does not exist here: callers pass absolute URLs (built on
-    `base_url`, which every template also receives).
+    `base_url`, which every template also receives). The layout's header and footer name `sender`
+    (a `Sender`, see `sender_of`); without one they name only Colloque.
     """
-    values = {"base_url": settings_module.settings.base_url, "locale": locale, **context}
+    values = {"base_url": settings_module.settings.base_url, "locale": locale, "sender": None, **context}
     with i18n.use_locale(locale):
         subject = environment.get_template(f"{template}.subject.txt").render(values)
         text = environment.get_template(f"{template}.txt").render(values)
         html = environment.get_template(f"{template}.html").render(values)
     return " ".join(subject.split()), text.strip() + "\n", html
+
+
+async def with_sender(context: dict[str, object], organisation_id: int | None = None) -> dict[str, object]:
+    """The context with its `sender` for the layout, unless the caller already set one."""
+    if "sender" in context:
+        return context
+    if organisation_id is None:
+        organisation_id = getattr(context.get("event"), "organisation_id", None)
+    return {**context, "sender": await sender_of(organisation_id)}
 
 
 def prepare_template(
@@ -151,6 +162,8 @@ def prepare_template(
     attachments: list[dict[str, object]] | None = None,
 ) -> OutboxMessage:
     """A rendered, unsaved message: render outside a hot transaction, then `save()` it inside.
+
+    The context's `sender` comes from the caller here (`with_sender`): rendering does not query.
 
     For a message whose dedupe key is new by construction (a brand-new order's confirmation), the
     save is one insert, with no existence check and no savepoint.
@@ -168,15 +181,19 @@ async def enqueue_template(
     kind: str,
     dedupe_key: str | None = None,
     attachments: list[dict[str, object]] | None = None,
+    organisation_id: int | None = None,
 ) -> OutboxMessage | None:
-    """Render a mail template in the recipient's language and enqueue it (see `enqueue`)."""
+    """Render a mail template in the recipient's language and enqueue it (see `enqueue`).
+
+    The sender is the organisation of `organisation_id`, or else of the context's `event`.
+    """
     if await _already_enqueued(dedupe_key):
         return None
     message = prepare_template(
         template,
         to=to,
         locale=locale,
-        context=context,
+        context=await with_sender(context, organisation_id),
         kind=kind,
         dedupe_key=dedupe_key,
         attachments=attachments,
