@@ -48,6 +48,7 @@ from events.ical import routes as ical_routes
 from events.invoicing import api as invoicing_api
 from events.invoicing import routes as invoicing_routes
 from events.mail import api as mail_api
+from events.mail import smtp
 from events.partnering import api as partnering_api
 from events.partnering import routes as partnering_routes
 from events.payments import api as payments_api
@@ -214,6 +215,7 @@ def create_app(
             worker.in_background() if run_worker else nullcontext(),
         ):
             _settle_memory()
+            logger.info("%s", smtp.destination())
             yield
 
     routes = _routes()

@@ -96,6 +96,8 @@ class Settings:
     access_log: bool = False
     einvoice_dir: Path = DATA_DIR / "einvoices"
     """Where the file transmitter leaves each day's Factur-X documents for the approved platform."""
+    outbox_dir: Path = DATA_DIR / "outbox"
+    """Without `SMTP_HOST`, where each e-mail is written whole, one `.eml` file per message."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -135,6 +137,7 @@ def load() -> Settings:
         max_held_places=_count(env, "MAX_HELD_PLACES", 50),
         access_log=_flag(env.get("ACCESS_LOG"), False),
         einvoice_dir=Path(env.get("EINVOICE_DIR") or DATA_DIR / "einvoices"),
+        outbox_dir=Path(env.get("OUTBOX_DIR") or DATA_DIR / "outbox"),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 
 from events.errors import N_, Invalid
@@ -99,3 +99,17 @@ def validate(model: type[M], data: object) -> M:
         return model.model_validate(_without_control_characters(data))
     except ValidationError as exc:
         raise Invalid(field_errors(exc)) from None
+
+
+class Confirmed(BaseModel):
+    """A form that acts for good (cancel, refund): it acts only when its confirmation box is ticked,
+    so that one click, a browser's autofill or a resent form never does it by itself."""
+
+    confirm: bool = False
+
+    @field_validator("confirm")
+    @classmethod
+    def _ticked(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError(N_("Tick the box to confirm."))
+        return value

@@ -26,6 +26,7 @@ os.environ["RUN_WORKER_IN_PROCESS"] = "false"
 os.environ["ORDER_THROTTLE"] = "0"
 os.environ["MAX_HELD_PLACES"] = "0"
 os.environ["EINVOICE_DIR"] = tempfile.mkdtemp(prefix="colloque-einvoices-")
+os.environ["OUTBOX_DIR"] = tempfile.mkdtemp(prefix="colloque-outbox-")
 for name in ("SMTP_HOST", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
     os.environ.pop(name, None)
 # Paid tickets need Stripe settings; the payment tests point the real library at a local fake.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -60,3 +61,23 @@ def test_demo_loads_once_and_never_touches_a_database_with_data(tmp_path: Path) 
     assert "password" not in second.stdout
     with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
         assert db.execute("SELECT status FROM event").fetchall() == [("published",)]
+
+
+def test_serve_says_at_start_where_mail_goes(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path}/cli.sqlite3", "PORT": str(port),
+           "RUN_WORKER_IN_PROCESS": "false", "OUTBOX_DIR": str(tmp_path / "outbox")}  # fmt: skip
+    env.pop("SMTP_HOST", None)
+    said = ""
+    with subprocess.Popen(
+        [sys.executable, "main.py", "serve"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    ) as server:
+        assert server.stderr is not None
+        for line in server.stderr:  # uvicorn logs to stderr; the line comes before "startup complete"
+            if "mail:" in line or "startup complete" in line.lower():
+                said = line
+                break
+        server.terminate()
+    assert f"each message is written to {tmp_path / 'outbox'}{os.sep}*.eml" in said

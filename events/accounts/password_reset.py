@@ -67,6 +67,7 @@ async def request_reset(
             locale=locale,
             context={"name": user.name or user.email, "url": link(token)},
             kind="password_reset",
+            organisation_id=user.organisation_id,
         )
 
 

@@ -128,6 +128,7 @@ async def invite(user: User, data: object, locale: str = "fr") -> Invitation:
             },
             kind="invitation",
             dedupe_key=f"invitation:{invitation.id}",
+            organisation_id=user.organisation_id,
         )
         await audit.record(
             user, user.organisation_id, "invitation.created", "invitation", invitation.id,

@@ -28,6 +28,7 @@ from events.payments.schemas import CancelRefundForm, RefundForm
 from events.ticketing import figures, history, lifecycle
 from events.ticketing.models import Order, OrderStatus, Ticket
 from events.ticketing.order_schemas import amount_due_cents, amount_paid_cents, order_url
+from events.validation import Confirmed
 from events.web import forms
 from events.web.forms import FormState
 from events.web.templating import render
@@ -54,8 +55,13 @@ async def orders_page(request: Request) -> Response:
     return render(request, "dashboard/orders.html", context)
 
 
-async def _order_page(request: Request, user: User, event: Event, order: Order, state: FormState) -> Response:
+async def _order_page(
+    request: Request, user: User, event: Event, order: Order, state: FormState, posted: str = ""
+) -> Response:
+    """The order, and its three forms (cancel, refund, cancel and refund): `posted` names the one
+    whose errors and values `state` holds, so each confirmation box shows only its own error."""
     context = {
+        "posted": posted,
         "user": user,
         "event": event,
         "current": "orders",
@@ -85,9 +91,16 @@ async def order_page(request: Request) -> Response:
 
 async def order_cancel(request: Request) -> Response:
     user, event, order = await _event_order(request)
-    return await forms.button_cycle(
+
+    async def save(_confirmed: Confirmed) -> Order:
+        return await lifecycle.cancel_by_organiser(user, order)
+
+    return await forms.form_cycle(
         request,
-        save=lambda: lifecycle.cancel_by_organiser(user, order),
+        schema=Confirmed,
+        read=lambda form: {"confirm": forms.checked(form, "confirm")},
+        save=save,
+        page=lambda state: _order_page(request, user, event, order, state, "cancel"),
         done=lambda _: request.url_for("dashboard_order", slug=event.slug, code=order.code),
         notice="cancelled",
     )
@@ -95,9 +108,10 @@ async def order_cancel(request: Request) -> Response:
 
 def _refund_form(form: FormData) -> dict[str, object]:
     return {
-        "amount": forms.optional(form, "amount"),
+        "amount": forms.amount(form, "amount"),
         "reason": forms.text(form, "reason"),
         "idempotency_key": forms.text(form, "idempotency_key"),
+        "confirm": forms.checked(form, "confirm"),
     }
 
 
@@ -113,7 +127,8 @@ async def refund(request: Request) -> Response:
         schema=RefundForm,
         read=_refund_form,
         save=save,
-        page=lambda state: _order_page(request, user, event, order, state),
+        page=lambda state: _order_page(request, user, event, order, state, "refund"),
+        shown=lambda form: {**form, "confirm": forms.checked(form, "confirm")},
         done=lambda _: request.url_for("dashboard_order", slug=event.slug, code=order.code),
     )
 
@@ -128,9 +143,12 @@ async def cancel_and_refund(request: Request) -> Response:
     return await forms.form_cycle(
         request,
         schema=CancelRefundForm,
-        read=lambda form: {"idempotency_key": forms.text(form, "idempotency_key")},
+        read=lambda form: {
+            "idempotency_key": forms.text(form, "idempotency_key"),
+            "confirm": forms.checked(form, "confirm"),
+        },
         save=save,
-        page=lambda state: _order_page(request, user, event, order, state),
+        page=lambda state: _order_page(request, user, event, order, state, "cancel_refund"),
         done=lambda _: request.url_for("dashboard_order", slug=event.slug, code=order.code),
     )
 

@@ -156,7 +156,7 @@ async def _payment_received(order: Order) -> None:
         "mail/payment_received",
         to=order.buyer_email,
         locale=order.locale,
-        context=_mail_context(order, event, invoice),
+        context=await mail.with_sender(_mail_context(order, event, invoice)),
         kind="payment_received",
         dedupe_key=f"payment-received:{order.code}",
     ).save()
@@ -237,7 +237,7 @@ async def _reminder(order: Order, *, overdue: bool, dedupe_key: str) -> None:
         "mail/payment_reminder",
         to=order.buyer_email,
         locale=order.locale,
-        context=context,
+        context=await mail.with_sender(context),
         kind="payment_reminder",
         dedupe_key=dedupe_key,
         attachments=[{"kind": "invoice", "invoice_id": invoice.id}] if invoice else [],

@@ -33,6 +33,7 @@ from events.checkin.models import Checkin, CheckinType
 from events.errors import N_, Conflict, Invalid, NotFound
 from events.i18n import gettext, use_locale
 from events.mail.models import Mailing, MailingStatus, MailStatus, OutboxMessage
+from events.mail.sender import Sender, sender_of
 from events.mail.services import SUBJECT_LENGTH
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from events.ticketing.order_schemas import order_url, ticket_url
@@ -218,7 +219,11 @@ def unsubscribe_url(ticket: Ticket) -> str:
 
 
 def render(
-    mailing: Mailing, event: Event, recipient: Recipient, brand: dict[str, str] | None = None
+    mailing: Mailing,
+    event: Event,
+    recipient: Recipient,
+    brand: dict[str, str] | None = None,
+    sender: Sender | None = None,
 ) -> tuple[str, str, str, str]:
     """(locale, subject, text, html) of the message to `recipient`, in their language."""
     locale = recipient.locale if recipient.locale in LANGUAGES else settings.default_locale
@@ -236,6 +241,7 @@ def render(
         "unsubscribe": unsubscribe_url(recipient.ticket),
         "subject": subject,
         "brand": brand,
+        "sender": sender,
     }
     with use_locale(locale):
         text = environment.get_template("mail/mailing.txt").render(context)
@@ -249,7 +255,11 @@ async def preview(event: Event, mailing: Mailing) -> dict[str, Any]:
     sample = None
     if chosen:
         _locale, subject, text, rendered = render(
-            mailing, event, chosen[0], await brand(event.organisation_id)
+            mailing,
+            event,
+            chosen[0],
+            await brand(event.organisation_id),
+            await sender_of(event.organisation_id),
         )
         sample = {"subject": subject, "text": text, "html": rendered, "to": chosen[0].address}
     return {"recipients": len(chosen), "sample": sample}
@@ -259,9 +269,14 @@ async def preview(event: Event, mailing: Mailing) -> dict[str, Any]:
 
 
 def _message(
-    mailing: Mailing, event: Event, recipient: Recipient, due: Any, look: dict[str, str] | None
+    mailing: Mailing,
+    event: Event,
+    recipient: Recipient,
+    due: Any,
+    look: dict[str, str] | None,
+    sender: Sender | None,
 ) -> OutboxMessage:
-    locale, subject, text, rendered = render(mailing, event, recipient, look)
+    locale, subject, text, rendered = render(mailing, event, recipient, look, sender)
     link = unsubscribe_url(recipient.ticket)
     return OutboxMessage(
         kind="mailing",
@@ -285,8 +300,9 @@ async def send(user: User, event: Event, mailing: Mailing) -> Mailing:
     chosen = await recipients(event, mailing.audience)
     now = clock.now()
     look = await brand(event.organisation_id)
+    sender = await sender_of(event.organisation_id)
     messages = [
-        _message(mailing, event, recipient, now + timedelta(seconds=index / RATE), look)
+        _message(mailing, event, recipient, now + timedelta(seconds=index / RATE), look, sender)
         for index, recipient in enumerate(chosen)
     ]
     async with in_transaction():

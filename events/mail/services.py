@@ -39,6 +39,7 @@ from events import clock, i18n
 from events.mail import attachments, smtp
 from events.mail.attachments import register_attachment
 from events.mail.models import MailStatus, OutboxMessage
+from events.mail.sender import sender_of
 from events.web.secret_urls import scrub
 from events.web.templating import environment
 
@@ -51,9 +52,6 @@ BACKOFF = tuple(timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720))
 LEASE = timedelta(seconds=45)
 SUBJECT_LENGTH = 300
 ERROR_LENGTH = 2000
-
-_reported: set[int] = set()
-"""Ids already logged as waiting for an SMTP server, so each is logged once per process, not every cycle."""
 
 
 def _validate_attachments(specs: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -133,14 +131,24 @@ def render_template(template: str, *, locale: str, context: dict[str, object]) -
     """(subject, text, html) of `templates/{template}.subject.txt|.txt|.html` in the reader's language.
 
     Mail has no request, so `url_for` does not exist here: callers pass absolute URLs (built on
-    `base_url`, which every template also receives).
+    `base_url`, which every template also receives). The layout's header and footer name `sender`
+    (a `Sender`, see `sender_of`); without one they name only Colloque.
     """
-    values = {"base_url": settings_module.settings.base_url, "locale": locale, **context}
+    values = {"base_url": settings_module.settings.base_url, "locale": locale, "sender": None, **context}
     with i18n.use_locale(locale):
         subject = environment.get_template(f"{template}.subject.txt").render(values)
         text = environment.get_template(f"{template}.txt").render(values)
         html = environment.get_template(f"{template}.html").render(values)
     return " ".join(subject.split()), text.strip() + "\n", html
+
+
+async def with_sender(context: dict[str, object], organisation_id: int | None = None) -> dict[str, object]:
+    """The context with its `sender` for the layout, unless the caller already set one."""
+    if "sender" in context:
+        return context
+    if organisation_id is None:
+        organisation_id = getattr(context.get("event"), "organisation_id", None)
+    return {**context, "sender": await sender_of(organisation_id)}
 
 
 def prepare_template(
@@ -154,6 +162,8 @@ def prepare_template(
     attachments: list[dict[str, object]] | None = None,
 ) -> OutboxMessage:
     """A rendered, unsaved message: render outside a hot transaction, then `save()` it inside.
+
+    The context's `sender` comes from the caller here (`with_sender`): rendering does not query.
 
     For a message whose dedupe key is new by construction (a brand-new order's confirmation), the
     save is one insert, with no existence check and no savepoint.
@@ -171,15 +181,19 @@ async def enqueue_template(
     kind: str,
     dedupe_key: str | None = None,
     attachments: list[dict[str, object]] | None = None,
+    organisation_id: int | None = None,
 ) -> OutboxMessage | None:
-    """Render a mail template in the recipient's language and enqueue it (see `enqueue`)."""
+    """Render a mail template in the recipient's language and enqueue it (see `enqueue`).
+
+    The sender is the organisation of `organisation_id`, or else of the context's `event`.
+    """
     if await _already_enqueued(dedupe_key):
         return None
     message = prepare_template(
         template,
         to=to,
         locale=locale,
-        context=context,
+        context=await with_sender(context, organisation_id),
         kind=kind,
         dedupe_key=dedupe_key,
         attachments=attachments,
@@ -191,21 +205,20 @@ async def enqueue_template(
 
 
 async def send_pending(limit: int = 50) -> int:
-    """Send up to `limit` due messages; the number sent. Without an SMTP server they wait, logged."""
-    config = smtp.smtp_config()
-    if config is None:
-        await _report_waiting(limit)
-        return 0
+    """Send up to `limit` due messages; the number sent. Without an SMTP server, each is written to
+    the outbox folder as an `.eml` file instead (`smtp.transport`)."""
     claimed = await _claim(limit)
+    if not claimed:
+        return 0
     sent = 0
-    async with smtp.Mailer(config) as mailer:
+    async with smtp.transport() as mailer:
         for index, message in enumerate(claimed):
             try:
                 sent += await _deliver(mailer, message)
                 await _heartbeat(claimed[index + 1 :])
             except smtp.Unreachable as error:
                 logger.warning(
-                    "outbox: SMTP server unreachable, %d messages wait: %s", len(claimed) - index, error
+                    "outbox: mail cannot go out, %d messages wait: %s", len(claimed) - index, error
                 )
                 for waiting in claimed[index:]:
                     await _record_failure(waiting, error)
@@ -260,14 +273,14 @@ async def _renew_lease(message: OutboxMessage) -> bool:
     return bool(renewed)
 
 
-async def _deliver(mailer: smtp.Mailer, message: OutboxMessage) -> int:
+async def _deliver(mailer: smtp.Transport, message: OutboxMessage) -> int:
     """1 when sent, 0 when it failed (and will be retried) or is no longer ours."""
     if not await _renew_lease(message):
         logger.warning("outbox: message %s was taken over by another worker, skipped", message.id)
         return 0
     try:
         files = await attachments.resolve(message.attachments)
-        email = smtp.build_message(message, mailer.config.mail_from, files)
+        email = smtp.build_message(message, mailer.mail_from, files)
         await mailer.send(email, message.to_address)
     except smtp.Unreachable:
         raise
@@ -294,23 +307,4 @@ async def _record_failure(message: OutboxMessage, error: BaseException) -> None:
     else:
         logger.warning(
             "outbox: attempt %d of %s %s failed: %s", attempts, message.kind, message.id, scrub(reason)
-        )
-
-
-async def _report_waiting(limit: int) -> None:
-    """No SMTP server: nothing is lost, the messages stay pending; say so once per message."""
-    waiting = (
-        await OutboxMessage.filter(status=MailStatus.PENDING, next_attempt_at__lte=clock.now())
-        .order_by("-id")
-        .limit(limit)
-    )
-    if len(_reported) > 10_000:
-        _reported.clear()
-    for message in waiting:
-        if message.id in _reported:
-            continue
-        _reported.add(message.id)
-        logger.info("outbox: SMTP_HOST is not set, %s %s kept pending", message.kind, message.id)
-        logger.debug(
-            "outbox: %s to %s: %s\n%s", message.id, message.to_address, message.subject, message.text_body
         )

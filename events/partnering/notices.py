@@ -45,10 +45,12 @@ async def _send(
     with i18n.use_locale(locale):
         subject, heading, lines, rows = write()
         link_label = gettext(N_("Open my partnering space"))
+    event = await Event.get(id=ticket.event_id)
     await enqueue_template(
         "mail/partnering_notice",
         to=ticket.attendee_email,
         locale=locale,
+        organisation_id=event.organisation_id,
         kind=kind,
         dedupe_key=dedupe_key,
         context={

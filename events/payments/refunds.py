@@ -35,6 +35,7 @@ from events.payments.gateway import GatewayError, StripeRefund
 from events.payments.locks import lock_order
 from events.payments.models import Refund, RefundStatus
 from events.ticketing import lifecycle
+from events.ticketing import notices as ticket_notices
 from events.ticketing.models import Order, OrderStatus
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,9 @@ async def refund_order(user: User | None, order: Order, request: RefundRequest) 
         before = {"status": str(order.status)}
         if request.cancel:
             await lifecycle.release(order, OrderStatus.CANCELLED)
+            await ticket_notices.order_cancelled(
+                order, order.event, by_organiser=user is not None, refund_cents=request.amount
+            )
         await audit.record(
             user, order.event.organisation_id, "order.refund_requested", "order", order.code,
             before=before, after={"status": str(order.status), "refund": money(request.amount)},

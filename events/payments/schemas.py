@@ -7,6 +7,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from events.catalogue.offer_schemas import to_cents
+from events.validation import Confirmed
 
 
 class RefundIn(BaseModel):
@@ -28,14 +29,15 @@ class CancelIn(BaseModel):
     refund: bool = False
 
 
-class RefundForm(RefundIn):
-    """The dashboard's refund form: a refund, with the key that makes a double click one refund, not two."""
+class RefundForm(RefundIn, Confirmed):
+    """The dashboard's refund form: a refund, with the key that makes a double click one refund, not two,
+    and the box that confirms it."""
 
     idempotency_key: str = Field(default="", max_length=200)
 
 
-class CancelRefundForm(BaseModel):
-    """The dashboard's "cancel and refund" button, with its own idempotency key."""
+class CancelRefundForm(Confirmed):
+    """The dashboard's "cancel and refund" form, with its own idempotency key and its confirmation box."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -8,6 +8,7 @@ from events.catalogue.models import Event, TicketType
 from events.invoicing.services import issue_invoice
 from events.mail import services as mail
 from events.mail.models import OutboxMessage
+from events.mail.sender import Sender, sender_of
 from events.ticketing.models import Order, Ticket
 from events.ticketing.order_schemas import order_url
 
@@ -23,6 +24,8 @@ def confirmation(
     tickets: list[Ticket],
     types: dict[int, TicketType],
     resend_key: str | None = None,
+    *,
+    sender: Sender | None,
 ) -> OutboxMessage:
     """The confirmation e-mail, rendered in the buyer's language but not yet saved."""
     lines = [{"attendee_name": t.attendee_name, "type_name": types[t.ticket_type_id].name} for t in tickets]
@@ -30,7 +33,13 @@ def confirmation(
         "mail/order_confirmation",
         to=order.buyer_email,
         locale=order.locale,
-        context={"order": order, "event": event, "lines": lines, "order_url": order_url(order)},
+        context={
+            "order": order,
+            "event": event,
+            "lines": lines,
+            "order_url": order_url(order),
+            "sender": sender,
+        },
         kind="order_confirmation",
         dedupe_key=f"order-confirmation:{order.code}" + (f":{resend_key}" if resend_key else ""),
         attachments=confirmation_attachments(order.id) if order.id else [],
@@ -47,7 +56,9 @@ async def after_paid(order: Order, *, resend_key: str | None = None) -> None:
     tickets = await Ticket.filter(order_id=order.id).order_by("id")
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
     invoice = await issue_invoice(order)
-    message = confirmation(order, event, tickets, types, resend_key)
+    message = confirmation(
+        order, event, tickets, types, resend_key, sender=await sender_of(event.organisation_id)
+    )
     if invoice is not None:
         message.attachments = [*message.attachments, {"kind": "invoice", "invoice_id": invoice.id}]
     if not await OutboxMessage.filter(dedupe_key=message.dedupe_key).exists():

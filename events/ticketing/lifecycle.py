@@ -19,6 +19,7 @@ from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.models import Invoice
 from events.partnering.models import PartneringSetup
+from events.ticketing import notices
 from events.ticketing.confirmation import after_paid
 from events.ticketing.models import (
     Order,
@@ -158,6 +159,7 @@ async def cancel_by_attendee(order: Order) -> Order:
         raise OrderNotChangeable()
     async with in_transaction():
         await release(order, OrderStatus.CANCELLED)
+        await notices.order_cancelled(order, event, by_organiser=False)
     return order
 
 
@@ -167,6 +169,7 @@ async def cancel_by_organiser(user: User, order: Order) -> Order:
     async with in_transaction():
         before = {"status": str(order.status)}
         await release(order, OrderStatus.CANCELLED)
+        await notices.order_cancelled(order, await Event.get(id=order.event_id), by_organiser=True)
         await audit.record(
             user, user.organisation_id, "order.cancelled", "order", order.code,
             before=before, after={"status": str(order.status)},

@@ -39,6 +39,7 @@ from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
+from events.mail.sender import sender_of
 from events.privacy.consents import record_door_consents, record_order_consents
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
@@ -303,7 +304,8 @@ async def place_order(slug: str, data: OrderIn | object) -> Order:
     if order.status == OrderStatus.PENDING and order.payment_method != PaymentMethod.INVOICE:
         await limits.check_held_places(order.buyer_email, len(tickets))
     confirmed = order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE
-    mail = confirmation(order, event, tickets, types) if confirmed else None
+    sender = await sender_of(event.organisation_id) if confirmed else None
+    mail = confirmation(order, event, tickets, types, sender=sender) if confirmed else None
     bookings = [item.sessions for item in request.tickets]
 
     on_invoice = order.payment_method == PaymentMethod.INVOICE
@@ -578,7 +580,7 @@ async def place_for_organiser(
         await transfers.choose_payment(order, event, request, days=invoice_days)
     key = await secrets.event_key(event)
     tickets = _new_tickets(event, key, request, priced, [{} for _ in request.tickets], types)
-    mail = confirmation(order, event, tickets, types)
+    mail = confirmation(order, event, tickets, types, sender=await sender_of(event.organisation_id))
     return await _alone(
         event, wanted, None, None, order, tickets, mail, [], over_capacity=over_capacity, then=then
     )

@@ -34,6 +34,7 @@ from events.ticketing.availability import availability, on_sale
 from events.ticketing.forms import chosen_quantities, form_errors, order_data
 from events.ticketing.models import Order, SessionBooking, Ticket, TicketStatus
 from events.ticketing.order_schemas import OrderIn
+from events.validation import Confirmed
 from events.web import forms
 from events.web.forms import FormState
 from events.web.templating import render
@@ -146,20 +147,31 @@ async def _order_context(order: Order) -> dict[str, object]:
     }
 
 
+async def _order_page(request: Request, order: Order, state: FormState) -> Response:
+    context = await _order_context(order)
+    context["payment"] = await payments.payment_view(order)
+    return forms.show(request, "ticketing/order.html", context, state)
+
+
 async def order_page(request: Request) -> Response:
     order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     order = await payments.reconcile_on_return(order)  # a lost webhook loses no sale
-    context = await _order_context(order)
-    context["payment"] = await payments.payment_view(order)
-    context["notice"] = request.query_params.get("notice")
-    return render(request, "ticketing/order.html", context)
+    return await _order_page(request, order, FormState())
 
 
 async def cancel_order(request: Request) -> Response:
+    """Self-cancel acts only with its confirmation box ticked; unticked, the page says so beside it."""
     order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
-    return await forms.button_cycle(
+
+    async def save(_confirmed: Confirmed) -> Order:
+        return await refunds.cancel_by_attendee(order)
+
+    return await forms.form_cycle(
         request,
-        save=lambda: refunds.cancel_by_attendee(order),
+        schema=Confirmed,
+        read=lambda form: {"confirm": forms.checked(form, "confirm")},
+        save=save,
+        page=lambda state: _order_page(request, order, state),
         done=lambda _: request.url_for("order_page", code=order.code, secret=order.secret),
         notice="cancelled",
     )

@@ -26,6 +26,7 @@ from events.accounts.services import normalise_email
 from events.catalogue.models import Event, EventStatus, TicketType
 from events.errors import N_, AlreadyWaiting, NotFound, PlacesAvailable, SalesClosed
 from events.mail import services as mail
+from events.ticketing import notices
 from events.ticketing.availability import on_sale, remaining, usage
 from events.ticketing.models import WaitingListEntry, WaitingStatus
 from events.validation import EMAIL_PATTERN, validate
@@ -89,13 +90,15 @@ async def join(
         ).exists():
             raise AlreadyWaiting()
         await throttle.hit("waitlist", client)
-        return await WaitingListEntry.create(
+        entry = await WaitingListEntry.create(
             event_id=event.id,
             ticket_type_id=ticket_type.id,
             name=values.name,
             email=values.email,
             locale=locale if locale in ("fr", "en") else "fr",
         )
+        await notices.waitlist_joined(entry, event, ticket_type)
+        return entry
 
 
 def offer_url(event: Event, entry: WaitingListEntry) -> str:

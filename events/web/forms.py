@@ -46,12 +46,14 @@ as sent, so the schema names the field and says what is wrong.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from babel.numbers import NumberFormatError, parse_decimal
 from pydantic import BaseModel
 from starlette.datastructures import URL, FormData
 from starlette.requests import Request
@@ -60,7 +62,7 @@ from starlette.routing import Route
 
 from events.accounts.auth import checked_form
 from events.errors import DomainError, Invalid
-from events.i18n import gettext
+from events.i18n import get_locale, gettext
 from events.validation import validate
 from events.web.templating import render
 
@@ -198,10 +200,25 @@ def optional(form: FormData, name: str) -> str | None:
     return text(form, name) or None
 
 
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d{1,2}$")
+
+
 def amount(form: FormData, name: str) -> str | None:
-    """A decimal amount as typed; a French decimal comma is read as a point."""
+    """A decimal amount as typed in the page's language, as a plain decimal string ("1234.50").
+
+    Babel reads it with the page's locale ("90,00" and "1 234,50" in French, "1,234.50" in English;
+    "90.00" in both); a lone decimal comma ("90,00" on an English page) is read as a point, as nobody
+    groups thousands by two digits. What cannot be read is passed on as typed, for the schema to
+    refuse beside its field.
+    """
     value = optional(form, name)
-    return value.replace(",", ".") if value else None
+    if value is None:
+        return None
+    compact = "".join(value.split()).replace("\u202f", "")
+    try:
+        return str(parse_decimal(compact, locale=get_locale(), strict=True))
+    except NumberFormatError:
+        return compact.replace(",", ".") if _DECIMAL_COMMA.match(compact) else value
 
 
 def checked(form: FormData, name: str) -> bool:

@@ -101,7 +101,7 @@ async def test_organiser_cancels_an_order_and_frees_its_places(
     await login(client, owner.email)
     detail = f"/dashboard/events/{event.slug}/orders/{order.code}"
     token = await csrf_from(client, detail)
-    answer = await client.post(f"{detail}/cancel", data={"csrf_token": token})
+    answer = await client.post(f"{detail}/cancel", data={"csrf_token": token, "confirm": "on"})
     assert answer.status_code == 303
     await order.refresh_from_db()
     assert order.status == "cancelled"
@@ -111,7 +111,7 @@ async def test_organiser_cancels_an_order_and_frees_its_places(
     assert entry.user_id == owner.id and entry.object_id == order.code
     page = (await client.get(answer.headers["location"])).text
     assert "Cancelled by the organisers" in page and owner.email in page
-    again = await client.post(f"{detail}/cancel", data={"csrf_token": token})
+    again = await client.post(f"{detail}/cancel", data={"csrf_token": token, "confirm": "on"})
     assert again.status_code == 409
     assert await AuditEntry.filter(action="order.cancelled").count() == 1
 
@@ -129,7 +129,8 @@ async def test_another_organisation_orders_are_404(
     assert (await client.get(f"{theirs}/{order.code}")).status_code == 404
     assert (await client.get(f"/dashboard/events/{mine.slug}/orders/{order.code}")).status_code == 404
     answer = await client.post(
-        f"/dashboard/events/{mine.slug}/orders/{order.code}/cancel", data={"csrf_token": token}
+        f"/dashboard/events/{mine.slug}/orders/{order.code}/cancel",
+        data={"csrf_token": token, "confirm": "on"},
     )
     assert answer.status_code == 404
     assert (await Order.get(id=order.id)).status == "paid"

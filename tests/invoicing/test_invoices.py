@@ -170,6 +170,27 @@ async def test_credit_note_has_its_own_number_and_refers_to_the_invoice(
     assert download.headers["content-type"] == "application/pdf"
 
 
+async def test_credit_note_carries_no_late_payment_clause_while_the_invoice_does(
+    client: httpx.AsyncClient, shop: Shop, fake_stripe: FakeStripe
+) -> None:
+    from tests.factories import api_token, bearer
+
+    invoice = await _pay(client, fake_stripe, shop.pass_type.id, event=shop.event)
+    order = await invoice.order
+    token = await api_token(client, shop.owner.email)
+    await client.post(
+        f"/api/v1/events/{shop.event.slug}/orders/{order.code}/refund",
+        json={"amount": "20.00"},
+        headers=bearer(token),
+    )
+    note = await Invoice.get(order_id=order.id, kind="credit_note")
+    clause = plain(french(invoicing.DEFAULT_LATE_PAYMENT_TERMS))
+    assert plain(clause[:60]) in plain(pdf_text(await render(invoice)))
+    note_text = plain(pdf_text(await render(note)))
+    assert plain(clause[:60]) not in note_text
+    assert "40 €" not in note_text
+
+
 async def test_numbers_run_without_gaps_per_organisation(
     client: httpx.AsyncClient, shop: Shop, fake_stripe: FakeStripe
 ) -> None:

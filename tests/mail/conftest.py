@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from events.mail import services, smtp
+import settings as settings_module
+from events.mail import smtp
 from events.web.templating import environment
 
 REFUSED = "refused@example.org"
@@ -95,9 +97,11 @@ def smtp_down(monkeypatch: pytest.MonkeyPatch) -> smtp.SmtpConfig:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_outbox_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Database ids start again in every test: forget which ones were already logged."""
-    monkeypatch.setattr(services, "_reported", set())
+def outbox_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Without an SMTP server, messages land in this test's own folder."""
+    folder = tmp_path / "outbox"
+    monkeypatch.setattr(settings_module, "settings", replace(settings_module.settings, outbox_dir=folder))
+    return folder
 
 
 @pytest.fixture

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.applications import Starlette
 from tortoise.transactions import in_transaction
 
+import settings as settings_module
 from events import clock
-from events.mail import attachments, services
+from events.mail import attachments, services, smtp
 from events.mail.models import MailStatus, OutboxMessage
 from tests.mail.conftest import REFUSED, Sink
 
@@ -176,19 +181,58 @@ async def test_message_is_marked_failed_after_the_last_attempt(smtp_down: object
     assert (stored.status, stored.attempts) == (MailStatus.FAILED, services.MAX_ATTEMPTS)
 
 
-async def test_without_smtp_host_messages_stay_pending_and_are_logged_once(
-    caplog: pytest.LogCaptureFixture,
+async def test_without_smtp_host_each_message_is_written_whole_to_the_outbox_folder(
+    outbox_folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await _enqueue(1)
-    with caplog.at_level(logging.INFO, logger="events.mail.services"):
+    monkeypatch.setattr(attachments, "_builders", dict(attachments._builders))
+
+    async def ticket_pdf(spec: dict[str, Any]) -> tuple[str, str, bytes]:
+        return "billet.pdf", "application/pdf", b"%PDF-1.7 billet"
+
+    attachments.register_attachment("test_pdf", ticket_pdf)
+    await _enqueue(1, attachments=[{"kind": "test_pdf"}])
+    with caplog.at_level(logging.INFO, logger="events.mail"):
+        assert await services.send_pending() == 1
         assert await services.send_pending() == 0
-        assert await services.send_pending() == 0
+    [written] = sorted(outbox_folder.glob("*.eml"))
+    email = message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert isinstance(email, EmailMessage)
+    assert email["To"] == "attendee1@example.org"
+    assert email["Subject"] == "Votre inscription n°1 — Congrès Santé"
+    assert email["Message-ID"]
+    text = email.get_body(("plain",))
+    html = email.get_body(("html",))
+    assert text is not None and text.get_content().strip() == "Bonjour, message 1."
+    assert html is not None and "<b>1</b>" in html.get_content()
+    [pdf] = list(email.iter_attachments())
+    assert (pdf.get_filename(), pdf.get_content()) == ("billet.pdf", b"%PDF-1.7 billet")
     stored = await OutboxMessage.get()
-    assert (stored.status, stored.attempts) == (MailStatus.PENDING, 0)
-    logged = [r.getMessage() for r in caplog.records if f"test {stored.id} kept pending" in r.getMessage()]
-    assert len(logged) == 1
+    assert (stored.status, stored.attempts) == (MailStatus.SENT, 1)
     info = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert not [line for line in info if "attendee1@example.org" in line]  # no address at INFO
+
+
+async def test_an_outbox_folder_that_cannot_be_written_keeps_messages_pending(
+    outbox_folder: Path,
+) -> None:
+    outbox_folder.parent.mkdir(parents=True, exist_ok=True)
+    outbox_folder.write_text("a file where the folder should be")
+    await _enqueue(1)
+    assert await services.send_pending() == 0
+    stored = await OutboxMessage.get()
+    assert (stored.status, stored.attempts) == (MailStatus.PENDING, 1)
+    assert stored.last_error
+
+
+def test_without_smtp_host_mail_is_said_to_go_to_the_outbox_folder(
+    outbox_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings_module, "ROOT", outbox_folder.parent)
+    assert smtp.destination() == f"mail: SMTP_HOST is not set, each message is written to outbox{os.sep}*.eml"
+
+
+def test_the_server_names_the_smtp_server_when_one_is_set(smtp_to_sink: Sink) -> None:
+    assert smtp.destination() == f"mail: sent through the SMTP server 127.0.0.1:{smtp_to_sink.port}"
 
 
 async def test_registered_attachment_arrives_attached(

@@ -231,7 +231,7 @@ async def test_dashboard_refund_form_needs_the_csrf_token_and_refunds_once(
     await login(client, shop.owner.email)
     token = await csrf_from(client, "/dashboard")
     path = f"/dashboard/events/{shop.event.slug}/orders/{order.code}/refund"
-    form = {"amount": "25.00", "reason": "Dîner annulé", "idempotency_key": "form-1"}
+    form = {"amount": "25.00", "reason": "Dîner annulé", "idempotency_key": "form-1", "confirm": "on"}
     assert (await client.post(path, data=form)).status_code == 403
     for _ in range(2):  # a double click
         answer = await client.post(path, data={**form, "csrf_token": token})

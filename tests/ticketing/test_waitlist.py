@@ -370,3 +370,28 @@ async def test_a_place_freed_while_people_wait_goes_to_the_queue_not_to_the_publ
         await place_order(event.slug, order_body(ticket_type.id))
     assert refused.value.code == "sold_out"
     assert await waitlist.offer_places() == 1
+
+
+async def test_the_offer_page_shows_the_held_ticket_as_reserved_for_this_person(
+    client: httpx.AsyncClient,
+    owner: User,
+    event: Event,
+    full: tuple[TicketType, Order],
+    mailbox: Sink,
+) -> None:
+    one, first_order = full
+    assert (await _join(client, event, one.id)).status_code == 303
+    await cancel_by_organiser(owner, first_order)
+    await _worker_cycle()
+    await _worker_cycle()
+    link = _link(_offers_to(mailbox, "alice@labo.fr")[0])
+    page = (await client.get(link)).text
+    chooser = page.split('class="chooser"', 1)[1].split("</form>", 1)[0]
+    assert "Reserved for you until" in chooser
+    assert "Sold out" not in chooser
+    assert "Join the waiting list" not in chooser
+    assert f'name="type-{one.id}"' in chooser
+    entry = await WaitingListEntry.get()
+    assert f'name="offer" value="{entry.offer_token}"' in chooser  # "Continue" keeps the offer
+    public = (await client.get(f"/events/{event.slug}/register")).text
+    assert "Sold out" in public.split('class="chooser"', 1)[1].split("</form>", 1)[0]
