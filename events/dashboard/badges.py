@@ -29,6 +29,7 @@ async def _page(request: Request, user: User, event: Event, state: FormState) ->
     context = {
         "user": user,
         "event": event,
+        "current": "badges",
         "types": await offers.ticket_types(event),
         "counts": counts,
         "total": counts.total(),

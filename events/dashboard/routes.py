@@ -29,6 +29,7 @@ from events.dashboard import (
     settings,
     team,
     tickets,
+    tokens,
 )
 
 routes: list[BaseRoute] = [
@@ -52,4 +53,5 @@ routes: list[BaseRoute] = [
     *audit.routes,
     *duplicate.routes,
     *branding.routes,
+    *tokens.routes,
 ]
