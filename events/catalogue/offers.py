@@ -92,9 +92,7 @@ async def delete_ticket_type(user: User, found: TicketType) -> None:
     async with in_transaction():
         if await Ticket.filter(ticket_type_id=found.id).exists():
             raise Conflict(
-                N_(
-                    "This ticket type has been ordered, so it cannot be deleted: hide it or end its sales instead."
-                )
+                N_("This ticket type has orders: hide it or end its sales instead of deleting it.")
             )
         before = _type_snapshot(found)
         await found.delete()
@@ -204,9 +202,7 @@ async def delete_promo_code(user: User, promo: PromoCode) -> None:
     async with in_transaction():
         if await Order.filter(promo_code_id=promo.id).exists():
             raise Conflict(
-                N_(
-                    "Orders have used this code, so it cannot be deleted: set its end date to stop it instead."
-                )
+                N_("Orders have used this code: set its end date to stop it instead of deleting it.")
             )
         before = _promo_snapshot(promo, [t.id for t in await promo.ticket_types.all()])
         await promo.delete()

@@ -17,8 +17,8 @@ from events.catalogue.schemas import BILINGUAL_FIELDS, EventInput, EventPatch, e
 from events.errors import N_, Conflict, EventNotEditable, Invalid, InvalidTransition, NotFound
 from events.i18n import gettext
 from events.invoicing.seller import require_complete as require_seller
-from events.validation import validate
 from events.ticketing.models import Order, OrderStatus
+from events.validation import validate
 from events.web.pagecache import public_pages
 
 _TRANSITIONS = {
@@ -146,9 +146,7 @@ async def unpublish_event(user: User, event: Event) -> Event:
         event_id=event.id, status__in=UNPUBLISH_BLOCKED_BY
     ):
         raise Conflict(
-            N_(
-                "People have registered for this event, so it stays published: cancel it to tell them instead."
-            )
+            N_("People have registered for this event: cancel it to tell them instead of unpublishing it.")
         )
     return await change_status(user, event, EventStatus.DRAFT)
 
