@@ -16,7 +16,7 @@ from events.accounts.auth import csrf_token, organiser
 from events.accounts.branding import brand
 from events.accounts.models import User
 from events.catalogue import offers, registration, services
-from events.catalogue.models import Event
+from events.catalogue.models import Event, EventStatus
 from events.catalogue.schemas import EventInput, EventPatch, event_values
 from events.dashboard import charts
 from events.dashboard.context import organiser_and_event
@@ -170,7 +170,7 @@ async def preview_event(request: Request) -> Response:
         "csrf_placeholder": csrf_token(request),
         "has_call": await Call.exists(event_id=event.id),
         "brand": await brand(event.organisation_id),
-        "preview": True,
+        "preview": event.status == EventStatus.DRAFT,
     }
     response = render(request, "catalogue/event.html", context)
     response.headers.update({"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
