@@ -19,7 +19,9 @@ def test_existing_names_are_split_at_the_last_space_and_kept_whole(tmp_path: Pat
     _migrate(tmp_path, "models.0012_bilingual")
     with sqlite3.connect(tmp_path / "m.sqlite3") as db:
         organisation = _insert(db, "organisation", {})
-        event = _insert(db, "event", {"organisation_id": organisation, "title": "Pass santé", "status": "draft"})
+        event = _insert(
+            db, "event", {"organisation_id": organisation, "title": "Pass santé", "status": "draft"}
+        )
         ticket_type = _insert(db, "ticket_type", {"event_id": event, "name": "Pass"})
         for n, name in enumerate(NAMES):
             order = _insert(db, '"order"', {"event_id": event, "code": f"C{n}", "secret": f"s{n}",

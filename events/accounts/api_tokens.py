@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 from pydantic import BaseModel, ConfigDict, Field
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from events import clock
@@ -25,17 +26,16 @@ class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
 
 
-def _visible(user: User) -> dict[str, object]:
+def _visible(user: User) -> QuerySet[ApiToken]:
     """The tokens `user` may see: the organisation's for an owner, their own otherwise."""
     if user.role == Role.OWNER:
-        return {"user__organisation_id": user.organisation_id}
-    return {"user_id": user.id}
+        return ApiToken.filter(user__organisation_id=user.organisation_id)
+    return ApiToken.filter(user_id=user.id)
 
 
 async def tokens(user: User) -> list[ApiToken]:
     """Newest first, revoked ones too (marked), each with its owner's account."""
-    query = ApiToken.filter(**_visible(user)).select_related("user")
-    return await query.order_by("-created_at", "-id")
+    return await _visible(user).select_related("user").order_by("-created_at", "-id")
 
 
 async def create_token(user: User, data: object) -> tuple[ApiToken, str]:
@@ -53,7 +53,7 @@ async def create_token(user: User, data: object) -> tuple[ApiToken, str]:
 
 async def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one visible token; a token `user` may not see is not found (DESIGN rule 11)."""
-    found = await ApiToken.get_or_none(id=token_id, **_visible(user)) if 0 < token_id <= ID_MAX else None
+    found = await _visible(user).get_or_none(id=token_id) if 0 < token_id <= ID_MAX else None
     if found is None:
         raise NotFound()
     if found.revoked_at is not None:

@@ -124,8 +124,8 @@ async def test_badges_are_printed_by_surname(
     owner, event, pass_ = offer
     people = [("Zoé", "Abadie"), ("Adam", "Martin"), ("Bruno", "Lefèvre")]
     for first, last in people:
-        await make_order(event, pass_.id, tickets=[{"ticket_type": pass_.id,
-                                                    "attendee": {"first_name": first, "last_name": last}}])  # fmt: skip
+        attendee = {"first_name": first, "last_name": last}
+        await make_order(event, pass_.id, tickets=[{"ticket_type": pass_.id, "attendee": attendee}])
     await login(client, owner.email)
     answer = await client.get(f"/dashboard/events/{event.slug}/badges.pdf", params={"format": "single"})
     assert answer.status_code == 200
@@ -142,7 +142,9 @@ async def test_attendee_list_sorts_by_surname(
         await make_order(event, pass_.id, tickets=[{"ticket_type": pass_.id, "attendee": {"name": name}}])
     token = await api_token(client, owner.email)
     answer = await client.get(
-        f"/api/v1/events/{event.slug}/attendees", params={"sort": "last_name", "limit": 2}, headers=bearer(token)
+        f"/api/v1/events/{event.slug}/attendees",
+        params={"sort": "last_name", "limit": 2},
+        headers=bearer(token),
     )
     assert answer.status_code == 200, answer.text
     first_page = answer.json()
