@@ -126,6 +126,8 @@ class ApiToken(Model):
         "models.User", related_name="api_tokens", on_delete=fields.CASCADE
     )
     token_hash = fields.CharField(max_length=64, unique=True)
+    # What the organiser called it ("Badge printer", "CRM sync"); empty for one issued by signing in.
+    name = fields.CharField(max_length=100, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)

@@ -115,18 +115,18 @@ async def user_for_login_session(user_id: object, epoch: object) -> User | None:
     return user
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def issue_token(user: User) -> str:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    await ApiToken.create(user=user, token_hash=_token_hash(token))
+    await ApiToken.create(user=user, token_hash=token_hash(token))
     return token
 
 
 async def user_for_token(token: str) -> User:
-    record = await ApiToken.get_or_none(token_hash=_token_hash(token), revoked_at=None).select_related(
+    record = await ApiToken.get_or_none(token_hash=token_hash(token), revoked_at=None).select_related(
         "user__organisation"
     )
     if record is None or not record.user.is_active:

@@ -102,8 +102,24 @@ async def tickets_pdf(order: Order, tickets: Iterable[Ticket]) -> bytes:
     return await asyncio.to_thread(pdf.tickets_pdf, cards, _texts(), title=title)
 
 
-async def badge_tickets(event: Event, type_ids: list[int] | None = None, text: str = "") -> list[Ticket]:
-    """The issued tickets of an event to print badges for, by attendee name (as the desk sorts them)."""
+BADGE_ORDERS = ("surname", "organisation")
+"""How a print run is sorted: by surname then first name (as the desk lays them out), or grouped by
+organisation and by surname inside each."""
+
+
+def surname_key(ticket: Ticket) -> tuple[str, str, str]:
+    """Surname, first name, then the whole name (an erased or older ticket may have no parts)."""
+    return (
+        (ticket.attendee_last_name or ticket.attendee_name).casefold(),
+        ticket.attendee_first_name.casefold(),
+        ticket.attendee_name.casefold(),
+    )
+
+
+async def badge_tickets(
+    event: Event, type_ids: list[int] | None = None, text: str = "", order: str = "surname"
+) -> list[Ticket]:
+    """The issued tickets of an event to print badges for, in the `order` asked (`BADGE_ORDERS`)."""
     query = Ticket.filter(event_id=event.id, status=TicketStatus.VALID, order__status=OrderStatus.PAID)
     if type_ids:
         query = query.filter(ticket_type_id__in=type_ids)
@@ -111,7 +127,9 @@ async def badge_tickets(event: Event, type_ids: list[int] | None = None, text: s
         term = text.strip()
         query = query.filter(Q(attendee_name__icontains=term) | Q(attendee_organisation__icontains=term))
     tickets = await query.select_related("ticket_type", "order")
-    return sorted(tickets, key=lambda t: (t.attendee_name.casefold(), t.id))
+    if order == "organisation":
+        return sorted(tickets, key=lambda t: (t.attendee_organisation.casefold(), *surname_key(t), t.id))
+    return sorted(tickets, key=lambda t: (*surname_key(t), t.id))
 
 
 async def badges_pdf(

@@ -3,7 +3,8 @@
 An event's status moves one way:
 
     draft ──publish──▶ published ──cancel──▶ cancelled
-      └───────────────cancel──────────────────▲
+      ▲ └──────────────cancel──────────────────▲
+      └──unpublish── published (only while no order is pending, paid or refunded)
 
 Only published events are visible to the public; a cancelled event stays readable (and in the feeds,
 marked cancelled) but can no longer be changed or sold.

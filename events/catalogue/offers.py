@@ -20,11 +20,13 @@ from events.catalogue.offer_schemas import (
     QuestionInput,
     TicketTypeInput,
     TicketTypePatch,
+    money,
     ticket_type_values,
     to_cents,
 )
-from events.errors import N_, Invalid, NotFound
+from events.errors import N_, Conflict, Invalid, NotFound
 from events.i18n import gettext
+from events.ticketing.models import Order, Ticket
 from events.validation import validate
 from events.web.pagecache import public_pages
 
@@ -85,6 +87,22 @@ async def update_ticket_type(user: User, found: TicketType, patch: TicketTypePat
     return found
 
 
+async def delete_ticket_type(user: User, found: TicketType) -> None:
+    """Delete a ticket type nobody has ordered; once one has a ticket (even of a lapsed order), it stays."""
+    async with in_transaction():
+        if await Ticket.filter(ticket_type_id=found.id).exists():
+            raise Conflict(
+                N_("This ticket type has orders: hide it or end its sales instead of deleting it.")
+            )
+        before = _type_snapshot(found)
+        await found.delete()
+        await audit.record(
+            user, user.organisation_id, "ticket_type.deleted", "ticket_type", found.id,
+            before=before, event_id=found.event_id,
+        )  # fmt: skip
+    public_pages.clear()
+
+
 async def set_badge_colours(user: User, event: Event, colours: Mapping[int, str]) -> list[TicketType]:
     """Each ticket type's colour band; only the changed ones are saved (and audited)."""
     changed = []
@@ -122,6 +140,78 @@ async def create_promo_code(user: User, event: Event, data: object) -> PromoCode
     return promo
 
 
+async def promo_code(event: Event, promo_id: int) -> PromoCode:
+    found = await PromoCode.get_or_none(id=promo_id, event_id=event.id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _promo_snapshot(promo: PromoCode, type_ids: list[int]) -> dict[str, object]:
+    return {
+        "code": promo.code,
+        "percent_off": promo.percent_off,
+        "amount_off_cents": promo.amount_off_cents,
+        "max_uses": promo.max_uses,
+        "valid_until": promo.valid_until.isoformat() if promo.valid_until else None,
+        "ticket_types": sorted(type_ids),
+    }
+
+
+async def promo_values(promo: PromoCode) -> dict[str, object]:
+    """The stored code as its form shows it."""
+    return {
+        "code": promo.code,
+        "percent_off": promo.percent_off,
+        "amount_off": money(promo.amount_off_cents) if promo.amount_off_cents else None,
+        "max_uses": promo.max_uses,
+        "valid_until": promo.valid_until,
+        "ticket_types": [t.id for t in await promo.ticket_types.all()],
+    }
+
+
+async def update_promo_code(user: User, promo: PromoCode, data: object) -> PromoCode:
+    """Change a code; orders that used it keep the discount they were given."""
+    values = validate(PromoCodeInput, data)
+    types = await TicketType.filter(event_id=promo.event_id, id__in=values.ticket_types)
+    if len(types) != len(set(values.ticket_types)):
+        raise Invalid({"ticket_types": gettext(N_("Choose ticket types of this event."))})
+    taken = PromoCode.filter(event_id=promo.event_id, code__iexact=values.code).exclude(id=promo.id)
+    if await taken.exists():
+        raise Invalid({"code": gettext(N_("This code already exists for this event."))})
+    async with in_transaction():
+        before = _promo_snapshot(promo, [t.id for t in await promo.ticket_types.all()])
+        promo.code = values.code.upper()
+        promo.percent_off = values.percent_off
+        promo.amount_off_cents = to_cents(values.amount_off) if values.amount_off else None
+        promo.max_uses = values.max_uses
+        promo.valid_until = values.valid_until
+        await promo.save()
+        await promo.ticket_types.clear()
+        if types:
+            await promo.ticket_types.add(*types)
+        await audit.record(
+            user, user.organisation_id, "promo_code.updated", "promo_code", promo.id,
+            before=before, after=_promo_snapshot(promo, values.ticket_types), event_id=promo.event_id,
+        )  # fmt: skip
+    return promo
+
+
+async def delete_promo_code(user: User, promo: PromoCode) -> None:
+    """Delete a code no order used; a used one stays (its orders show it): end its validity instead."""
+    async with in_transaction():
+        if await Order.filter(promo_code_id=promo.id).exists():
+            raise Conflict(
+                N_("Orders have used this code: set its end date to stop it instead of deleting it.")
+            )
+        before = _promo_snapshot(promo, [t.id for t in await promo.ticket_types.all()])
+        await promo.delete()
+        await audit.record(
+            user, user.organisation_id, "promo_code.deleted", "promo_code", promo.id,
+            before=before, event_id=promo.event_id,
+        )  # fmt: skip
+
+
 async def questions(event: Event) -> list[Question]:
     return await Question.filter(event_id=event.id).order_by("position", "id")
 
@@ -140,3 +230,63 @@ async def create_question(user: User, event: Event, data: object) -> Question:
         )  # fmt: skip
     public_pages.clear()
     return question
+
+
+async def question(event: Event, question_id: int) -> Question:
+    found = await Question.get_or_none(id=question_id, event_id=event.id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _question_snapshot(question: Question) -> dict[str, object]:
+    return {
+        "label": question.label,
+        "kind": str(question.kind),
+        "required": question.required,
+        "sensitive": question.sensitive,
+        "options": list(question.options),
+    }
+
+
+async def update_question(user: User, question: Question, data: object) -> Question:
+    """Change a question; answers already given stay as they were written."""
+    values = validate(QuestionInput, data)
+    async with in_transaction():
+        before = _question_snapshot(question)
+        question.label = values.label
+        question.kind = values.kind
+        question.required = values.required
+        question.sensitive = values.sensitive
+        question.options = [o.strip() for o in values.options if o.strip()]
+        await question.save()
+        await audit.record(
+            user, user.organisation_id, "question.updated", "question", question.id,
+            before=before, after=_question_snapshot(question), event_id=question.event_id,
+        )  # fmt: skip
+    public_pages.clear()
+    return question
+
+
+async def question_answered(question: Question) -> bool:
+    """Whether any ticket of the event holds an answer to it (answers are keyed by question id)."""
+    key = str(question.id)
+    answers = Ticket.filter(event_id=question.event_id).values_list("answers", flat=True)
+    return any(isinstance(given, dict) and key in given for given in await answers)
+
+
+async def delete_question(user: User, question: Question) -> None:
+    """Delete a question nobody has answered. An answered one is refused, so that every answer keeps the
+    question it answers: make it optional, or change its text, instead."""
+    if await question_answered(question):
+        raise Conflict(
+            N_("Attendees have answered this question, so it cannot be deleted: make it optional instead.")
+        )
+    async with in_transaction():
+        before = _question_snapshot(question)
+        await question.delete()
+        await audit.record(
+            user, user.organisation_id, "question.deleted", "question", question.id,
+            before=before, event_id=question.event_id,
+        )  # fmt: skip
+    public_pages.clear()

@@ -14,13 +14,15 @@ from events.accounts.services import slugify
 from events.audit import services as audit
 from events.catalogue.models import Event, EventStatus, TicketType
 from events.catalogue.schemas import BILINGUAL_FIELDS, EventInput, EventPatch, event_values
-from events.errors import N_, EventNotEditable, Invalid, InvalidTransition, NotFound
+from events.errors import N_, Conflict, EventNotEditable, Invalid, InvalidTransition, NotFound
 from events.i18n import gettext
 from events.invoicing.seller import require_complete as require_seller
+from events.ticketing.models import Order, OrderStatus
 from events.validation import validate
 from events.web.pagecache import public_pages
 
 _TRANSITIONS = {
+    EventStatus.DRAFT: {EventStatus.PUBLISHED},
     EventStatus.PUBLISHED: {EventStatus.DRAFT},
     EventStatus.CANCELLED: {EventStatus.DRAFT, EventStatus.PUBLISHED},
 }
@@ -131,6 +133,22 @@ async def publish_event(user: User, event: Event) -> Event:
     if await TicketType.filter(event_id=event.id, price_cents__gt=0).exists():
         await require_seller(event.organisation_id, transfer=event.invoice_payment_days is not None)
     return await change_status(user, event, EventStatus.PUBLISHED)
+
+
+UNPUBLISH_BLOCKED_BY = (OrderStatus.PENDING, OrderStatus.PAID, OrderStatus.REFUNDED)
+"""An order in one of these states has a buyer who holds (or held, and was refunded) a place: their
+event stays published, or is cancelled to tell them. Expired and cancelled orders hold nothing."""
+
+
+async def unpublish_event(user: User, event: Event) -> Event:
+    """Back to draft, hidden from the public again: only while no order holds or held a place."""
+    if event.status == EventStatus.PUBLISHED and await Order.exists(
+        event_id=event.id, status__in=UNPUBLISH_BLOCKED_BY
+    ):
+        raise Conflict(
+            N_("People have registered for this event: cancel it to tell them instead of unpublishing it.")
+        )
+    return await change_status(user, event, EventStatus.DRAFT)
 
 
 async def cancel_event(user: User, event: Event) -> Event:

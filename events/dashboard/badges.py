@@ -29,6 +29,7 @@ async def _page(request: Request, user: User, event: Event, state: FormState) ->
     context = {
         "user": user,
         "event": event,
+        "current": "badges",
         "types": await offers.ticket_types(event),
         "counts": counts,
         "total": counts.total(),
@@ -41,7 +42,7 @@ async def badges_page(request: Request) -> Response:
     return await _page(request, user, event, FormState())
 
 
-def _choice(request: Request) -> tuple[Layout, list[int], str]:
+def _choice(request: Request) -> tuple[Layout, list[int], str, str]:
     """The badge set asked for in the query string, or `Invalid` with a message per field."""
     errors: dict[str, str] = {}
     try:
@@ -55,18 +56,21 @@ def _choice(request: Request) -> tuple[Layout, list[int], str]:
             errors["ticket_type"] = gettext(N_("Choose ticket types of this event."))
             break
         type_ids.append(int(value))
+    order = request.query_params.get("order") or services.BADGE_ORDERS[0]
+    if order not in services.BADGE_ORDERS:
+        errors["order"] = gettext(N_("Choose one of the offered values."))
     if errors:
         raise Invalid(errors)
-    return layout, type_ids, request.query_params.get("q", "")[:200]
+    return layout, type_ids, request.query_params.get("q", "")[:200], order
 
 
 async def badges_download(request: Request) -> Response:
     _user, event = await organiser_and_event(request)
-    layout, type_ids, text = _choice(request)
+    layout, type_ids, text, order = _choice(request)
     known = {t.id for t in await offers.ticket_types(event)}
     if not set(type_ids) <= known:
         raise Invalid({"ticket_type": gettext(N_("Choose ticket types of this event."))})
-    tickets = await services.badge_tickets(event, type_ids, text)
+    tickets = await services.badge_tickets(event, type_ids, text, order)
     content = await services.badges_pdf(event, tickets, layout)
     return pdf_response(content, f"badges-{event.slug}-{layout}.pdf", download=True)
 

@@ -49,6 +49,7 @@ async def _dashboard(request: Request, user: User, event: Event, state: FormStat
     context = {
         "user": user,
         "event": event,
+        "current": "checkin",
         "lists": lists,
         "list_types": {found.id: await services.list_type_ids(found) for found in lists},
         "types": await offers.ticket_types(event),

@@ -1,4 +1,4 @@
-"""The organiser's events: the list, creating and editing one, publishing and cancelling it.
+"""The organiser's events: the list, creating and editing one, publishing, unpublishing, cancelling it.
 
 An event's overview (figures, charts, details, registration rules) is here; its other sections live
 beside this module by area (`tickets.py`, `programme.py`, `orders.py`, …), gathered in `routes.py`.
@@ -11,14 +11,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from events.accounts.auth import organiser
+from events.abstracts.models import Call
+from events.accounts.auth import csrf_token, organiser
+from events.accounts.branding import brand
 from events.accounts.models import User
-from events.catalogue import registration, services
-from events.catalogue.models import Event
+from events.catalogue import offers, registration, services
+from events.catalogue.models import Event, EventStatus
 from events.catalogue.schemas import EventInput, EventPatch, event_values
 from events.dashboard import charts
 from events.dashboard.context import organiser_and_event
 from events.ticketing import figures
+from events.ticketing.availability import availability, on_sale
 from events.web import forms
 from events.web.forms import FormState
 from events.web.templating import render
@@ -140,6 +143,40 @@ async def publish_event(request: Request) -> Response:
     )
 
 
+async def unpublish_event(request: Request) -> Response:
+    user, event = await organiser_and_event(request)
+    return await forms.button_cycle(
+        request,
+        save=lambda: services.unpublish_event(user, event),
+        done=lambda _: request.url_for("dashboard_event", slug=event.slug),
+        notice="unpublished",
+    )
+
+
+async def preview_event(request: Request) -> Response:
+    """The public page as visitors will see it, for the organiser alone (a draft is a 404 to the public).
+
+    Behind the organiser's session like every dashboard page, never cached, never indexed.
+    """
+    _user, event = await organiser_and_event(request)
+    types = await offers.ticket_types(event, include_hidden=False)
+    context = {
+        "event": event,
+        "types": types,
+        "left": await availability(event, types),
+        "on_sale": {t.id: on_sale(t) for t in types},
+        "quantities": {},
+        "code": "",
+        "csrf_placeholder": csrf_token(request),
+        "has_call": await Call.exists(event_id=event.id),
+        "brand": await brand(event.organisation_id),
+        "preview": event.status == EventStatus.DRAFT,
+    }
+    response = render(request, "catalogue/event.html", context)
+    response.headers.update({"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+    return response
+
+
 async def cancel_event(request: Request) -> Response:
     user, event = await organiser_and_event(request)
     return await forms.button_cycle(
@@ -157,6 +194,15 @@ routes = [
     forms.form_route("/dashboard/events/{slug:slug}", update_event, name="dashboard_event_update"),
     forms.form_route("/dashboard/events/{slug:slug}/publish", publish_event, name="dashboard_event_publish"),
     forms.form_route("/dashboard/events/{slug:slug}/cancel", cancel_event, name="dashboard_event_cancel"),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/unpublish", unpublish_event, name="dashboard_event_unpublish"
+    ),
+    Route(
+        "/dashboard/events/{slug:slug}/preview",
+        preview_event,
+        methods=["GET"],
+        name="dashboard_event_preview",
+    ),
     forms.form_route(
         "/dashboard/events/{slug:slug}/registration", update_rules, name="dashboard_event_rules"
     ),

@@ -66,7 +66,9 @@ async def _order_page(
         "event": event,
         "current": "orders",
         "order": order,
-        "tickets": await Ticket.filter(order_id=order.id).order_by("id").prefetch_related("ticket_type"),
+        "tickets": await Ticket.filter(order_id=order.id)
+        .order_by("id")
+        .prefetch_related("ticket_type", "bookings__session"),
         "questions": {str(q.id): q for q in await offers.questions(event)},
         "history": await history.order_history(order, event.organisation_id),
         "buyer_url": order_url(order),

@@ -26,7 +26,12 @@ def _session_form(form: FormData) -> dict[str, object]:
 
 
 async def _programme_page(request: Request, user: User, event: Event, state: FormState) -> Response:
-    context = {"user": user, "event": event, "rows": await sessions.sessions_with_counts(event)}
+    context = {
+        "user": user,
+        "event": event,
+        "current": "programme",
+        "rows": await sessions.sessions_with_counts(event),
+    }
     return forms.show(request, "dashboard/programme.html", context, state)
 
 

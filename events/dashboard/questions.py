@@ -1,4 +1,4 @@
-"""The organiser's registration questions: the list as attendees see it, and a form to add one."""
+"""The organiser's registration questions: the list as attendees see it, adding, changing, deleting one."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from events.accounts.models import User
 from events.catalogue import offers
-from events.catalogue.models import Event, QuestionKind
+from events.catalogue.models import Event, Question, QuestionKind
 from events.catalogue.offer_schemas import QuestionInput
 from events.dashboard.context import organiser_and_event
 from events.web import forms
@@ -62,6 +62,66 @@ async def question_create(request: Request) -> Response:
     )
 
 
+def _question_values(question: Question) -> dict[str, object]:
+    return {
+        "label": question.label,
+        "kind": str(question.kind),
+        "required": question.required,
+        "sensitive": question.sensitive,
+        "options": "\n".join(question.options),
+    }
+
+
+async def _edit_page(
+    request: Request, user: User, event: Event, question: Question, state: FormState
+) -> Response:
+    context = {
+        "user": user,
+        "event": event,
+        "current": "questions",
+        "question": question,
+        "kinds": list(QuestionKind),
+        "answered": await offers.question_answered(question),
+    }
+    return forms.show(request, "dashboard/question.html", context, state)
+
+
+async def _event_question(request: Request) -> tuple[User, Event, Question]:
+    user, event = await organiser_and_event(request)
+    return user, event, await offers.question(event, request.path_params["id"])
+
+
+async def question_page(request: Request) -> Response:
+    user, event, question = await _event_question(request)
+    return await _edit_page(request, user, event, question, FormState(_question_values(question)))
+
+
+async def question_update(request: Request) -> Response:
+    user, event, question = await _event_question(request)
+    return await forms.form_cycle(
+        request,
+        schema=QuestionInput,
+        read=_question_data,
+        save=lambda values: offers.update_question(user, question, values),
+        page=lambda state: _edit_page(request, user, event, question, state),
+        done=lambda _: request.url_for("dashboard_questions", slug=event.slug),
+        notice="question_updated",
+        shown=_shown,
+    )
+
+
+async def question_delete(request: Request) -> Response:
+    user, event, question = await _event_question(request)
+    return await forms.button_cycle(
+        request,
+        save=lambda: offers.delete_question(user, question),
+        done=lambda _: request.url_for("dashboard_questions", slug=event.slug),
+        notice="question_deleted",
+    )
+
+
+_QUESTION = "/dashboard/events/{slug:slug}/questions/{id:id}"
+
 routes = [
     Route(
         "/dashboard/events/{slug:slug}/questions", questions_page, methods=["GET"], name="dashboard_questions"
@@ -69,4 +129,7 @@ routes = [
     forms.form_route(
         "/dashboard/events/{slug:slug}/questions", question_create, name="dashboard_question_create"
     ),
+    Route(_QUESTION, question_page, methods=["GET"], name="dashboard_question"),
+    forms.form_route(_QUESTION, question_update, name="dashboard_question_update"),
+    forms.form_route(f"{_QUESTION}/delete", question_delete, name="dashboard_question_delete"),
 ]

@@ -31,6 +31,7 @@ from events.dashboard import (
     settings,
     team,
     tickets,
+    tokens,
 )
 
 routes: list[BaseRoute] = [
@@ -56,4 +57,5 @@ routes: list[BaseRoute] = [
     *audit.routes,
     *duplicate.routes,
     *branding.routes,
+    *tokens.routes,
 ]

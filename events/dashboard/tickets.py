@@ -1,4 +1,8 @@
-"""The organiser's ticket pages: ticket types (sold, held, available) and promo codes (with their uses)."""
+"""The organiser's ticket pages: ticket types (sold, held, available) and promo codes (with their uses).
+
+A ticket type or promo code that no order has used can be deleted; once used, it stays (hide the type or
+end the code's validity instead), so that every order keeps what it was sold.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from starlette.routing import Route
 
 from events.accounts.models import User
 from events.catalogue import offers
-from events.catalogue.models import Event, TicketType
+from events.catalogue.models import Event, PromoCode, TicketType
 from events.catalogue.offer_schemas import (
     PromoCodeInput,
     TicketTypeInput,
@@ -115,6 +119,17 @@ async def ticket_type_update(request: Request) -> Response:
     )
 
 
+async def ticket_type_delete(request: Request) -> Response:
+    user, event = await organiser_and_event(request)
+    found = await offers.ticket_type(event, request.path_params["id"])
+    return await forms.button_cycle(
+        request,
+        save=lambda: offers.delete_ticket_type(user, found),
+        done=lambda _: request.url_for("dashboard_tickets", slug=event.slug),
+        notice="type_deleted",
+    )
+
+
 def _promo_data(form: FormData, event: Event) -> dict[str, object]:
     return {
         "code": forms.text(form, "code"),
@@ -126,12 +141,15 @@ def _promo_data(form: FormData, event: Event) -> dict[str, object]:
     }
 
 
-async def _promo_form(request: Request, user: User, event: Event, state: FormState) -> Response:
+async def _promo_form(
+    request: Request, user: User, event: Event, state: FormState, promo: PromoCode | None = None
+) -> Response:
     context = {
         "user": user,
         "event": event,
         "current": "tickets",
         "types": await offers.ticket_types(event),
+        "promo": promo,
     }
     return forms.show(request, "dashboard/promo_code.html", context, state)
 
@@ -155,6 +173,42 @@ async def promo_create(request: Request) -> Response:
     )
 
 
+async def _event_promo(request: Request) -> tuple[User, Event, PromoCode]:
+    user, event = await organiser_and_event(request)
+    return user, event, await offers.promo_code(event, request.path_params["id"])
+
+
+async def promo_page(request: Request) -> Response:
+    user, event, promo = await _event_promo(request)
+    return await _promo_form(request, user, event, FormState(await offers.promo_values(promo)), promo)
+
+
+async def promo_update(request: Request) -> Response:
+    user, event, promo = await _event_promo(request)
+    return await forms.form_cycle(
+        request,
+        schema=PromoCodeInput,
+        read=lambda form: _promo_data(form, event),
+        save=lambda values: offers.update_promo_code(user, promo, values),
+        page=lambda state: _promo_form(request, user, event, state, promo),
+        done=lambda _: request.url_for("dashboard_tickets", slug=event.slug),
+        notice="promo_updated",
+        shown=lambda form: forms.posted(form, groups=["ticket_types"]),
+    )
+
+
+async def promo_delete(request: Request) -> Response:
+    user, event, promo = await _event_promo(request)
+    return await forms.button_cycle(
+        request,
+        save=lambda: offers.delete_promo_code(user, promo),
+        done=lambda _: request.url_for("dashboard_tickets", slug=event.slug),
+        notice="promo_deleted",
+    )
+
+
+_PROMO = "/dashboard/events/{slug:slug}/promo-codes/{id:id}"
+
 routes = [
     Route("/dashboard/events/{slug:slug}/tickets", tickets_page, methods=["GET"], name="dashboard_tickets"),
     forms.form_route(
@@ -177,6 +231,11 @@ routes = [
         ticket_type_update,
         name="dashboard_ticket_type_update",
     ),
+    forms.form_route(
+        "/dashboard/events/{slug:slug}/tickets/{id:id}/delete",
+        ticket_type_delete,
+        name="dashboard_ticket_type_delete",
+    ),
     Route(
         "/dashboard/events/{slug:slug}/promo-codes/new",
         promo_new,
@@ -186,4 +245,7 @@ routes = [
     forms.form_route(
         "/dashboard/events/{slug:slug}/promo-codes", promo_create, name="dashboard_promo_create"
     ),
+    Route(_PROMO, promo_page, methods=["GET"], name="dashboard_promo"),
+    forms.form_route(_PROMO, promo_update, name="dashboard_promo_update"),
+    forms.form_route(f"{_PROMO}/delete", promo_delete, name="dashboard_promo_delete"),
 ]

@@ -11,6 +11,7 @@ from events.catalogue.models import Event
 from events.errors import NotFound
 from events.ticketing import attendees, lifecycle
 from events.ticketing.attendees import AttendeeForm
+from events.ticketing.forms import form_errors
 from events.ticketing.models import Order, Ticket
 from events.web import forms
 from events.web.forms import FormState
@@ -37,7 +38,9 @@ async def _page(request: Request, order: Order, ticket: Ticket, state: FormState
         "ticket": ticket,
         "questions": await attendees.questions(event),
         "values": state.values if state else _current_values(ticket),
-        "errors": {_field(key): message for key, message in state.errors.items()} if state else {},
+        "errors": form_errors({_field(key): message for key, message in state.errors.items()})
+        if state
+        else {},
         "editable": attendees.can_edit_ticket(order, event, ticket),
         "deadline": attendees.edit_deadline(event),
     }

@@ -25,7 +25,7 @@ from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from events.ticketing.order_schemas import AttendeeIn
 from events.validation import validate
 
-ATTENDEE_FIELDS = ("name", "email", "organisation", "job_title")
+ATTENDEE_FIELDS = ("first_name", "last_name", "name", "email", "organisation", "job_title")
 EDITABLE_ORDERS = (OrderStatus.PAID, OrderStatus.PENDING)
 FORM_PREFIX = "ticket-0-"
 

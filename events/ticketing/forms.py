@@ -14,8 +14,18 @@ from starlette.datastructures import FormData
 
 from events.catalogue.models import Question, QuestionKind
 
-ATTENDEE_FIELDS = ("name", "email", "organisation", "job_title")
-BUYER_FIELDS = ("name", "email", "organisation", "vat_id", "address", "country", "siret")
+ATTENDEE_FIELDS = ("first_name", "last_name", "name", "email", "organisation", "job_title")
+BUYER_FIELDS = (
+    "first_name",
+    "last_name",
+    "name",
+    "email",
+    "organisation",
+    "vat_id",
+    "address",
+    "country",
+    "siret",
+)
 PAYMENT_FIELDS = ("purchase_order", "buyer_reference")
 MAX_TICKETS = 50
 
@@ -107,4 +117,10 @@ def field_name(error_key: str) -> str:
 
 
 def form_errors(details: dict[str, object]) -> dict[str, str]:
-    return {field_name(key): str(message) for key, message in details.items()}
+    """Field errors by form field; a missing name is also shown beside the surname, which the form asks
+    for (with the first name) instead of one whole-name field."""
+    errors = {field_name(key): str(message) for key, message in details.items()}
+    for key, message in list(errors.items()):
+        if key.endswith("-name"):
+            errors.setdefault(key.removesuffix("name") + "last_name", message)
+    return errors

@@ -70,6 +70,9 @@ class Order(Model):
     secret = fields.CharField(max_length=43, unique=True)
     status = fields.CharEnumField(OrderStatus, max_length=16, default=OrderStatus.PENDING)
     buyer_name = fields.CharField(max_length=200)
+    # The name in two parts, for sorting by surname; `buyer_name` stays the whole name as written.
+    buyer_first_name = fields.CharField(max_length=200, default="", db_default="")
+    buyer_last_name = fields.CharField(max_length=200, default="", db_default="")
     buyer_email = fields.CharField(max_length=254, db_index=True)
     buyer_organisation = fields.CharField(max_length=200, default="")
     buyer_vat_id = fields.CharField(max_length=32, default="")
@@ -135,6 +138,9 @@ class Ticket(Model):
     status = fields.CharEnumField(TicketStatus, max_length=16, default=TicketStatus.VALID)
     secret = fields.CharField(max_length=160, unique=True)
     attendee_name = fields.CharField(max_length=200)
+    # `attendee_name` is the whole name as printed; its two parts sort badges and lists by surname.
+    attendee_first_name = fields.CharField(max_length=200, default="", db_default="")
+    attendee_last_name = fields.CharField(max_length=200, default="", db_default="")
     attendee_email = fields.CharField(max_length=254, default="")
     attendee_organisation = fields.CharField(max_length=200, default="")
     attendee_job_title = fields.CharField(max_length=200, default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from events import identifiers
 from events.accounts.services import normalise_email
@@ -23,10 +23,46 @@ def _email(value: str) -> str:
     return normalise_email(value)
 
 
-class BuyerIn(BaseModel):
+NAME_PART_LENGTH = 100
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """A whole name split once at its last space, for sorting by surname ("Marie Curie" -> "Marie",
+    "Curie"; a single word is the surname). Migration 0019 split the names stored before in the same way."""
+    head, _, last = name.strip().rpartition(" ")
+    return head.strip(), last
+
+
+class PersonName(BaseModel):
+    """A person's `name`, with its `first_name` and `last_name`: given both parts, `name` is them joined;
+    given `name` alone, its parts are split from it (`split_name`). `name` stays the whole name as printed."""
+
+    name: str = Field(default="", min_length=1, max_length=200, validate_default=True)
+    first_name: str = Field(default="", max_length=NAME_PART_LENGTH)
+    last_name: str = Field(default="", max_length=NAME_PART_LENGTH)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _joined(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        parts = [data.get("first_name"), data.get("last_name")]
+        if all(isinstance(part, str) or part is None for part in parts) and any(
+            isinstance(part, str) and part.strip() for part in parts
+        ):
+            return {**data, "name": " ".join(part.strip() for part in parts if part and part.strip())}
+        return data
+
+    @model_validator(mode="after")
+    def _split(self) -> PersonName:
+        if not self.first_name and not self.last_name:
+            self.first_name, self.last_name = split_name(self.name)
+        return self
+
+
+class BuyerIn(PersonName):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
     email: str = Field(max_length=254)
     organisation: str = Field(default="", max_length=200)
     vat_id: str = Field(default="", max_length=32)
@@ -74,10 +110,9 @@ class AttendeeConsents(BaseModel):
     door: bool = False
 
 
-class AttendeeIn(BaseModel):
+class AttendeeIn(PersonName):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
     email: str = Field(default="", max_length=254)
     organisation: str = Field(default="", max_length=200)
     job_title: str = Field(default="", max_length=200)
@@ -123,6 +158,8 @@ class OrderIn(BaseModel):
 
 class AttendeeOut(BaseModel):
     name: str
+    first_name: str
+    last_name: str
     email: str
     organisation: str
     job_title: str
@@ -203,6 +240,8 @@ def ticket_out(
         "ticket_type": ticket.ticket_type_id,
         "attendee": {
             "name": ticket.attendee_name,
+            "first_name": ticket.attendee_first_name,
+            "last_name": ticket.attendee_last_name,
             "email": ticket.attendee_email,
             "organisation": ticket.attendee_organisation,
             "job_title": ticket.attendee_job_title,
@@ -246,6 +285,8 @@ def order_out(
         "invoice_url": f"{order_url(order)}/invoice.pdf" if has_invoice else None,
         "buyer": {
             "name": order.buyer_name,
+            "first_name": order.buyer_first_name,
+            "last_name": order.buyer_last_name,
             "email": order.buyer_email,
             "organisation": order.buyer_organisation,
             "vat_id": order.buyer_vat_id,

@@ -24,22 +24,24 @@ ERASED_NAME = "—"
 def anonymise_order(order: Order) -> list[str]:
     """Blank the buyer's person on `order` (not saved); the fields changed."""
     order.buyer_name = ERASED_NAME
+    order.buyer_first_name = order.buyer_last_name = ""
     order.buyer_email = ""
     order.buyer_address = ""
     order.secret = secrets.token_urlsafe(24)
-    return ["buyer_name", "buyer_email", "buyer_address", "secret"]
+    return ["buyer_name", "buyer_first_name", "buyer_last_name", "buyer_email", "buyer_address", "secret"]
 
 
 def anonymise_ticket(ticket: Ticket) -> list[str]:
     """Blank the attendee on `ticket` (not saved); the fields changed."""
     ticket.attendee_name = ERASED_NAME
+    ticket.attendee_first_name = ticket.attendee_last_name = ""
     ticket.attendee_email = ""
     ticket.attendee_organisation = ""
     ticket.attendee_job_title = ""
     ticket.answers = {}
     ticket.agenda_token = secrets.token_urlsafe(24)
-    return ["attendee_name", "attendee_email", "attendee_organisation", "attendee_job_title", "answers",
-            "agenda_token"]  # fmt: skip
+    return ["attendee_name", "attendee_first_name", "attendee_last_name", "attendee_email",
+            "attendee_organisation", "attendee_job_title", "answers", "agenda_token"]  # fmt: skip
 
 
 def _mine(email: str, organisation_id: int) -> Q:

@@ -35,6 +35,7 @@ CURSOR_LENGTH = 400
 # The sort keys a caller may ask for, and the ticket column each one orders by (then by id).
 SORTS: dict[str, str] = {
     "name": "attendee_name",
+    "last_name": "attendee_last_name",
     "email": "attendee_email",
     "organisation": "attendee_organisation",
     "registered": "id",
@@ -43,7 +44,8 @@ DEFAULT_SORT = "registered"
 
 # The columns read for each attendee: the ticket's own, and its order's through one join.
 ROW_FIELDS = (
-    "id", "attendee_name", "attendee_email", "attendee_organisation", "attendee_job_title",
+    "id", "attendee_name", "attendee_first_name", "attendee_last_name", "attendee_email",
+    "attendee_organisation", "attendee_job_title",
     "ticket_type_id", "status", "answers", "order__code", "order__status",
 )  # fmt: skip
 

@@ -76,7 +76,7 @@ async def test_buyer_corrects_an_attendee_before_the_deadline(
     order, tickets = await _order(event, pass_)
     path = _edit_path(order, tickets[1])
     page = await client.get(path)
-    assert f'value="{tickets[1].attendee_name}"' in page.text
+    assert f'value="{tickets[1].attendee_last_name}"' in page.text
     answer = await client.post(path, data=_form(await csrf_from(client, path)))
     assert answer.status_code == 303
     assert answer.headers["location"].endswith("notice=attendee_saved")
@@ -117,7 +117,7 @@ async def test_bad_details_show_the_form_again_and_change_nothing(
     )
     answer = await client.post(path, data=data)
     assert answer.status_code == 422
-    for field in ("ticket-0-name", "ticket-0-email", f"ticket-0-q-{diet.id}"):
+    for field in ("ticket-0-last_name", "ticket-0-email", f"ticket-0-q-{diet.id}"):
         assert f'id="e-{field}"' in answer.text
     assert 'value="Inserm"' in answer.text
     unchanged = await Ticket.get(id=tickets[0].id)

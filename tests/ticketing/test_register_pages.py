@@ -70,7 +70,7 @@ async def test_missing_consent_and_name_show_the_form_again_with_values(
     answer = await client.post(f"/events/{event.slug}/register?lang=fr", data=data)
     assert answer.status_code == 422
     assert "Ce champ est obligatoire." in answer.text
-    assert re.search(r'id="e-ticket-1-name"', answer.text)
+    assert re.search(r'id="e-ticket-1-last_name"', answer.text)
     assert 'id="e-privacy"' in answer.text
     assert 'value="Laboratoire X"' in answer.text
     assert await Order.all().count() == 0
