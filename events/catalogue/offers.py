@@ -245,6 +245,7 @@ def _question_snapshot(question: Question) -> dict[str, object]:
         "kind": str(question.kind),
         "required": question.required,
         "sensitive": question.sensitive,
+        "show_at_door": question.show_at_door,
         "options": list(question.options),
     }
 
@@ -258,6 +259,7 @@ async def update_question(user: User, question: Question, data: object) -> Quest
         question.kind = values.kind
         question.required = values.required
         question.sensitive = values.sensitive
+        question.show_at_door = values.show_at_door
         question.options = [o.strip() for o in values.options if o.strip()]
         await question.save()
         await audit.record(

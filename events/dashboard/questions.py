@@ -68,6 +68,7 @@ def _question_values(question: Question) -> dict[str, object]:
         "kind": str(question.kind),
         "required": question.required,
         "sensitive": question.sensitive,
+        "show_at_door": question.show_at_door,
         "options": "\n".join(question.options),
     }
 

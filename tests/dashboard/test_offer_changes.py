@@ -248,3 +248,20 @@ async def test_draft_preview_opens_for_its_organiser_only(client: httpx.AsyncCli
     assert anonymous.status_code in (302, 303, 401)
     assert "Rencontres Biotech 2028" not in anonymous.text
     assert (await client.get(f"/events/{draft.slug}")).status_code == 404
+
+
+async def test_question_edit_form_shows_and_saves_the_show_at_door_flag(
+    client: httpx.AsyncClient, owner: User, event: Event
+) -> None:
+    question = await offers.create_question(
+        owner, event, {"label": "Régime alimentaire", "kind": "text", "show_at_door": True}
+    )
+    await login(client, owner.email)
+    page = await client.get(f"/dashboard/events/{event.slug}/questions/{question.id}")
+    assert 'name="show_at_door" aria-describedby="h-show_at_door" checked' in page.text
+
+    form = {"label": "Régime alimentaire", "kind": "text", "sensitive": "on"}  # the box unticked
+    answer = await _post(client, f"/dashboard/events/{event.slug}/questions/{question.id}", form)
+
+    assert answer.status_code == 303
+    assert (await Question.get(id=question.id)).show_at_door is False
