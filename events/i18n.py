@@ -11,12 +11,12 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -27,6 +27,8 @@ LOCALES = ("fr", "en")
 LOCALE_DIR = Path(__file__).parent / "locales"
 
 _current: ContextVar[str] = ContextVar("locale", default="fr")
+# The reader's full locale (`en_GB`, `fr_CA`) for dates and numbers; the interface stays fr or en.
+_region: ContextVar[str | None] = ContextVar("region", default=None)
 
 
 def _load(locale: str) -> Translations:
@@ -46,13 +48,26 @@ def get_locale() -> str:
     return _current.get()
 
 
-def set_locale(locale: str) -> None:
+def set_locale(locale: str, region: str | None = None) -> None:
     _current.set(locale if locale in LOCALES else LOCALES[0])
+    _region.set(region)
+
+
+def format_locale() -> str:
+    """The Babel locale that formats dates and amounts: the reader's region when it speaks the interface language."""
+    region = _region.get()
+    language = _current.get()
+    if region and region.split("_")[0] == language:
+        return region
+    return language
 
 
 @contextmanager
 def use_locale(locale: str) -> Iterator[None]:
-    """Render something (an e-mail, a PDF) in another reader's language."""
+    """Render something (an e-mail, a PDF) in another reader's language.
+
+    The reader's region is kept when the language stays the same (a page's e-mail to the same visitor).
+    """
     token = _current.set(locale if locale in LOCALES else LOCALES[0])
     try:
         yield
@@ -93,6 +108,33 @@ def negotiate(accept_language: str | None, default: str) -> str:
     return default
 
 
+def negotiate_region(accept_language: str | None, language: str) -> str | None:
+    """The most wanted `language-REGION` tag of Accept-Language for the chosen language, as a Babel locale."""
+    if not accept_language:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")[:20]):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip()))
+    for negative_quality, _position, tag in sorted(ranked):
+        parts = tag.replace("_", "-").split("-")
+        if negative_quality >= 0 or len(parts) < 2 or parts[0].lower() != language:
+            continue
+        region = parts[-1]
+        if len(region) == 2 and region.isalpha():
+            try:
+                return str(Locale.parse(f"{language}_{region.upper()}"))
+            except (UnknownLocaleError, ValueError):
+                continue
+    return None
+
+
 def language_name(locale: str) -> str:
     return (Locale.parse(locale).get_display_name(locale) or locale).capitalize()
 
@@ -102,30 +144,45 @@ def _zone(timezone: str | None) -> ZoneInfo:
 
 
 def format_when(value: datetime, timezone: str | None = None, fmt: str = "long") -> str:
-    """A date and time in the reader's language, shown in the event's time zone."""
+    """A date and time in the reader's locale, shown in the event's time zone."""
     local = value.astimezone(_zone(timezone))
     if fmt == "long":
-        day = format_date(local, format="full", locale=get_locale())
-        return f"{day}, {format_time(local, format='short', locale=get_locale())}"
-    return format_datetime(local, format=fmt, locale=get_locale())
+        day = format_date(local, format="full", locale=format_locale())
+        return f"{day}, {format_time(local, format='short', locale=format_locale())}"
+    return format_datetime(local, format=fmt, locale=format_locale())
 
 
 def format_day(value: datetime, timezone: str | None = None) -> str:
-    return format_date(value.astimezone(_zone(timezone)), format="full", locale=get_locale())
+    return format_date(value.astimezone(_zone(timezone)), format="full", locale=format_locale())
 
 
 def format_hour(value: datetime, timezone: str | None = None) -> str:
-    return format_time(value.astimezone(_zone(timezone)), format="short", locale=get_locale())
+    return format_time(value.astimezone(_zone(timezone)), format="short", locale=format_locale())
+
+
+def format_calendar_date(value: date | datetime | None, timezone: str | None = None) -> str:
+    """A calendar date (a due date, an issue date) in the reader's locale: "1 avril 2027", "1 April 2027"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone(timezone)).date()
+    return format_date(value, format="long", locale=format_locale())
 
 
 def format_money(cents: int, currency: str) -> str:
-    return format_currency(Decimal(cents) / 100, currency, locale=get_locale())
+    """An amount kept in cents, in the reader's locale: "290,00 €" (fr), "€290.00" (en)."""
+    return format_currency(Decimal(cents) / 100, currency, locale=format_locale())
+
+
+def format_amount(cents: int) -> str:
+    """An amount without its currency, as a person types it back into a form: "290,00" (fr), "290.00" (en)."""
+    return format_decimal(Decimal(cents) / 100, format="0.00", locale=format_locale())
 
 
 def format_number(value: int | Decimal) -> str:
-    return format_decimal(value, locale=get_locale())
+    return format_decimal(value, locale=format_locale())
 
 
 def format_rate(basis_points: int) -> str:
     """A VAT rate kept in hundredths of a percent: 2000 -> "20 %" (fr) or "20%" (en)."""
-    return format_percent(Decimal(basis_points) / 10000, locale=get_locale(), format="#,##0.##%")
+    return format_percent(Decimal(basis_points) / 10000, locale=format_locale(), format="#,##0.##%")

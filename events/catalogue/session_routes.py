@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from events.catalogue import services, sessions
 from events.catalogue.models import Event, Session
-from events.i18n import get_locale
+from events.i18n import format_locale
 from events.web.pagecache import public_pages
 from events.web.templating import render
 
@@ -52,7 +52,7 @@ async def programme(request: Request) -> Response:
         context = {"event": event, "days": programme_days(event, rows)}
         return bytes(render(request, "catalogue/programme.html", context).body).decode()
 
-    html = await public_pages.get((str(request.base_url), "programme", slug, get_locale()), build)
+    html = await public_pages.get((str(request.base_url), "programme", slug, format_locale()), build)
     return HTMLResponse(html)
 
 

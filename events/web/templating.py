@@ -33,6 +33,8 @@ def _env() -> Environment:
     env.filters["day"] = i18n.format_day
     env.filters["hour"] = i18n.format_hour
     env.filters["money"] = i18n.format_money
+    env.filters["amount"] = i18n.format_amount
+    env.filters["date"] = i18n.format_calendar_date
     env.filters["number"] = i18n.format_number
     env.filters["percent"] = i18n.format_rate
     env.filters["isoformat"] = lambda value: value.isoformat() if value else ""
