@@ -54,7 +54,7 @@ def set_locale(locale: str, region: str | None = None) -> None:
 
 
 def format_locale() -> str:
-    """The Babel locale that formats dates and amounts: the reader's region when it speaks the interface language."""
+    """The Babel locale for dates and amounts: the reader's region when it speaks the interface language."""
     region = _region.get()
     language = _current.get()
     if region and region.split("_")[0] == language:

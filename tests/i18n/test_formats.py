@@ -1,4 +1,4 @@
-"""Amounts and dates follow the reader's full locale: the language of the interface, the region for formats."""
+"""Amounts and dates follow the reader's full locale: the interface language, the region for formats."""
 
 from __future__ import annotations
 
