@@ -85,6 +85,12 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     return text.format(n=n, **params)
 
 
+def pgettext(context: str, message: str, **params: object) -> str:
+    """A word whose French depends on what it qualifies: an order is "Annulée", a ticket "Annulé"."""
+    text = _translations[_current.get()].upgettext(context, message)
+    return text.format(**params) if params else text
+
+
 _ = gettext
 
 
@@ -133,6 +139,11 @@ def negotiate_region(accept_language: str | None, language: str) -> str | None:
             except (UnknownLocaleError, ValueError):
                 continue
     return None
+
+
+def labelled(label: str) -> str:
+    """A label before its value: "Total:" in English, "Total :" (non-breaking space) in French."""
+    return gettext("{label}:", label=label)
 
 
 def language_name(locale: str) -> str:
