@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, pass_eval_context, select_autoescape
 from jinja2.nodes import EvalContext
-from markupsafe import Markup, escape
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -54,7 +54,7 @@ def _env() -> Environment:
 def _colon(eval_ctx: EvalContext, label: str) -> str:
     """A label and its colon, spaced as the reader's language wants ("Total :" in French)."""
     if eval_ctx.autoescape:
-        return Markup(i18n.labelled(str(escape(label))))
+        return escape(i18n.gettext("{label}:")).format(label=label)
     return i18n.labelled(str(label))
 
 
