@@ -8,6 +8,7 @@ request (or per e-mail, per PDF), which lets services and templates share one ge
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -144,6 +146,36 @@ def negotiate_region(accept_language: str | None, language: str) -> str | None:
 def labelled(label: str) -> str:
     """A label before its value: "Total:" in English, "Total :" (non-breaking space) in French."""
     return gettext("{label}:", label=label)
+
+
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+COUNTRY_CODES = frozenset(
+    code
+    for code in get_global("territory_currencies")
+    if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES and code in Locale("en").territories
+)
+"""ISO 3166-1 alpha-2 codes that a person may choose as a country (no EU, UN or private-use codes)."""
+
+FIRST_COUNTRY = "FR"
+
+
+def _collation_key(name: str) -> str:
+    """Accents ignored, as a reader expects in a list: "Égypte" sorts with E, not after Z."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def countries() -> list[tuple[str, str]]:
+    """(code, name) of every country in the reader's language, France first, then in the locale's order."""
+    names = Locale.parse(get_locale()).territories
+    rest = sorted(
+        ((code, names.get(code, code)) for code in COUNTRY_CODES if code != FIRST_COUNTRY),
+        key=lambda pair: _collation_key(pair[1]),
+    )
+    return [(FIRST_COUNTRY, names.get(FIRST_COUNTRY, FIRST_COUNTRY)), *rest]
+
+
+def country_name(code: str) -> str:
+    return str(Locale.parse(get_locale()).territories.get(code.upper(), code)) if code else ""
 
 
 def language_name(locale: str) -> str:

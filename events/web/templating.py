@@ -45,6 +45,8 @@ def _env() -> Environment:
     env.filters["colon"] = _colon
     env.globals["get_locale"] = i18n.get_locale
     env.globals["language_name"] = i18n.language_name
+    env.globals["countries"] = i18n.countries
+    env.filters["country"] = i18n.country_name
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["csrf_token"] = csrf_token
     return env

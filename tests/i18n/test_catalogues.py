@@ -149,6 +149,7 @@ async def pages(client: httpx.AsyncClient) -> tuple[list[str], list[str]]:
     with use_locale("fr"):
         dates = [f(e.starts_at, e.timezone) for e in (event, draft) for f in (format_when, format_day)]
         dates += [format_when(e.ends_at, e.timezone) for e in (event, draft)]
+        dates += [name for _code, name in i18n.countries()]  # Babel's territory names, not catalogue text
     data = [
         event.title, draft.title, event.description, event.venue, event.city, event.country,
         event.slug, draft.slug, event.timezone, event.currency, user.email, "Pôle Test",
