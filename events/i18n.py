@@ -87,6 +87,15 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     return text.format(n=n, **params)
 
 
+def plural_forms(singular: str, plural: str) -> tuple[str, str]:
+    """The "one" and "other" forms of a message, unformatted, for a script that fills in the count itself.
+
+    French and English both have these two forms (French's "one" covers 0 and 1, as `Intl.PluralRules` says).
+    """
+    translations = _translations[_current.get()]
+    return translations.ungettext(singular, plural, 1), translations.ungettext(singular, plural, 2)
+
+
 def pgettext(context: str, message: str, **params: object) -> str:
     """A word whose French depends on what it qualifies: an order is "Annulée", a ticket "Annulé"."""
     text = _translations[_current.get()].upgettext(context, message)

@@ -94,9 +94,9 @@ def programme_days(event: Event, rows: list[tuple[Session, int]]) -> list[Day]:
     for session, booked in rows:
         by_day.setdefault(session.starts_at.astimezone(zone).date(), []).append((session, booked))
     days = []
-    for local_day, sessions in sorted(by_day.items()):
-        day = Day(local_day, min(sessions, key=lambda pair: pair[0].starts_at)[0])
-        _grid(day, sessions)
+    for local_day, of_day in sorted(by_day.items()):
+        day = Day(local_day, min(of_day, key=lambda pair: pair[0].starts_at)[0])
+        _grid(day, of_day)
         days.append(day)
     return days
 

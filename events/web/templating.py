@@ -46,6 +46,7 @@ def _env() -> Environment:
     env.globals["get_locale"] = i18n.get_locale
     env.globals["language_name"] = i18n.language_name
     env.globals["countries"] = i18n.countries
+    env.globals["plural_forms"] = i18n.plural_forms
     env.filters["country"] = i18n.country_name
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["csrf_token"] = csrf_token

@@ -18,7 +18,10 @@ from events.i18n import format_day, format_when, use_locale
 from tests.factories import csrf_from, login, make_event, make_organiser
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None, "gettext": None, "ngettext": (1, 2), "N_": None,
+    "pgettext": ((1, "c"), 2), "plural_forms": (1, 2),
+}  # fmt: skip
 METHODS = [
     ("events/**.py", "python"),
     ("main.py", "python"),
