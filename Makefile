@@ -67,7 +67,7 @@ format: $(STAMP)
 check: lint test
 
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F events/locales/babel.cfg -k N_ -k gettext -k ngettext:1,2 \
+	$(BIN)/pybabel extract -F events/locales/babel.cfg -k N_ -k gettext -k ngettext:1,2 -k plural_forms:1,2 \
 		--no-location --sort-output --omit-header -o events/locales/messages.pot \
 		--ignore-dirs=".venv data tests bench node_modules migrations" .
 	$(BIN)/pybabel update -i events/locales/messages.pot -d events/locales \

@@ -8,6 +8,7 @@ request (or per e-mail, per PDF), which lets services and templates share one ge
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -16,7 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -27,6 +29,8 @@ LOCALES = ("fr", "en")
 LOCALE_DIR = Path(__file__).parent / "locales"
 
 _current: ContextVar[str] = ContextVar("locale", default="fr")
+# The reader's full locale (`en_GB`, `fr_CA`) for dates and numbers; the interface stays fr or en.
+_region: ContextVar[str | None] = ContextVar("region", default=None)
 
 
 def _load(locale: str) -> Translations:
@@ -46,13 +50,26 @@ def get_locale() -> str:
     return _current.get()
 
 
-def set_locale(locale: str) -> None:
+def set_locale(locale: str, region: str | None = None) -> None:
     _current.set(locale if locale in LOCALES else LOCALES[0])
+    _region.set(region)
+
+
+def format_locale() -> str:
+    """The Babel locale for dates and amounts: the reader's region when it speaks the interface language."""
+    region = _region.get()
+    language = _current.get()
+    if region and region.split("_")[0] == language:
+        return region
+    return language
 
 
 @contextmanager
 def use_locale(locale: str) -> Iterator[None]:
-    """Render something (an e-mail, a PDF) in another reader's language."""
+    """Render something (an e-mail, a PDF) in another reader's language.
+
+    The reader's region is kept when the language stays the same (a page's e-mail to the same visitor).
+    """
     token = _current.set(locale if locale in LOCALES else LOCALES[0])
     try:
         yield
@@ -68,6 +85,21 @@ def gettext(message: str, **params: object) -> str:
 def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     text = _translations[_current.get()].ungettext(singular, plural, n)
     return text.format(n=n, **params)
+
+
+def plural_forms(singular: str, plural: str) -> tuple[str, str]:
+    """The "one" and "other" forms of a message, unformatted, for a script that fills in the count itself.
+
+    French and English both have these two forms (French's "one" covers 0 and 1, as `Intl.PluralRules` says).
+    """
+    translations = _translations[_current.get()]
+    return translations.ungettext(singular, plural, 1), translations.ungettext(singular, plural, 2)
+
+
+def pgettext(context: str, message: str, **params: object) -> str:
+    """A word whose French depends on what it qualifies: an order is "Annulée", a ticket "Annulé"."""
+    text = _translations[_current.get()].upgettext(context, message)
+    return text.format(**params) if params else text
 
 
 _ = gettext
@@ -93,6 +125,68 @@ def negotiate(accept_language: str | None, default: str) -> str:
     return default
 
 
+def negotiate_region(accept_language: str | None, language: str) -> str | None:
+    """The most wanted `language-REGION` tag of Accept-Language for the chosen language, as a Babel locale."""
+    if not accept_language:
+        return None
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")[:20]):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip()))
+    for negative_quality, _position, tag in sorted(ranked):
+        parts = tag.replace("_", "-").split("-")
+        if negative_quality >= 0 or len(parts) < 2 or parts[0].lower() != language:
+            continue
+        region = parts[-1]
+        if len(region) == 2 and region.isalpha():
+            try:
+                return str(Locale.parse(f"{language}_{region.upper()}"))
+            except (UnknownLocaleError, ValueError):
+                continue
+    return None
+
+
+def labelled(label: str) -> str:
+    """A label before its value: "Total:" in English, "Total :" (non-breaking space) in French."""
+    return gettext("{label}:", label=label)
+
+
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+COUNTRY_CODES = frozenset(
+    code
+    for code in get_global("territory_currencies")
+    if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES and code in Locale("en").territories
+)
+"""ISO 3166-1 alpha-2 codes that a person may choose as a country (no EU, UN or private-use codes)."""
+
+FIRST_COUNTRY = "FR"
+
+
+def _collation_key(name: str) -> str:
+    """Accents ignored, as a reader expects in a list: "Égypte" sorts with E, not after Z."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
+def countries() -> list[tuple[str, str]]:
+    """(code, name) of every country in the reader's language, France first, then in the locale's order."""
+    names = Locale.parse(get_locale()).territories
+    rest = sorted(
+        ((code, names.get(code, code)) for code in COUNTRY_CODES if code != FIRST_COUNTRY),
+        key=lambda pair: _collation_key(pair[1]),
+    )
+    return [(FIRST_COUNTRY, names.get(FIRST_COUNTRY, FIRST_COUNTRY)), *rest]
+
+
+def country_name(code: str) -> str:
+    return str(Locale.parse(get_locale()).territories.get(code.upper(), code)) if code else ""
+
+
 def language_name(locale: str) -> str:
     return (Locale.parse(locale).get_display_name(locale) or locale).capitalize()
 
@@ -102,33 +196,48 @@ def _zone(timezone: str | None) -> ZoneInfo:
 
 
 def format_when(value: datetime, timezone: str | None = None, fmt: str = "long") -> str:
-    """A date and time in the reader's language, shown in the event's time zone."""
+    """A date and time in the reader's locale, shown in the event's time zone."""
     local = value.astimezone(_zone(timezone))
     if fmt == "long":
-        day = format_date(local, format="full", locale=get_locale())
-        return f"{day}, {format_time(local, format='short', locale=get_locale())}"
-    return format_datetime(local, format=fmt, locale=get_locale())
+        day = format_date(local, format="full", locale=format_locale())
+        return f"{day}, {format_time(local, format='short', locale=format_locale())}"
+    return format_datetime(local, format=fmt, locale=format_locale())
 
 
 def format_day(value: datetime | date, timezone: str | None = None) -> str:
     """A moment's day in the event's zone, or a calendar date (a due date) as it is."""
     if isinstance(value, datetime):
         value = value.astimezone(_zone(timezone))
-    return format_date(value, format="full", locale=get_locale())
+    return format_date(value, format="full", locale=format_locale())
 
 
 def format_hour(value: datetime, timezone: str | None = None) -> str:
-    return format_time(value.astimezone(_zone(timezone)), format="short", locale=get_locale())
+    return format_time(value.astimezone(_zone(timezone)), format="short", locale=format_locale())
+
+
+def format_calendar_date(value: date | datetime | None, timezone: str | None = None) -> str:
+    """A calendar date (a due date, an issue date) in the reader's locale: "1 avril 2027", "1 April 2027"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone(timezone)).date()
+    return format_date(value, format="long", locale=format_locale())
 
 
 def format_money(cents: int, currency: str) -> str:
-    return format_currency(Decimal(cents) / 100, currency, locale=get_locale())
+    """An amount kept in cents, in the reader's locale: "290,00 €" (fr), "€290.00" (en)."""
+    return format_currency(Decimal(cents) / 100, currency, locale=format_locale())
+
+
+def format_amount(cents: int) -> str:
+    """An amount without its currency, as a person types it back into a form: "290,00" (fr), "290.00" (en)."""
+    return format_decimal(Decimal(cents) / 100, format="0.00", locale=format_locale())
 
 
 def format_number(value: int | Decimal) -> str:
-    return format_decimal(value, locale=get_locale())
+    return format_decimal(value, locale=format_locale())
 
 
 def format_rate(basis_points: int) -> str:
     """A VAT rate kept in hundredths of a percent: 2000 -> "20 %" (fr) or "20%" (en)."""
-    return format_percent(Decimal(basis_points) / 10000, locale=get_locale(), format="#,##0.##%")
+    return format_percent(Decimal(basis_points) / 10000, locale=format_locale(), format="#,##0.##%")

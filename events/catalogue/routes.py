@@ -10,7 +10,7 @@ from events.abstracts.models import Call
 from events.accounts.auth import csrf_token
 from events.accounts.branding import brand
 from events.catalogue import offers, services
-from events.i18n import get_locale
+from events.i18n import format_locale
 from events.ticketing.availability import availability, on_sale
 from events.web.pagecache import CSRF_PLACEHOLDER, public_pages
 from events.web.templating import render
@@ -39,7 +39,7 @@ async def event_detail(request: Request) -> Response:
         }
         return bytes(render(request, "catalogue/event.html", context).body).decode()
 
-    html = await public_pages.get((str(request.base_url), slug, get_locale()), build)
+    html = await public_pages.get((str(request.base_url), slug, format_locale()), build)
     return HTMLResponse(html.replace(CSRF_PLACEHOLDER, csrf_token(request)))
 
 

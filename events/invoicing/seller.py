@@ -23,6 +23,7 @@ from events import identifiers
 from events.accounts.models import Organisation, Role, User
 from events.audit import services as audit
 from events.errors import N_, Forbidden, SellerIncomplete
+from events.i18n import COUNTRY_CODES
 from events.validation import validate
 
 FRANCHISE = "franchise"
@@ -116,6 +117,8 @@ class LegalDetails(BaseModel):
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
+        if value.upper() not in COUNTRY_CODES:
+            raise ValueError(N_("Choose a country from the list."))
         return value.upper()
 
     @field_validator("invoice_prefix")

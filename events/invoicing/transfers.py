@@ -30,7 +30,7 @@ from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event
 from events.errors import N_, Invalid, InvoicePaymentOff, OrderNotChangeable, ReminderAlreadySent
-from events.i18n import gettext
+from events.i18n import format_money, gettext
 from events.invoicing.models import BankTransfer, Invoice, InvoiceKind
 from events.invoicing.seller import require_complete
 from events.invoicing.services import issue_credit_note, issue_invoice
@@ -119,7 +119,11 @@ async def record_transfer(user: User, order: Order, data: object) -> Order:
         due = current.total_cents - current.amount_paid_cents
         if amount > due:
             raise Invalid(
-                {"amount": gettext(N_("At most {amount} is still due."), amount=f"{due / 100:.2f}")}
+                {
+                    "amount": gettext(
+                        N_("At most {amount} is still due."), amount=format_money(due, current.currency)
+                    )
+                }
             )
         before = {"amount_paid_cents": current.amount_paid_cents, "status": str(current.status)}
         await BankTransfer.create(

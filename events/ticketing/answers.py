@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from babel.core import get_global
-
 from events.catalogue.models import Question, QuestionKind
 from events.errors import N_, Invalid
-from events.i18n import gettext
+from events.i18n import COUNTRY_CODES, gettext
 
-_COUNTRIES = frozenset(code for code in get_global("territory_currencies") if len(code) == 2)
 MAX_TEXT = {QuestionKind.TEXT: 300, QuestionKind.TEXTAREA: 5000}
 
 
@@ -36,7 +33,7 @@ def _clean_one(question: Question, value: Any) -> tuple[Any, str | None]:
             return False, None
         return None, N_("Choose yes or no.")
     code = str(value).upper()
-    return code, (None if code in _COUNTRIES else N_("Use a two-letter country code such as FR."))
+    return code, (None if code in COUNTRY_CODES else N_("Choose a country from the list."))
 
 
 def _empty(value: object) -> bool:

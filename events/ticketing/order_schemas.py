@@ -11,6 +11,7 @@ from events import identifiers
 from events.accounts.services import normalise_email
 from events.catalogue.offer_schemas import money
 from events.errors import N_
+from events.i18n import COUNTRY_CODES
 from events.partnering.tokens import space_url
 from events.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket, TicketStatus
 from events.validation import EMAIL_PATTERN, RowRef
@@ -77,6 +78,14 @@ class BuyerIn(PersonName):
     def _vat_id(cls, value: str) -> str:
         compact = re.sub(r"[\s.\-]", "", value).upper()
         return identifiers.vat_number(compact) if compact else ""
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        code = value.upper()
+        if code and code not in COUNTRY_CODES:
+            raise ValueError(N_("Choose a country from the list."))
+        return code
 
     @field_validator("siret")
     @classmethod

@@ -35,7 +35,7 @@ from events.errors import (
     SalesClosed,
     SoldOut,
 )
-from events.i18n import gettext
+from events.i18n import gettext, ngettext
 from events.invoicing import transfers
 from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
@@ -131,8 +131,10 @@ def _check_types(
         wanted[item.ticket_type] += 1
     for type_id, count in wanted.items():
         if count > types[type_id].max_per_order:
-            errors["tickets"] = gettext(
-                N_("At most {n} tickets of this type per order."), n=types[type_id].max_per_order
+            errors["tickets"] = ngettext(
+                "At most {n} ticket of this type per order.",
+                "At most {n} tickets of this type per order.",
+                types[type_id].max_per_order,
             )
     if errors:
         raise Invalid(errors)

@@ -65,14 +65,14 @@ class LocaleMiddleware:
         chosen = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[0]
         if chosen in i18n.LOCALES:
             session["locale"] = chosen
+        accept = None
+        for name, value in scope["headers"]:
+            if name == b"accept-language":
+                accept = value.decode("latin-1")
         locale = session.get("locale")
         if locale not in i18n.LOCALES:
-            accept = None
-            for name, value in scope["headers"]:
-                if name == b"accept-language":
-                    accept = value.decode("latin-1")
             locale = i18n.negotiate(accept, self.default)
-        i18n.set_locale(locale)
+        i18n.set_locale(locale, i18n.negotiate_region(accept, locale))
 
         async def send_with_language(message: Message) -> None:
             if message["type"] == "http.response.start":

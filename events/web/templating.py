@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_eval_context, select_autoescape
+from jinja2.nodes import EvalContext
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -28,20 +30,35 @@ def _env() -> Environment:
         lambda message: i18n.gettext(message),
         lambda singular, plural, n: i18n.ngettext(singular, plural, n),
         newstyle=True,
+        pgettext=lambda context, message: i18n.pgettext(context, message),
     )
     env.filters["when"] = i18n.format_when
     env.filters["day"] = i18n.format_day
     env.filters["hour"] = i18n.format_hour
     env.filters["money"] = i18n.format_money
+    env.filters["amount"] = i18n.format_amount
+    env.filters["date"] = i18n.format_calendar_date
     env.filters["number"] = i18n.format_number
     env.filters["percent"] = i18n.format_rate
     env.filters["isoformat"] = lambda value: value.isoformat() if value else ""
     env.filters["local_times"] = _local_times
+    env.filters["colon"] = _colon
     env.globals["get_locale"] = i18n.get_locale
     env.globals["language_name"] = i18n.language_name
+    env.globals["countries"] = i18n.countries
+    env.globals["plural_forms"] = i18n.plural_forms
+    env.filters["country"] = i18n.country_name
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["csrf_token"] = csrf_token
     return env
+
+
+@pass_eval_context
+def _colon(eval_ctx: EvalContext, label: str) -> str:
+    """A label and its colon, spaced as the reader's language wants ("Total :" in French)."""
+    if eval_ctx.autoescape:
+        return escape(i18n.gettext("{label}:")).format(label=label)
+    return i18n.labelled(str(label))
 
 
 def _local_times(values: dict[str, object], timezone: str | None) -> dict[str, object]:

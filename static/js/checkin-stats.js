@@ -4,6 +4,8 @@
   "use strict";
   var root = document.getElementById("checkin-figures");
   if (!root) { return; }
+  /* The same rule as the catalogue's Plural-Forms: French says "1 entrée", "0 entrée", "2 entrées". */
+  var plural = new Intl.PluralRules(document.documentElement.lang || "fr");
 
   function draw(row) {
     var item = root.querySelector('[data-list="' + row.id + '"]');
@@ -14,6 +16,8 @@
     ["checked_in", "inside", "expected", "conflicts"].forEach(function (name) {
       var figure = item.querySelector('[data-figure="' + name + '"]');
       if (figure) { figure.textContent = String(row[name]); }
+      var word = item.querySelector('[data-word="' + name + '"]');
+      if (word) { word.textContent = plural.select(row[name]) === "one" ? word.dataset.one : word.dataset.other; }
     });
   }
 

@@ -37,8 +37,15 @@
   var hideTimer = null;
   var pending = 0;
 
-  function message(name, values) {
-    var text = data["msg" + name] || "";
+  var plural = new Intl.PluralRules(data.locale || "fr");
+
+  function message(name, values, count) {
+    var key = "msg" + name;
+    if (count !== undefined && data[key + "One"] !== undefined) {
+      key += plural.select(count) === "one" ? "One" : "Other";
+      values = Object.assign({ count: count }, values || {});
+    }
+    var text = data[key] || "";
     Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
     return text;
   }
@@ -259,7 +266,8 @@
       var current = Number(listSelect.value);
       payload.lists.forEach(function (row) {
         if (row.id === current) {
-          figures.textContent = message("Figures", { checked_in: row.checked_in, expected: row.expected, inside: row.inside });
+          figures.textContent = message("Figures", { checked_in: message("FiguresCheckedIn", { expected: row.expected }, row.checked_in),
+                                                 inside: message("FiguresInside", {}, row.inside) });
         }
       });
     } catch (error) { /* figures come back with the next refresh */ }
@@ -412,15 +420,15 @@
     var state = offline.status();
     var text;
     if (!state.online) {
-      text = message("OfflineSince", { time: clock(state.since || new Date().toISOString()), count: state.waiting });
+      text = message("OfflineSince", { time: clock(state.since || new Date().toISOString()) }, state.waiting);
     } else if (state.waiting) {
-      text = message("OnlineWaiting", { count: state.waiting });
+      text = message("OnlineWaiting", {}, state.waiting);
     } else {
       text = syncedNote || message("Online");
     }
     doorStatus.textContent = text;
     doorStatus.className = "door-status" + (state.online ? "" : " door-offline");
-    doorPack.textContent = state.packAt ? message("Pack", { time: clock(state.packAt), count: state.tickets }) : message("NoPack");
+    doorPack.textContent = state.packAt ? message("Pack", { time: clock(state.packAt) }, state.tickets) : message("NoPack");
     root.dataset.online = state.online ? "true" : "false";
     root.dataset.queued = String(state.waiting);
   }
@@ -436,7 +444,9 @@
         lastScans.firstChild.className = "last-conflict";
       }
     });
-    syncedNote = message("Synced", { count: results.length, ok: ok, conflicts: conflicts });
+    syncedNote = message("Synced", { sent: message("SyncedSent", {}, results.length),
+                                     admitted: message("SyncedAdmitted", {}, ok),
+                                     conflicts: message("SyncedConflicts", {}, conflicts) });
     root.dataset.synced = String(results.length);
     renderStatus();
     refreshFigures();

@@ -76,7 +76,7 @@ def _register(page: Page, slug: str) -> None:
     page.locator("#f-buyer-first_name").fill("Inès")
     page.locator("#f-buyer-last_name").fill("Lefèvre")
     page.locator("#f-buyer-email").fill("ines@bioprod.example")
-    page.locator("#f-buyer-country").fill("FR")
+    page.locator("#f-buyer-country").select_option("FR")
     page.get_by_label("I have read the privacy notice.").check()
     page.get_by_role("button", name="Confirm my registration").click()
     expect(page).to_have_url(re.compile(r"/orders/[A-Z0-9]+/[\w-]+$"))

@@ -97,7 +97,7 @@ def test_two_participants_meet_after_the_organiser_schedules_and_publishes(
         expect(organiser_page).to_have_url(re.compile(r"/dashboard$"))
         organiser_page.goto(f"/dashboard/events/{slug}/partnering/schedule")
         organiser_page.get_by_role("button", name="Place the accepted requests").click()
-        expect(organiser_page.get_by_role("status")).to_contain_text("1 meetings placed by this run")
+        expect(organiser_page.get_by_role("status")).to_contain_text("1 meeting placed by this run")
         organiser_page.get_by_role("button", name="Publish and e-mail the agendas").click()
         expect(organiser_page.get_by_role("status")).to_contain_text("The schedule is published")
 

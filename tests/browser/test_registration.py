@@ -95,7 +95,7 @@ def test_visitor_registers_two_attendees_for_a_free_event(
         page.locator("#f-buyer-first_name").fill("Camille")
         page.locator("#f-buyer-last_name").fill("Durand")
         page.locator("#f-buyer-email").fill("camille@genopole.example")
-        page.locator("#f-buyer-country").fill("FR")
+        page.locator("#f-buyer-country").select_option("FR")
         page.get_by_label("I have read the privacy notice.").check()
         page.get_by_role("button", name="Confirm my registration").click()
 

@@ -51,6 +51,57 @@ async def test_public_programme_groups_sessions_by_day_and_room(
     assert "Europe/Paris" in html
 
 
+async def test_programme_is_a_time_grid_with_rooms_as_columns(
+    client: httpx.AsyncClient, organiser: User, event: Event
+) -> None:
+    """Two rooms in parallel: one column each; a two-hour session spans the rows of the shorter ones."""
+    await make_session(
+        organiser,
+        event,
+        title="Plénière",
+        room="Amphi",
+        starts_at="2031-07-15T09:00",
+        ends_at="2031-07-15T11:00",
+    )
+    await make_session(
+        organiser,
+        event,
+        title="Atelier A",
+        room="Salle B",
+        starts_at="2031-07-15T09:00",
+        ends_at="2031-07-15T10:00",
+    )
+    await make_session(
+        organiser,
+        event,
+        title="Atelier B",
+        room="Salle B",
+        starts_at="2031-07-15T10:00",
+        ends_at="2031-07-15T11:00",
+    )
+    await make_session(
+        organiser,
+        event,
+        title="Doublon",
+        room="Salle B",
+        starts_at="2031-07-15T10:30",
+        ends_at="2031-07-15T11:00",
+    )
+    html = (await client.get(f"/events/{event.slug}/programme", params={"lang": "en"})).text
+    grid = html[html.index('<table class="programme-grid') : html.index("</table>")]
+    heads = re.findall(r'<th scope="col"><h3>([^<]+)</h3>', grid)
+    assert heads == ["Amphi", "Salle B", "Salle B"], (
+        "an overlapping session takes a second column of its room"
+    )
+    rows = re.findall(r"<tr>(.*?)</tr>", grid.split("<tbody>")[1], re.S)
+    assert len(rows) == 3  # 09:00, 10:00, 10:30: every start and end opens a band
+    assert re.search(r'rowspan="3"[^>]*id="session-\d+">.*?Plénière', rows[0], re.S)
+    assert "Atelier A" in rows[0] and "Atelier B" in rows[1] and "Doublon" in rows[2]
+    assert html.index("Atelier A") < html.index("Atelier B") < html.index("Doublon"), (
+        "phones read it in time order"
+    )
+
+
 async def test_programme_shows_full_and_cancelled_sessions(
     client: httpx.AsyncClient, organiser: User, event: Event
 ) -> None:

@@ -351,3 +351,20 @@ async def test_only_door_staff_of_ones_own_organisation_can_be_deactivated(
         )
         assert answer.status_code == 404
     assert await User.filter(is_active=False).count() == 0
+
+
+async def test_checkin_figures_agree_with_their_count_in_french(
+    client: httpx.AsyncClient, door: Door
+) -> None:
+    """One entry, nobody else: "1 entrée · 1 présent", and the live update knows both forms."""
+    ticket = await door.ticket()
+    await scans.redeem(Scanner(door.event, "test", "test"), {"secret": ticket.secret})
+    await login(client, door.user.email)
+    page = (await client.get(_page(door), params={"lang": "fr"})).text
+    assert re.search(r'data-one="entrée" data-other="entrées">entrée<', page)
+    assert re.search(
+        r'data-word="inside" data-one="présent en ce moment" data-other="présents en ce moment">', page
+    )
+    scanner = (await client.get(f"/scan/{door.event.slug}", params={"lang": "fr"})).text
+    assert 'data-msg-pack-one="Liste hors ligne de {time}\u00a0: {count} billet"' in scanner
+    assert 'data-msg-pack-other="Liste hors ligne de {time}\u00a0: {count} billets"' in scanner

@@ -18,7 +18,10 @@ from events.i18n import format_day, format_when, use_locale
 from tests.factories import csrf_from, login, make_event, make_organiser
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {
+    "_": None, "gettext": None, "ngettext": (1, 2), "N_": None,
+    "pgettext": ((1, "c"), 2), "plural_forms": (1, 2),
+}  # fmt: skip
 METHODS = [
     ("events/**.py", "python"),
     ("main.py", "python"),
@@ -149,6 +152,7 @@ async def pages(client: httpx.AsyncClient) -> tuple[list[str], list[str]]:
     with use_locale("fr"):
         dates = [f(e.starts_at, e.timezone) for e in (event, draft) for f in (format_when, format_day)]
         dates += [format_when(e.ends_at, e.timezone) for e in (event, draft)]
+        dates += [name for _code, name in i18n.countries()]  # Babel's territory names, not catalogue text
     data = [
         event.title, draft.title, event.description, event.venue, event.city, event.country,
         event.slug, draft.slug, event.timezone, event.currency, user.email, "Pôle Test",
@@ -204,3 +208,24 @@ async def test_dates_and_money_follow_the_locale() -> None:
     with use_locale("en"):
         assert format_when(summer, "America/Montreal").startswith("Wednesday, July 14, 2027, 3:30")
         assert format_money(123450, "EUR") == "€1,234.50"
+
+
+def test_french_punctuation_has_its_non_breaking_space() -> None:
+    """« : ; ? ! » take a non-breaking space before them in French (not the colon of 14:00 or of a URL)."""
+    violations = []
+    for msgid, text in _catalogue("fr").items():
+        for translated in text if isinstance(text, tuple) else (text,):
+            plain = re.sub(r"\w+://\S+|\d:\d", " ", str(translated))
+            if re.search(r"[^\u00a0\u202f][:;?!]", plain) or re.match(r"[:;?!]", plain):
+                violations.append(msgid)
+    assert violations == []
+
+
+def test_label_colon_follows_the_language() -> None:
+    from events.web.templating import environment
+
+    page = environment.from_string('{{ _("Total") | colon }} {{ _("Refunded") | colon }}')
+    with use_locale("fr"):
+        assert page.render() == "Total\u00a0: Remboursé\u00a0:"
+    with use_locale("en"):
+        assert page.render() == "Total: Refunded:"
