@@ -175,9 +175,12 @@ class Question(Model):
         "models.Event", related_name="questions", on_delete=fields.CASCADE
     )
     label = fields.CharField(max_length=300)
+    label_en = fields.CharField(max_length=300, default="", db_default="")
     kind = fields.CharEnumField(QuestionKind, max_length=16, default=QuestionKind.TEXT)
     required = fields.BooleanField(default=False)
-    options: list[str] = fields.JSONField(default=list)
+    # [{"key", "fr", "en"}, …]: an answer holds the key, so it survives renaming and translating the text
+    # (events.catalogue.options reads them).
+    options: list[dict[str, str]] = fields.JSONField(default=list)
     sensitive = fields.BooleanField(default=False)
     position = fields.IntField(default=0)
 
@@ -186,6 +189,10 @@ class Question(Model):
     class Meta:
         table = "question"
         ordering = ("position", "id")
+
+    @property
+    def i18n(self) -> Localized:
+        return Localized(self)
 
 
 class SessionStatus(StrEnum):
@@ -204,12 +211,15 @@ class Session(Model):
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
         "models.Event", related_name="sessions", on_delete=fields.CASCADE
     )
+    # French in the original columns, English in `_en`, as for the event's texts.
     title = fields.CharField(max_length=300)
+    title_en = fields.CharField(max_length=300, default="", db_default="")
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
     room = fields.CharField(max_length=120, default="")
     speakers = fields.CharField(max_length=500, default="")
     description = fields.TextField(default="")
+    description_en = fields.TextField(default="", db_default="")
     capacity = fields.IntField(null=True)
     status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.SCHEDULED)
     sequence = fields.IntField(default=0)
@@ -222,3 +232,10 @@ class Session(Model):
     class Meta:
         table = "session"
         ordering = ("starts_at", "id")
+
+    def __str__(self) -> str:
+        return self.title or self.title_en
+
+    @property
+    def i18n(self) -> Localized:
+        return Localized(self)
