@@ -17,6 +17,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from events.accounts.models import Organisation
+from events.catalogue import options
 from events.texts import Localized
 
 
@@ -193,6 +194,18 @@ class Question(Model):
     @property
     def i18n(self) -> Localized:
         return Localized(self)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(key, text in the current language) of each option, as a form offers them."""
+        return [(o["key"], options.text(o)) for o in options.stored(self.options)]
+
+    def answer_text(self, value: object) -> str:
+        """A stored answer as the reader reads it: an option's text in their language, else the value."""
+        if self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE):
+            return options.answer_text(self.options, value)
+        if isinstance(value, list):
+            return ", ".join(str(item) for item in value)
+        return str(value)
 
 
 class SessionStatus(StrEnum):

@@ -13,13 +13,17 @@ from tortoise.transactions import in_transaction
 from events import texts
 from events.accounts.models import User
 from events.audit import services as audit
+from events.catalogue import options
 from events.catalogue.models import Event, PromoCode, Question, TicketType
 from events.catalogue.offer_schemas import (
+    QUESTION_TEXTS,
     TYPE_TEXTS,
     PromoCodeInput,
     QuestionInput,
+    QuestionPatch,
     TicketTypeInput,
     TicketTypePatch,
+    question_values,
     ticket_type_values,
     to_cents,
 )
@@ -126,16 +130,48 @@ async def questions(event: Event) -> list[Question]:
     return await Question.filter(event_id=event.id).order_by("position", "id")
 
 
+async def question(event: Event, question_id: int) -> Question:
+    """A question of this event; any other id is simply not found."""
+    found = await Question.get_or_none(id=question_id, event_id=event.id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _question_snapshot(question: Question) -> dict[str, object]:
+    return {
+        "label": question.label, "label_en": question.label_en, "kind": str(question.kind),
+        "options": question.options, "required": question.required,
+    }  # fmt: skip
+
+
 async def create_question(user: User, event: Event, data: object) -> Question:
     values = validate(QuestionInput, data)
     async with in_transaction():
         question = await Question.create(
-            event=event, **values.model_dump(exclude={"options"}),
-            options=[o.strip() for o in values.options if o.strip()],
-        )  # fmt: skip
+            event=event, **values.model_dump(exclude={"options"}), options=values.option_values()
+        )
         await audit.record(
             user, event.organisation_id, "question.created", "question", question.id,
-            after={"label": question.label, "kind": str(question.kind)},
+            after=_question_snapshot(question),
         )  # fmt: skip
     public_pages.clear()
     return question
+
+
+async def update_question(user: User, found: Question, patch: QuestionPatch) -> Question:
+    """Change some fields; an option keeps its key (and so its answers) when its text is corrected."""
+    changes = texts.expand(patch.model_dump(exclude_unset=True), QUESTION_TEXTS)
+    values = validate(QuestionInput, {**question_values(found), **changes})
+    async with in_transaction():
+        before = _question_snapshot(found)
+        for name, value in values.model_dump(exclude={"options"}).items():
+            setattr(found, name, value)
+        found.options = values.option_values(options.stored(found.options))
+        await found.save()
+        await audit.record(
+            user, user.organisation_id, "question.updated", "question", found.id,
+            before=before, after=_question_snapshot(found),
+        )  # fmt: skip
+    public_pages.clear()
+    return found

@@ -23,23 +23,40 @@ async def _page(request: Request, user: User, event: Event, state: FormState) ->
         "current": "questions",
         "questions": await offers.questions(event),
         "kinds": list(QuestionKind),
+        "option_rows": option_rows(state.values.get("options")),
     }
     return forms.show(request, "dashboard/questions.html", context, state)
+
+
+OPTION_ROWS = 50
+BLANK_ROWS = 4
+
+
+def _option_rows(form: FormData) -> list[dict[str, str]]:
+    """Each option row as posted (`option-N-key`, `option-N-fr`, `option-N-en`), blank rows left out."""
+    rows = []
+    for number in range(OPTION_ROWS):
+        row = {part: forms.text(form, f"option-{number}-{part}") for part in ("key", "fr", "en")}
+        if row["fr"] or row["en"]:
+            rows.append(row)
+    return rows
 
 
 def _question_data(form: FormData) -> dict[str, object]:
     return {
         "label": forms.text(form, "label"),
+        "label_en": forms.text(form, "label_en"),
         "kind": forms.text(form, "kind"),
         "required": forms.checked(form, "required"),
         "sensitive": forms.checked(form, "sensitive"),
-        "options": forms.lines(form, "options"),
+        "options": _option_rows(form),
     }
 
 
-def _shown(form: FormData) -> dict[str, object]:
-    """The options are shown back as typed, one per line, not as the list read from them."""
-    return {**_question_data(form), "options": forms.text(form, "options")}
+def option_rows(filled: object) -> list[dict[str, str]]:
+    """The rows of the options table: those filled in, then a few blank ones to add more."""
+    rows = [dict(row) for row in filled] if isinstance(filled, list) else []
+    return rows + [{"key": "", "fr": "", "en": ""}] * BLANK_ROWS
 
 
 async def questions_page(request: Request) -> Response:
@@ -57,7 +74,6 @@ async def question_create(request: Request) -> Response:
         page=lambda state: _page(request, user, event, state),
         done=lambda _: request.url_for("dashboard_questions", slug=event.slug),
         notice="question_saved",
-        shown=_shown,
     )
 
 
