@@ -9,7 +9,8 @@ import httpx
 import icalendar
 import pytest
 
-from events.catalogue.models import Event
+from events.catalogue.models import Event, Question
+from events.demo import DEMO_SLUG, load_demo
 from events.ticketing.models import Ticket
 from tests.factories import api_token, bearer, login, make_event, make_organiser, make_ticket_type, order_body
 
@@ -277,3 +278,17 @@ async def test_the_dashboard_session_form_has_both_languages(client: httpx.Async
     page = await client.get(f"/dashboard/events/{event.slug}/programme/{created['id']}")
     assert 'name="title_en"' in page.text and 'value="Bioprocessing workshop"' in page.text
     assert 'name="description_en"' in page.text
+
+
+async def test_the_demo_programme_and_questions_speak_each_visitor_language(
+    client: httpx.AsyncClient,
+) -> None:
+    await load_demo("demo password 2027")
+    english = (await client.get(f"/api/v1/public/events/{DEMO_SLUG}?lang=en")).json()
+    titles = {s["title"] for s in english["sessions"]}
+    assert "Workshop: AI for medical imaging" in titles and "Lunch" in titles
+    french = (await client.get(f"/api/v1/public/events/{DEMO_SLUG}?lang=fr")).json()
+    assert "Déjeuner" in {s["title"] for s in french["sessions"]}
+    diet = await Question.get(event__slug=DEMO_SLUG, kind="choice")
+    assert (diet.label, diet.label_en) == ("Régime alimentaire", "Dietary requirements")
+    assert {"key": "vegetarian", "fr": "Végétarien", "en": "Vegetarian"} in diet.options
