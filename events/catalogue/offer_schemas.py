@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -212,6 +213,14 @@ def promo_code_out(promo: PromoCode, ticket_type_ids: list[int], uses: int) -> d
 QUESTION_TEXTS = ("label",)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: object) -> object:
+    """PostgreSQL refuses NUL in text and JSON, and no reader wants the other control characters."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
 class OptionIn(BaseModel):
     """One option in both languages; `key` (kept when sent) is what answers name."""
 
@@ -220,6 +229,8 @@ class OptionIn(BaseModel):
     key: str = Field(default="", max_length=200)
     fr: str = Field(default="", max_length=300)
     en: str = Field(default="", max_length=300)
+
+    _no_control_characters = field_validator("key", "fr", "en", mode="before")(_printable)
 
 
 class QuestionInput(BaseModel):
@@ -245,6 +256,16 @@ class QuestionInput(BaseModel):
     @classmethod
     def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
+
+    @field_validator("label", "label_en", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        return _printable(value)
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _printable_options(cls, value: object) -> object:
+        return [_printable(item) for item in value] if isinstance(value, list) else value
 
     @field_validator("label")
     @classmethod

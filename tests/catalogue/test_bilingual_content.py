@@ -292,3 +292,17 @@ async def test_the_demo_programme_and_questions_speak_each_visitor_language(
     diet = await Question.get(event__slug=DEMO_SLUG, kind="choice")
     assert (diet.label, diet.label_en) == ("Régime alimentaire", "Dietary requirements")
     assert {"key": "vegetarian", "fr": "Végétarien", "en": "Vegetarian"} in diet.options
+
+
+async def test_control_characters_are_taken_out_of_question_texts(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    created = await _question(
+        client,
+        auth,
+        label={"fr": "Ré\x00gime", "en": "Diet\x07"},
+        kind="choice",
+        options=["Un\x00", {"fr": "Deux\x1f"}],
+    )
+    assert created["translations"] == {"label": {"fr": "Régime", "en": "Diet"}}
+    assert [o["fr"] for o in created["options"]] == ["Un", "Deux"]  # type: ignore[attr-defined]
