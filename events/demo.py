@@ -132,11 +132,17 @@ async def _offer(user: User, event: Event) -> None:
         user, event, {"code": "LABO2027", "percent_off": 10, "max_uses": 500, "ticket_types": [created[2].id]}
     )
     questions = [
-        {"label": "Régime alimentaire / Dietary requirements", "kind": "choice", "sensitive": True,
-         "options": ["Aucun / None", "Végétarien / Vegetarian", "Sans gluten / Gluten-free", "Halal",
-                     "Casher / Kosher"]},
-        {"label": "Besoins d'accessibilité / Accessibility needs", "kind": "textarea", "sensitive": True},
-        {"label": "Je souhaite des rendez-vous B2B / I would like B2B meetings", "kind": "checkbox"},
+        {"label": {"fr": "Régime alimentaire", "en": "Dietary requirements"}, "kind": "choice",
+         "sensitive": True,
+         "options": [{"key": "none", "fr": "Aucun", "en": "None"},
+                     {"key": "vegetarian", "fr": "Végétarien", "en": "Vegetarian"},
+                     {"key": "gluten-free", "fr": "Sans gluten", "en": "Gluten-free"},
+                     {"key": "halal", "fr": "Halal", "en": "Halal"},
+                     {"key": "kosher", "fr": "Casher", "en": "Kosher"}]},
+        {"label": {"fr": "Besoins d'accessibilité", "en": "Accessibility needs"}, "kind": "textarea",
+         "sensitive": True},
+        {"label": {"fr": "Je souhaite des rendez-vous B2B", "en": "I would like B2B meetings"},
+         "kind": "checkbox"},
     ]  # fmt: skip
     for data in questions:
         await offers.create_question(user, event, data)
@@ -146,23 +152,40 @@ async def _programme(user: User, event: Event) -> None:
     day1 = event.starts_at
     day2 = day1 + timedelta(days=1)
     items = [
-        (day1, 0, 60, "Accueil et café / Welcome coffee", "Hall", "", None),
-        (day1, 60, 60, "Plénière d'ouverture : l'innovation en oncologie", "Auditorium", "Pr. Anne Roussel",
-         None),
-        (day1, 150, 90, "Atelier : essais cliniques décentralisés", "Salle Garonne", "Dr. Marc Lefèvre", 25),
-        (day1, 150, 90, "Workshop: AI for medical imaging", "Salle Canal", "Dr. Sarah Chen", 30),
-        (day1, 240, 60, "Déjeuner / Lunch", "Hall", "", None),
-        (day1, 300, 120, "Table ronde : financer sa biotech", "Auditorium", "Bpifrance, Fondation ARC", None),
-        (day2, 0, 180, "Rendez-vous d'affaires B2B / B2B meetings", "Espace B2B", "", None),
-        (day2, 180, 90, "Atelier : dispositifs médicaux et marquage CE", "Salle Garonne", "Me. Julie Bernard",
-         20),
-        (day2, 300, 60, "Plénière de clôture : bien vieillir", "Auditorium", "Pr. Luc Moreau", None),
+        (day1, 0, 60, ("Accueil et café", "Welcome coffee"), "Hall", "", None, None),
+        (day1, 60, 60,
+         ("Plénière d'ouverture : l'innovation en oncologie", "Opening plenary: innovation in oncology"),
+         "Auditorium", "Pr. Anne Roussel", None, None),
+        (day1, 150, 90,
+         ("Atelier : essais cliniques décentralisés", "Workshop: decentralised clinical trials"),
+         "Salle Garonne", "Dr. Marc Lefèvre", 25,
+         ("Protocoles, télésuivi et consentement électronique : retours d'expérience de trois promoteurs.",
+          "Protocols, remote monitoring and e-consent: lessons learnt by three sponsors.")),
+        (day1, 150, 90, ("Atelier : l'IA pour l'imagerie médicale", "Workshop: AI for medical imaging"),
+         "Salle Canal", "Dr. Sarah Chen", 30,
+         ("De l'annotation des images à la validation clinique d'un algorithme.",
+          "From annotating images to the clinical validation of an algorithm.")),
+        (day1, 240, 60, ("Déjeuner", "Lunch"), "Hall", "", None, None),
+        (day1, 300, 120, ("Table ronde : financer sa biotech", "Panel: funding a biotech"), "Auditorium",
+         "Bpifrance, Fondation ARC", None, None),
+        (day2, 0, 180, ("Rendez-vous d'affaires B2B", "B2B meetings"), "Espace B2B", "", None, None),
+        (day2, 180, 90,
+         ("Atelier : dispositifs médicaux et marquage CE", "Workshop: medical devices and CE marking"),
+         "Salle Garonne", "Me. Julie Bernard", 20,
+         ("Le règlement MDR pas à pas, de la classification au dossier technique.",
+          "The MDR step by step, from classification to the technical file.")),
+        (day2, 300, 60, ("Plénière de clôture : bien vieillir", "Closing plenary: ageing well"), "Auditorium",
+         "Pr. Luc Moreau", None, None),
     ]  # fmt: skip
-    for day, offset, minutes, title, room, speakers, capacity in items:
+    for day, offset, minutes, (french, english), room, speakers, capacity, about in items:
         start = day + timedelta(minutes=offset)
         end = start + timedelta(minutes=minutes)
-        data = {"title": title, "starts_at": start.isoformat(), "ends_at": end.isoformat(), "room": room,
-                "speakers": speakers, "capacity": capacity}  # fmt: skip
+        data: dict[str, object] = {
+            "title": {"fr": french, "en": english}, "starts_at": start.isoformat(),
+            "ends_at": end.isoformat(), "room": room, "speakers": speakers, "capacity": capacity,
+        }  # fmt: skip
+        if about:
+            data["description"] = {"fr": about[0], "en": about[1]}
         await sessions.create_session(user, event, data)
 
 

@@ -24,6 +24,13 @@ def localized(obj: object, field: str, locale: str | None = None) -> str:
     return first or second
 
 
+def pick(french: object, english: object, locale: str | None = None) -> str:
+    """One of two texts in `locale` (the current one by default), falling back to the other."""
+    wanted = locale or i18n.get_locale()
+    first, second = (english, french) if wanted == "en" else (french, english)
+    return str(first or "") or str(second or "")
+
+
 def translations(obj: object, names: tuple[str, ...]) -> dict[str, dict[str, str]]:
     """Both languages of each field, as the organiser API shows them."""
     return {

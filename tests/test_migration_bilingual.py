@@ -44,7 +44,7 @@ def _migrate(tmp_path: Path, target: str) -> None:
 def _insert(db: sqlite3.Connection, table: str, values: dict[str, object]) -> int:
     """A row with every NOT NULL column without a default filled in, as an older release wrote it."""
     row = dict(values)
-    for _cid, name, kind, notnull, default, pk in db.execute(f"PRAGMA table_info({table})"):
+    for _cid, name, kind, notnull, default, pk in db.execute(f'PRAGMA table_info("{table}")'):
         if name in row or pk or not notnull or default is not None:
             continue
         upper = str(kind).upper()
@@ -58,7 +58,7 @@ def _insert(db: sqlite3.Connection, table: str, values: dict[str, object]) -> in
             row[name] = f"{name}-x"
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))  # noqa: S608
+    cursor = db.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', tuple(row.values()))  # noqa: S608
     return int(cursor.lastrowid or 0)
 
 

@@ -18,6 +18,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from events.accounts.models import Organisation
+from events.catalogue import options
 from events.texts import Localized
 
 
@@ -178,9 +179,12 @@ class Question(Model):
         "models.Event", related_name="questions", on_delete=fields.CASCADE
     )
     label = fields.CharField(max_length=300)
+    label_en = fields.CharField(max_length=300, default="", db_default="")
     kind = fields.CharEnumField(QuestionKind, max_length=16, default=QuestionKind.TEXT)
     required = fields.BooleanField(default=False)
-    options: list[str] = fields.JSONField(default=list)
+    # [{"key", "fr", "en"}, …]: an answer holds the key, so it survives renaming and translating the text
+    # (events.catalogue.options reads them).
+    options: list[dict[str, str]] = fields.JSONField(default=list)
     sensitive = fields.BooleanField(default=False)
     show_at_door = fields.BooleanField(default=False, db_default=False)
     position = fields.IntField(default=0)
@@ -190,6 +194,22 @@ class Question(Model):
     class Meta:
         table = "question"
         ordering = ("position", "id")
+
+    @property
+    def i18n(self) -> Localized:
+        return Localized(self)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(key, text in the current language) of each option, as a form offers them."""
+        return [(o["key"], options.text(o)) for o in options.stored(self.options)]
+
+    def answer_text(self, value: object) -> str:
+        """A stored answer as the reader reads it: an option's text in their language, else the value."""
+        if self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE):
+            return options.answer_text(self.options, value)
+        if isinstance(value, list):
+            return ", ".join(str(item) for item in value)
+        return str(value)
 
 
 class SessionStatus(StrEnum):
@@ -208,12 +228,15 @@ class Session(Model):
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
         "models.Event", related_name="sessions", on_delete=fields.CASCADE
     )
+    # French in the original columns, English in `_en`, as for the event's texts.
     title = fields.CharField(max_length=300)
+    title_en = fields.CharField(max_length=300, default="", db_default="")
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
     room = fields.CharField(max_length=120, default="")
     speakers = fields.CharField(max_length=500, default="")
     description = fields.TextField(default="")
+    description_en = fields.TextField(default="", db_default="")
     capacity = fields.IntField(null=True)
     status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.SCHEDULED)
     sequence = fields.IntField(default=0)
@@ -226,3 +249,10 @@ class Session(Model):
     class Meta:
         table = "session"
         ordering = ("starts_at", "id")
+
+    def __str__(self) -> str:
+        return self.title or self.title_en
+
+    @property
+    def i18n(self) -> Localized:
+        return Localized(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from events import texts
+from events.catalogue import options
 from events.catalogue.models import PromoCode, Question, QuestionKind, TicketType
 from events.catalogue.schemas import Bilingual, Translation
 from events.errors import N_
@@ -208,26 +210,110 @@ def promo_code_out(promo: PromoCode, ticket_type_ids: list[int], uses: int) -> d
     }
 
 
+QUESTION_TEXTS = ("label",)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: object) -> object:
+    """PostgreSQL refuses NUL in text and JSON, and no reader wants the other control characters."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class OptionIn(BaseModel):
+    """One option in both languages; `key` (kept when sent) is what answers name."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    key: str = Field(default="", max_length=200)
+    fr: str = Field(default="", max_length=300)
+    en: str = Field(default="", max_length=300)
+
+    _no_control_characters = field_validator("key", "fr", "en", mode="before")(_printable)
+
+
 class QuestionInput(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    label: str = Field(min_length=1, max_length=300)
+    # English first, so that the French label's check can see it (at least one language).
+    label_en: str = Field(default="", max_length=300)
+    label: str = Field(default="", max_length=300, validate_default=True)
     kind: QuestionKind = QuestionKind.TEXT
     required: bool = False
-    options: list[str] = Field(default_factory=list, max_length=50)
+    options: list[Annotated[str, Field(max_length=300)] | OptionIn] = Field(
+        default_factory=list, max_length=50
+    )
     sensitive: bool = False
     # Shown to the door staff at the scan, for attendees who agreed; always sensitive (purged by retention).
     show_at_door: bool = False
     position: int = Field(default=0, ge=-1_000_000, le=1_000_000)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _bilingual(cls, data: Any) -> Any:
+        return texts.expand(data, QUESTION_TEXTS)
+
+    @field_validator("label_en", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @field_validator("label", "label_en", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        return _printable(value)
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _printable_options(cls, value: object) -> object:
+        return [_printable(item) for item in value] if isinstance(value, list) else value
+
+    @field_validator("label")
+    @classmethod
+    def _some_label(cls, value: str, info: ValidationInfo) -> str:
+        if not value and not info.data.get("label_en"):
+            raise ValueError(N_("This field is required."))
+        return value
+
     @model_validator(mode="after")
     def _options(self) -> QuestionInput:
         needs_options = self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
-        if needs_options and len([o for o in self.options if o.strip()]) < 2:
+        if needs_options and len(self.option_values()) < 2:
             raise ValueError(N_("Give at least two options."))
         if self.show_at_door:
             self.sensitive = True
         return self
+
+    def option_values(self, previous: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
+        """The options as stored: `{key, fr, en}`, keys kept from `previous` where the text is the same."""
+        sent = [o if isinstance(o, str) else o.model_dump() for o in self.options]
+        return options.normalise(sent, previous or [])
+
+
+class QuestionPatch(BaseModel):
+    """A partial change: only the fields sent are touched; options sent replace the list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: Bilingual | None = None
+    label_en: str | None = None
+    required: bool | None = None
+    options: list[Annotated[str, Field(max_length=300)] | OptionIn] | None = Field(
+        default=None, max_length=50
+    )
+    sensitive: bool | None = None
+    show_at_door: bool | None = None
+    position: int | None = Field(default=None, ge=-1_000_000, le=1_000_000)
+
+
+class OptionOut(BaseModel):
+    """An option: its key and its text in the request's language (the organiser also gets fr and en)."""
+
+    key: str
+    label: str
+    fr: str | None = None
+    en: str | None = None
 
 
 class QuestionOut(BaseModel):
@@ -235,23 +321,45 @@ class QuestionOut(BaseModel):
     label: str
     kind: str
     required: bool
-    options: list[str]
+    options: list[OptionOut]
     sensitive: bool
     show_at_door: bool
     position: int
+    translations: dict[str, Translation] | None = None
 
 
-def question_out(question: Question) -> dict[str, object]:
+def question_values(question: Question) -> dict[str, object]:
     return {
-        "id": question.id,
         "label": question.label,
+        "label_en": question.label_en,
         "kind": str(question.kind),
         "required": question.required,
-        "options": question.options,
+        "options": options.stored(question.options),
         "sensitive": question.sensitive,
         "show_at_door": question.show_at_door,
         "position": question.position,
     }
+
+
+def question_out(question: Question, organiser: bool = False) -> dict[str, object]:
+    shown = []
+    for option in options.stored(question.options):
+        row: dict[str, object] = {"key": option["key"], "label": options.text(option)}
+        if organiser:
+            row.update(fr=option["fr"], en=option["en"])
+        shown.append(row)
+    out: dict[str, object] = {
+        "id": question.id,
+        "label": texts.localized(question, "label"),
+        "kind": str(question.kind),
+        "required": question.required,
+        "options": shown,
+        "sensitive": question.sensitive,
+        "position": question.position,
+    }
+    if organiser:
+        out["translations"] = texts.translations(question, QUESTION_TEXTS)
+    return out
 
 
 class BadgeColours(BaseModel):

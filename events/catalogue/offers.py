@@ -13,14 +13,18 @@ from tortoise.transactions import in_transaction
 from events import texts
 from events.accounts.models import User
 from events.audit import services as audit
+from events.catalogue import options
 from events.catalogue.models import Event, PromoCode, Question, TicketType
 from events.catalogue.offer_schemas import (
+    QUESTION_TEXTS,
     TYPE_TEXTS,
     PromoCodeInput,
     QuestionInput,
+    QuestionPatch,
     TicketTypeInput,
     TicketTypePatch,
     money,
+    question_values,
     ticket_type_values,
     to_cents,
 )
@@ -216,23 +220,8 @@ async def questions(event: Event) -> list[Question]:
     return await Question.filter(event_id=event.id).order_by("position", "id")
 
 
-async def create_question(user: User, event: Event, data: object) -> Question:
-    values = validate(QuestionInput, data)
-    async with in_transaction():
-        question = await Question.create(
-            event=event, **values.model_dump(exclude={"options"}),
-            options=[o.strip() for o in values.options if o.strip()],
-        )  # fmt: skip
-        await audit.record(
-            user, event.organisation_id, "question.created", "question", question.id,
-            after={"label": question.label, "kind": str(question.kind),
-                   "show_at_door": question.show_at_door},
-        )  # fmt: skip
-    public_pages.clear()
-    return question
-
-
 async def question(event: Event, question_id: int) -> Question:
+    """A question of this event; any other id is simply not found."""
     found = await Question.get_or_none(id=question_id, event_id=event.id)
     if found is None:
         raise NotFound()
@@ -241,33 +230,49 @@ async def question(event: Event, question_id: int) -> Question:
 
 def _question_snapshot(question: Question) -> dict[str, object]:
     return {
-        "label": question.label,
-        "kind": str(question.kind),
-        "required": question.required,
-        "sensitive": question.sensitive,
+        "label": question.label, "label_en": question.label_en, "kind": str(question.kind),
+        "options": question.options, "required": question.required, "sensitive": question.sensitive,
         "show_at_door": question.show_at_door,
-        "options": list(question.options),
-    }
+    }  # fmt: skip
 
 
-async def update_question(user: User, question: Question, data: object) -> Question:
-    """Change a question; answers already given stay as they were written."""
+async def create_question(user: User, event: Event, data: object) -> Question:
     values = validate(QuestionInput, data)
     async with in_transaction():
-        before = _question_snapshot(question)
-        question.label = values.label
-        question.kind = values.kind
-        question.required = values.required
-        question.sensitive = values.sensitive
-        question.show_at_door = values.show_at_door
-        question.options = [o.strip() for o in values.options if o.strip()]
-        await question.save()
+        question = await Question.create(
+            event=event, **values.model_dump(exclude={"options"}), options=values.option_values()
+        )
         await audit.record(
-            user, user.organisation_id, "question.updated", "question", question.id,
-            before=before, after=_question_snapshot(question), event_id=question.event_id,
+            user, event.organisation_id, "question.created", "question", question.id,
+            after=_question_snapshot(question),
         )  # fmt: skip
     public_pages.clear()
     return question
+
+
+async def update_question(user: User, found: Question, data: object) -> Question:
+    """Change a question: the API's partial patch or the dashboard's whole form. An option keeps its key
+    (and so its answers) when its text is corrected; answers already given stay as they were written."""
+    if isinstance(data, QuestionPatch):
+        data = data.model_dump(exclude_unset=True)
+    elif isinstance(data, QuestionInput):
+        data = data.model_dump()
+    changes = texts.expand(data, QUESTION_TEXTS) if isinstance(data, dict) else data
+    values = validate(
+        QuestionInput, {**question_values(found), **changes} if isinstance(changes, dict) else changes
+    )
+    async with in_transaction():
+        before = _question_snapshot(found)
+        for name, value in values.model_dump(exclude={"options"}).items():
+            setattr(found, name, value)
+        found.options = values.option_values(options.stored(found.options))
+        await found.save()
+        await audit.record(
+            user, user.organisation_id, "question.updated", "question", found.id,
+            before=before, after=_question_snapshot(found), event_id=found.event_id,
+        )  # fmt: skip
+    public_pages.clear()
+    return found
 
 
 async def question_answered(question: Question) -> bool:

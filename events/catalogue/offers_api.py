@@ -17,6 +17,7 @@ from events.catalogue.offer_schemas import (
     PromoCodeOut,
     QuestionInput,
     QuestionOut,
+    QuestionPatch,
     TicketTypeInput,
     TicketTypeList,
     TicketTypeOut,
@@ -82,14 +83,22 @@ async def create_promo_code(request: Request) -> Response:
 @documented("List the registration questions", response=QuestionOut, many="questions")
 async def list_questions(request: Request) -> Response:
     _user, event = await _event(request)
-    return answer({"questions": [question_out(q) for q in await offers.questions(event)]})
+    return answer({"questions": [question_out(q, organiser=True) for q in await offers.questions(event)]})
 
 
 @documented("Add a registration question", body=QuestionInput, response=QuestionOut, status=201)
 async def create_question(request: Request) -> Response:
     user, event = await _event(request)
     question = await offers.create_question(user, event, await json_body(request))
-    return answer(question_out(question), status_code=201)
+    return answer(question_out(question, organiser=True), status_code=201)
+
+
+@documented("Change a registration question", body=QuestionPatch, response=QuestionOut)
+async def patch_question(request: Request) -> Response:
+    user, event = await _event(request)
+    found = await offers.question(event, request.path_params["id"])
+    changed = await offers.update_question(user, found, validate(QuestionPatch, await json_body(request)))
+    return answer(question_out(changed, organiser=True))
 
 
 routes = [
@@ -109,4 +118,10 @@ routes = [
     Route("/events/{slug:slug}/promo-codes", create_promo_code, methods=["POST"], name="api_promo_create"),
     Route("/events/{slug:slug}/questions", list_questions, methods=["GET"], name="api_questions"),
     Route("/events/{slug:slug}/questions", create_question, methods=["POST"], name="api_question_create"),
+    Route(
+        "/events/{slug:slug}/questions/{id:id}",
+        patch_question,
+        methods=["PATCH"],
+        name="api_question_patch",
+    ),
 ]

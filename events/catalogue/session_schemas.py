@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from events import texts
 from events.catalogue.models import Event, Session, SessionStatus
+from events.catalogue.schemas import Bilingual, Translation
 from events.errors import N_
+
+SESSION_TEXTS = ("title", "description")
 
 MAX_LENGTH = timedelta(hours=24)
 MARGIN = timedelta(days=1)
@@ -56,31 +61,46 @@ class SessionInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=300)
+    # English first, so that the French title's check can see it (at least one language).
+    title_en: str = Field(default="", max_length=300)
+    title: str = Field(default="", max_length=300, validate_default=True)
     starts_at: datetime
     ends_at: datetime
     room: str = Field(default="", max_length=120)
     speakers: str = Field(default="", max_length=500)
     description: str = Field(default="", max_length=20000)
+    description_en: str = Field(default="", max_length=20000)
     capacity: int | None = Field(default=None, ge=1, le=100_000)
     status: SessionStatus = SessionStatus.SCHEDULED
 
-    @field_validator("room", "speakers", "description", mode="before")
+    @model_validator(mode="before")
+    @classmethod
+    def _bilingual(cls, data: Any) -> Any:
+        return texts.expand(data, SESSION_TEXTS)
+
+    @field_validator("title_en", "room", "speakers", "description", "description_en", mode="before")
     @classmethod
     def _none_is_empty(cls, value: object) -> object:
         return "" if value is None else value
 
-    @field_validator("title", "room", "speakers", "description", mode="before")
+    @field_validator("title", "title_en", "room", "speakers", "description", "description_en", mode="before")
     @classmethod
     def _no_control_characters(cls, value: object) -> object:
         """PostgreSQL refuses NUL in text, and no reader wants the other control characters."""
         return _CONTROL.sub("", value) if isinstance(value, str) else value
 
-    @field_validator("title", "room", "speakers")
+    @field_validator("title", "title_en", "room", "speakers")
     @classmethod
     def _one_line(cls, value: str) -> str:
         """Titles, rooms and speakers are shown on one line, in pages and in calendars."""
         return " ".join(value.split())
+
+    @field_validator("title")
+    @classmethod
+    def _some_title(cls, value: str, info: ValidationInfo) -> str:
+        if not value and not info.data.get("title_en"):
+            raise ValueError(N_("This field is required."))
+        return value
 
     @field_validator("starts_at")
     @classmethod
@@ -111,17 +131,22 @@ class SessionPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
+    title: Bilingual | None = None
+    # The organiser's form sends each language in its own box.
+    title_en: str | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     room: str | None = None
     speakers: str | None = None
-    description: str | None = None
+    description: Bilingual | None = None
+    description_en: str | None = None
     capacity: int | None = None
     status: SessionStatus | None = None
 
 
 class SessionOut(BaseModel):
+    """A session in the request's language; `translations` (both languages) only in the organiser API."""
+
     id: int
     title: str
     starts_at: datetime
@@ -133,6 +158,7 @@ class SessionOut(BaseModel):
     status: SessionStatus
     booked: int
     available: int | None
+    translations: dict[str, Translation] | None = None
 
 
 class SessionList(BaseModel):
@@ -147,12 +173,18 @@ def session_values(session: Session) -> dict[str, object]:
     return {name: getattr(session, name) for name in EDITABLE_FIELDS}
 
 
-def session_out(session: Session, timezone: str, booked: int) -> dict[str, object]:
+def session_out(session: Session, timezone: str, booked: int, organiser: bool = False) -> dict[str, object]:
     """The JSON of a session: times with the event's offset, and how many places are left."""
     zone = ZoneInfo(timezone)
+    values = session_values(session)
+    for name in SESSION_TEXTS:
+        values.pop(f"{name}_en")
+        values[name] = texts.localized(session, name)
+    extra = {"translations": texts.translations(session, SESSION_TEXTS)} if organiser else {}
     return {
         "id": session.id,
-        **session_values(session),
+        **values,
+        **extra,
         "starts_at": session.starts_at.astimezone(zone).isoformat(),
         "ends_at": session.ends_at.astimezone(zone).isoformat(),
         "status": str(session.status),

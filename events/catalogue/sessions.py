@@ -33,11 +33,12 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from events import clock
+from events import clock, texts
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event, EventStatus, Session, SessionStatus
 from events.catalogue.session_schemas import (
+    SESSION_TEXTS,
     SessionInput,
     SessionPatch,
     SessionWindow,
@@ -63,7 +64,7 @@ class SessionFull(Conflict):
     default_message = N_("The session “{title}” is full.")
 
     def __init__(self, session: Session) -> None:
-        super().__init__(details={"session": session.id}, title=session.title)
+        super().__init__(details={"session": session.id}, title=session.i18n.title)
 
 
 class SessionOverlap(Conflict):
@@ -72,7 +73,7 @@ class SessionOverlap(Conflict):
 
     def __init__(self, first: Session, second: Session) -> None:
         ids = sorted((first.id, second.id))
-        super().__init__(details={"sessions": ids}, first=first.title, second=second.title)
+        super().__init__(details={"sessions": ids}, first=first.i18n.title, second=second.i18n.title)
 
 
 class SessionCancelled(Conflict):
@@ -80,7 +81,7 @@ class SessionCancelled(Conflict):
     default_message = N_("The session “{title}” has been cancelled.")
 
     def __init__(self, session: Session) -> None:
-        super().__init__(details={"session": session.id}, title=session.title)
+        super().__init__(details={"session": session.id}, title=session.i18n.title)
 
 
 class TicketCannotBook(Conflict):
@@ -134,17 +135,18 @@ async def event_session(event: Event, session_id: int) -> Session:
     return session
 
 
-def session_json(event: Event, session: Session, booked: int) -> dict[str, object]:
-    return session_out(session, event.timezone, booked)
+def session_json(event: Event, session: Session, booked: int, organiser: bool = True) -> dict[str, object]:
+    """A session's JSON; the organiser's API also shows both languages of its texts."""
+    return session_out(session, event.timezone, booked, organiser=organiser)
 
 
-async def sessions_json(event: Event) -> list[dict[str, object]]:
-    return [session_json(event, s, booked) for s, booked in await sessions_with_counts(event)]
+async def sessions_json(event: Event, organiser: bool = True) -> list[dict[str, object]]:
+    return [session_json(event, s, booked, organiser) for s, booked in await sessions_with_counts(event)]
 
 
 async def public_sessions_json(event: Event) -> list[dict[str, object]]:
     """The `sessions` of the public event JSON (`GET /api/v1/public/events/{slug}`)."""
-    return await sessions_json(event)
+    return await sessions_json(event, organiser=False)
 
 
 async def ticket_sessions(ticket: Ticket) -> list[Session]:
@@ -229,7 +231,7 @@ def _action(before: SessionStatus, after: SessionStatus) -> str:
 async def update_session(user: User, event: Event, session: Session, patch: SessionPatch) -> Session:
     """Change some fields; cancelling this way tells the attendees, as `cancel_session` does."""
     _editable(event)
-    changes = patch.model_dump(exclude_unset=True)
+    changes = texts.expand(patch.model_dump(exclude_unset=True), SESSION_TEXTS)
     values = validate_session(event, {**session_values(session), **changes})
     async with in_transaction():
         await _lock(session)

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from events import i18n
+from events import i18n, texts
 from events.badges import qr
 from events.badges.services import place, when
 from events.catalogue.models import Event
@@ -41,7 +41,7 @@ def _session_text(line: dict[str, object], timezone: str) -> str:
     ends = datetime.fromisoformat(str(line["ends_at"]))
     day = i18n.format_day(starts, timezone)
     hours = f"{i18n.format_hour(starts, timezone)}–{i18n.format_hour(ends, timezone)}"
-    return f"{line['title']} · {day}, {hours}"
+    return f"{texts.pick(line.get('title'), line.get('title_en'))} · {day}, {hours}"
 
 
 def certificate_pdf(

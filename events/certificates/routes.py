@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from events import texts
 from events.certificates import documents, services
 from events.web.templating import render
 
@@ -19,6 +20,7 @@ async def certificate_page(request: Request) -> Response:
     sessions = [
         {
             **line,
+            "title": texts.pick(line.get("title"), line.get("title_en")),
             "starts_at": datetime.fromisoformat(line["starts_at"]),
             "ends_at": datetime.fromisoformat(line["ends_at"]),
         }

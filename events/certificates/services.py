@@ -137,6 +137,7 @@ def _session_line(session: Session) -> dict[str, object]:
     return {
         "id": session.id,
         "title": session.title,
+        "title_en": session.title_en,
         "starts_at": session.starts_at.isoformat(),
         "ends_at": session.ends_at.isoformat(),
         "room": session.room,

@@ -22,37 +22,36 @@ from events.i18n import gettext
 from events.ticketing.models import Ticket
 
 QUESTION_CACHE_SECONDS = 5.0
-_questions: TtlCache[tuple[int, str], list[tuple[int, str]]] = TtlCache(QUESTION_CACHE_SECONDS)
+_questions: TtlCache[tuple[int, str], list[Question]] = TtlCache(QUESTION_CACHE_SECONDS)
 
 
-async def questions(event: Event) -> list[tuple[int, str]]:
-    """The event's questions shown at the door, as (id, label), in the form's order."""
+async def questions(event: Event) -> list[Question]:
+    """The event's questions shown at the door, in the form's order."""
     key = (event.id, event.created_at.isoformat())
     cached = _questions.get(key)
     if cached is not None:
         return cached
     found = await Question.filter(event_id=event.id, show_at_door=True).order_by("position", "id")
-    return _questions.put(key, [(question.id, question.label) for question in found])
+    return _questions.put(key, list(found))
 
 
-def _text(value: object) -> str:
-    """One answer as the door reads it; an unticked box or an empty answer says nothing."""
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+def _text(question: Question, value: object) -> str:
+    """One answer as the door reads it (an option in the reader's language); an unticked box or an
+    empty answer says nothing."""
     if value is True:
         return gettext("Yes")
     if value is None or value is False:
         return ""
-    return str(value).strip()
+    return question.answer_text(value).strip()
 
 
-def shown(asked: list[tuple[int, str]], answers: dict[str, object]) -> list[dict[str, Any]]:
+def shown(asked: list[Question], answers: dict[str, object]) -> list[dict[str, Any]]:
     """The answers of one consenting attendee to the door questions, in the questions' order."""
     found = []
-    for question_id, label in asked:
-        text = _text(answers.get(str(question_id)))
+    for question in asked:
+        text = _text(question, answers.get(str(question.id)))
         if text:
-            found.append({"question_id": question_id, "question": label, "answer": text})
+            found.append({"question_id": question.id, "question": question.i18n.label, "answer": text})
     return found
 
 

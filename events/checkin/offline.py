@@ -93,7 +93,7 @@ async def _sessions(event: Event) -> dict[str, dict[str, Any]]:
     for session in found:
         room = rooms.room_of(session)
         sessions[str(session.id)] = {
-            "title": session.title,
+            "title": session.i18n.title,
             "opens_at": room.opens_at.isoformat(),
             "ends_at": room.ends_at.isoformat(),
             "booking": room.booking,

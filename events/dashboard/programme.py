@@ -18,7 +18,17 @@ from events.web import forms
 from events.web.forms import FormState
 
 SessionChange = Callable[[User, Event, Session], Awaitable[Session]]
-_FORM_FIELDS = ("title", "starts_at", "ends_at", "room", "speakers", "description", "capacity")
+_FORM_FIELDS = (
+    "title",
+    "title_en",
+    "starts_at",
+    "ends_at",
+    "room",
+    "speakers",
+    "description",
+    "description_en",
+    "capacity",
+)
 
 
 def _session_form(form: FormData) -> dict[str, object]:

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts.models import User
-from events.catalogue import offers
+from events.catalogue import offers, options
 from events.catalogue.models import Event, Question, QuestionKind
 from events.catalogue.offer_schemas import QuestionInput
 from events.dashboard.context import organiser_and_event
@@ -23,24 +23,41 @@ async def _page(request: Request, user: User, event: Event, state: FormState) ->
         "current": "questions",
         "questions": await offers.questions(event),
         "kinds": list(QuestionKind),
+        "option_rows": option_rows(state.values.get("options")),
     }
     return forms.show(request, "dashboard/questions.html", context, state)
+
+
+OPTION_ROWS = 50
+BLANK_ROWS = 4
+
+
+def _option_rows(form: FormData) -> list[dict[str, str]]:
+    """Each option row as posted (`option-N-key`, `option-N-fr`, `option-N-en`), blank rows left out."""
+    rows = []
+    for number in range(OPTION_ROWS):
+        row = {part: forms.text(form, f"option-{number}-{part}") for part in ("key", "fr", "en")}
+        if row["fr"] or row["en"]:
+            rows.append(row)
+    return rows
 
 
 def _question_data(form: FormData) -> dict[str, object]:
     return {
         "label": forms.text(form, "label"),
+        "label_en": forms.text(form, "label_en"),
         "kind": forms.text(form, "kind"),
         "required": forms.checked(form, "required"),
         "sensitive": forms.checked(form, "sensitive"),
         "show_at_door": forms.checked(form, "show_at_door"),
-        "options": forms.lines(form, "options"),
+        "options": _option_rows(form),
     }
 
 
-def _shown(form: FormData) -> dict[str, object]:
-    """The options are shown back as typed, one per line, not as the list read from them."""
-    return {**_question_data(form), "options": forms.text(form, "options")}
+def option_rows(filled: object) -> list[dict[str, str]]:
+    """The rows of the options table: those filled in, then a few blank ones to add more."""
+    rows = [dict(row) for row in filled] if isinstance(filled, list) else []
+    return rows + [{"key": "", "fr": "", "en": ""}] * BLANK_ROWS
 
 
 async def questions_page(request: Request) -> Response:
@@ -58,18 +75,18 @@ async def question_create(request: Request) -> Response:
         page=lambda state: _page(request, user, event, state),
         done=lambda _: request.url_for("dashboard_questions", slug=event.slug),
         notice="question_saved",
-        shown=_shown,
     )
 
 
 def _question_values(question: Question) -> dict[str, object]:
     return {
         "label": question.label,
+        "label_en": question.label_en,
         "kind": str(question.kind),
         "required": question.required,
         "sensitive": question.sensitive,
         "show_at_door": question.show_at_door,
-        "options": "\n".join(question.options),
+        "options": options.stored(question.options),
     }
 
 
@@ -83,6 +100,7 @@ async def _edit_page(
         "question": question,
         "kinds": list(QuestionKind),
         "answered": await offers.question_answered(question),
+        "option_rows": option_rows(state.values.get("options")),
     }
     return forms.show(request, "dashboard/question.html", context, state)
 
@@ -107,7 +125,6 @@ async def question_update(request: Request) -> Response:
         page=lambda state: _edit_page(request, user, event, question, state),
         done=lambda _: request.url_for("dashboard_questions", slug=event.slug),
         notice="question_updated",
-        shown=_shown,
     )
 
 

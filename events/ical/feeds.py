@@ -127,8 +127,8 @@ def _session_description(event: Event, session: Session, site: Site) -> str:
     parts = []
     if session.speakers.strip():
         parts.append(gettext(N_("Speakers: {speakers}"), speakers=clean(session.speakers)))
-    if session.description.strip():
-        parts.append(clean(session.description))
+    if session.i18n.description.strip():
+        parts.append(clean(session.i18n.description))
     parts.append(clean(event.i18n.title))
     parts.append(site.session_url(event, session))
     return "\n\n".join(parts)
@@ -141,7 +141,7 @@ def session_component(event: Event, session: Session, site: Site, uid: str | Non
     _stamp(component, session.created_at, max(session.updated_at, event.updated_at))
     component.add("sequence", session.sequence + event.sequence)
     component.add("status", _status(cancelled))
-    component.add("summary", _summary(session.title, cancelled))
+    component.add("summary", _summary(session.i18n.title, cancelled))
     component.add("dtstart", _local(session.starts_at, event.timezone))
     component.add("dtend", _local(session.ends_at, event.timezone))
     location = ", ".join(part for part in (clean(session.room), event_location(event)) if part)

@@ -1,9 +1,14 @@
-"""Checking an attendee's answers to the event's registration questions."""
+"""Checking an attendee's answers to the event's registration questions.
+
+An answer to a choice names the option by its key; the option's text in either language is read as
+its key too, for clients written before options had keys.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from events.catalogue import options
 from events.catalogue.models import Question, QuestionKind
 from events.errors import N_, Invalid
 from events.i18n import COUNTRY_CODES, gettext
@@ -19,11 +24,15 @@ def _clean_one(question: Question, value: Any) -> tuple[Any, str | None]:
             return None, N_("Enter some text.")
         return value.strip(), (N_("This text is too long.") if len(value) > MAX_TEXT[kind] else None)
     if kind == QuestionKind.CHOICE:
-        return value, (None if value in question.options else N_("Choose one of the offered values."))
+        key = options.resolve(question.options, value)
+        return key, (None if key is not None else N_("Choose one of the offered values."))
     if kind == QuestionKind.MULTIPLE:
-        chosen = value if isinstance(value, list) else [value]
-        ok = all(isinstance(v, str) and v in question.options for v in chosen)
-        return sorted(set(chosen), key=question.options.index) if ok else None, (
+        chosen = [
+            options.resolve(question.options, v) for v in (value if isinstance(value, list) else [value])
+        ]
+        order = options.keys(question.options)
+        ok = None not in chosen
+        return sorted({k for k in chosen if k}, key=order.index) if ok else None, (
             None if ok else N_("Choose among the offered values.")
         )
     if kind == QuestionKind.CHECKBOX:

@@ -27,7 +27,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
-from events.catalogue.models import Event, Question
+from events import i18n
+from events.catalogue import options
+from events.catalogue.models import Event, Question, QuestionKind
 from events.catalogue.offer_schemas import money
 from events.errors import N_, Invalid
 from events.i18n import gettext
@@ -76,6 +78,9 @@ def chosen_columns(requested: str | None, available: Sequence[str]) -> list[str]
     return list(dict.fromkeys(names))
 
 
+CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
+
+
 def _when(value: datetime | None, zone: ZoneInfo) -> str:
     return value.astimezone(zone).isoformat() if value else ""
 
@@ -95,17 +100,26 @@ def answer_text(value: Any) -> Any:
 
 
 async def attendee_export(event: Event, wanted: roster.Filters, requested: str | None) -> Export:
-    question_ids = [q.id for q in await Question.filter(event_id=event.id).order_by("position", "id")]
-    available = [*ATTENDEE_COLUMNS, *(f"answer_{qid}" for qid in question_ids)]
+    questions = await Question.filter(event_id=event.id).order_by("position", "id")
+    available = [*ATTENDEE_COLUMNS, *(f"answer_{q.id}" for q in questions)]
     columns = chosen_columns(requested, available)
     names = await roster.type_names(event)
     zone = ZoneInfo(event.timezone)
+    # An option is written in the reader's language (its key means nothing to a person).
+    locale = i18n.get_locale()
+    choices = {str(q.id): q.options for q in questions if q.kind in CHOICE_KINDS}
+
+    def answer_cell(key: str, value: Any) -> Any:
+        if key in choices and value not in (None, ""):
+            return options.answer_text(choices[key], value, locale)
+        return answer_text(value)
 
     def cells(attendee: dict[str, Any]) -> Row:
         row: Row = []
         for column in columns:
             if column.startswith("answer_"):
-                row.append(answer_text(attendee["answers"].get(column.removeprefix("answer_"))))
+                key = column.removeprefix("answer_")
+                row.append(answer_cell(key, attendee["answers"].get(key)))
             elif column == "checked_in_at":
                 entered = attendee["checked_in_at"]
                 row.append(datetime.fromisoformat(entered).astimezone(zone).isoformat() if entered else "")

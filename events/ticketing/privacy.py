@@ -13,7 +13,8 @@ import secrets
 
 from tortoise.expressions import Q
 
-from events.catalogue.models import Question
+from events import texts
+from events.catalogue.models import Question, QuestionKind
 from events.privacy.registry import register
 from events.ticketing.models import Order, Ticket, WaitingListEntry
 
@@ -77,11 +78,22 @@ def _ticket_row(ticket: Ticket) -> dict[str, object]:
     }  # fmt: skip
 
 
+def _readable(question: Question | None, value: object) -> object:
+    """A chosen option as its text in the reader's language; any other answer as stored."""
+    if question is not None and question.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE):
+        return question.answer_text(value)
+    return value
+
+
 async def _answer_rows(tickets: list[Ticket]) -> list[dict[str, object]]:
     ids = {int(key) for ticket in tickets for key in ticket.answers if key.isdigit()}
-    labels = {q.id: q.label for q in await Question.filter(id__in=ids)}
+    asked = {q.id: q for q in await Question.filter(id__in=ids)}
     return [
-        {"ticket": ticket.id, "question": labels.get(int(key), key), "answer": value}
+        {
+            "ticket": ticket.id,
+            "question": texts.localized(asked[int(key)], "label") if int(key) in asked else key,
+            "answer": _readable(asked.get(int(key)), value),
+        }
         for ticket in tickets
         for key, value in ticket.answers.items()
         if key.isdigit()

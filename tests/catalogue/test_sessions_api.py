@@ -49,6 +49,10 @@ async def test_organiser_adds_lists_and_changes_sessions(client: httpx.AsyncClie
         "status": "scheduled",
         "booked": 0,
         "available": 20,
+        "translations": {
+            "title": {"fr": body["title"], "en": body["title"]},
+            "description": {"fr": body["description"], "en": body["description"]},
+        },
     }
     moved = await client.patch(
         _url(event, session["id"]),

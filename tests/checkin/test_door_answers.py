@@ -172,4 +172,3 @@ async def test_door_answers_are_erased_by_the_sensitive_retention(
     pack = await client.get(f"{door.url}/offline", headers=door.headers)
     assert "Végétarien" not in pack.text
     assert (await _scan(client, door, ticket, "before"))["ticket"]["door_answers"] == []
-

@@ -27,20 +27,33 @@ async def _post(client: httpx.AsyncClient, owner: User, event: Event, **fields: 
     return await client.post(path, data={"csrf_token": await csrf_from(client, path), **fields})
 
 
-async def test_organiser_adds_a_choice_question_with_options_one_per_line(
+async def test_organiser_adds_a_choice_question_with_options_in_both_languages(
     client: httpx.AsyncClient, owner: User, event: Event
 ) -> None:
     answer = await _post(
-        client, owner, event, label="Atelier choisi", kind="choice", required="on",
-        options="Bioproduction\r\n\r\n  Dispositifs médicaux \nIA en santé",
+        client, owner, event, label="Atelier choisi", label_en="Chosen workshop", kind="choice",
+        required="on", **{
+            "option-0-fr": "Bioproduction", "option-0-en": "Bioprocessing",
+            "option-1-fr": "  ", "option-1-en": "",
+            "option-2-fr": "  Dispositifs médicaux ", "option-2-en": "Medical devices",
+            "option-3-fr": "IA en santé",
+        },
     )  # fmt: skip
     assert answer.status_code == 303
     question = await Question.get(event_id=event.id)
-    assert question.options == ["Bioproduction", "Dispositifs médicaux", "IA en santé"]
+    assert (question.label, question.label_en) == ("Atelier choisi", "Chosen workshop")
+    assert question.options == [
+        {"key": "bioproduction", "fr": "Bioproduction", "en": "Bioprocessing"},
+        {"key": "dispositifs-medicaux", "fr": "Dispositifs médicaux", "en": "Medical devices"},
+        {"key": "ia-en-sante", "fr": "IA en santé", "en": ""},
+    ]
     assert (question.kind, question.required, question.sensitive) == ("choice", True, False)
     assert await AuditEntry.filter(action="question.created").exists()
-    page = (await client.get(answer.headers["location"])).text
+    page = (await client.get(answer.headers["location"] + "&lang=fr")).text
     assert "Atelier choisi" in page and "Dispositifs médicaux" in page
+    english = (await client.get(answer.headers["location"] + "&lang=en")).text
+    assert "Chosen workshop" in english and "Medical devices" in english
+    assert "IA en santé" in english  # no English text: the French one
 
 
 async def test_sensitive_question_is_marked_and_explained_at_registration(
@@ -58,7 +71,7 @@ async def test_sensitive_question_is_marked_and_explained_at_registration(
 async def test_choice_without_two_options_is_refused(
     client: httpx.AsyncClient, owner: User, event: Event
 ) -> None:
-    answer = await _post(client, owner, event, label="Atelier", kind="multiple", options="Un seul")
+    answer = await _post(client, owner, event, label="Atelier", kind="multiple", **{"option-0-fr": "Un seul"})
     assert answer.status_code == 422
     assert "Give at least two options." in answer.text
     assert "Un seul" in answer.text

@@ -28,7 +28,8 @@ def _form(token: str, type_id: int, country: str) -> dict[str, str]:
     return {
         "csrf_token": token, "count": "1", "ticket-0-type": str(type_id), "ticket-0-first_name": "Camille",
         "ticket-0-last_name": "Durand",
-        "ticket-0-email": "camille@labo.fr", "buyer-first_name": "Camille", "buyer-last_name": "Durand", "buyer-email": "camille@labo.fr",
+        "ticket-0-email": "camille@labo.fr", "buyer-first_name": "Camille",
+        "buyer-last_name": "Durand", "buyer-email": "camille@labo.fr",
         "buyer-country": country, "privacy": "on",
     }  # fmt: skip
 
