@@ -24,7 +24,7 @@ def test_existing_names_are_split_at_the_last_space_and_kept_whole(tmp_path: Pat
         )
         ticket_type = _insert(db, "ticket_type", {"event_id": event, "name": "Pass"})
         for n, name in enumerate(NAMES):
-            order = _insert(db, '"order"', {"event_id": event, "code": f"C{n}", "secret": f"s{n}",
+            order = _insert(db, "order", {"event_id": event, "code": f"C{n}", "secret": f"s{n}",
                                           "buyer_name": name, "status": "paid"})  # fmt: skip
             _insert(db, "ticket", {"order_id": order, "event_id": event, "ticket_type_id": ticket_type,
                                    "secret": f"t{n}", "agenda_token": f"a{n}", "attendee_name": name,

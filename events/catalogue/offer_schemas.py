@@ -355,6 +355,7 @@ def question_out(question: Question, organiser: bool = False) -> dict[str, objec
         "required": question.required,
         "options": shown,
         "sensitive": question.sensitive,
+        "show_at_door": question.show_at_door,
         "position": question.position,
     }
     if organiser:

@@ -6,6 +6,7 @@ import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from events import identifiers
 from events.accounts.services import normalise_email
@@ -34,11 +35,23 @@ def split_name(name: str) -> tuple[str, str]:
     return head.strip(), last
 
 
+def _without_default(schema: JsonDict) -> None:
+    schema.pop("default", None)
+
+
 class PersonName(BaseModel):
     """A person's `name`, with its `first_name` and `last_name`: given both parts, `name` is them joined;
     given `name` alone, its parts are split from it (`split_name`). `name` stays the whole name as printed."""
 
-    name: str = Field(default="", min_length=1, max_length=200, validate_default=True)
+    # The empty default only lets the parts stand in for `name`: the document shows no default, since an
+    # empty name is never valid.
+    name: str = Field(
+        default="",
+        min_length=1,
+        max_length=200,
+        validate_default=True,
+        json_schema_extra=_without_default,
+    )
     first_name: str = Field(default="", max_length=NAME_PART_LENGTH)
     last_name: str = Field(default="", max_length=NAME_PART_LENGTH)
 

@@ -156,17 +156,20 @@ async def test_question_is_changed_and_earlier_answers_stay(
     form = {
         "label": "Repas du midi",
         "kind": "choice",
-        "options": "Aucun\nVégétarien\nVégan",
+        "option-0-key": "Aucun", "option-0-fr": "Aucun",
+        "option-1-key": "Végétarien", "option-1-fr": "Végétarien",
+        "option-2-fr": "Végan",
         "required": "on",
-    }
+    }  # fmt: skip
     answer = await _post(client, f"/dashboard/events/{event.slug}/questions/{question.id}", form)
     assert answer.status_code == 303
     changed = await Question.get(id=question.id)
-    assert (changed.label, changed.options, changed.required) == (
+    assert (changed.label, [o["fr"] for o in changed.options], changed.required) == (
         "Repas du midi",
         ["Aucun", "Végétarien", "Végan"],
         True,
     )
+    assert [o["key"] for o in changed.options][:2] == ["Aucun", "Végétarien"]  # the answers' keys kept
     assert (await Ticket.get(order_id=order.id)).answers == {str(question.id): "Végétarien"}
     assert await AuditEntry.exists(action="question.updated", object_id=str(question.id))
 
