@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
 from events.errors import N_, Invalid
@@ -99,3 +99,17 @@ def validate(model: type[M], data: object) -> M:
         return model.model_validate(_without_control_characters(data))
     except ValidationError as exc:
         raise Invalid(field_errors(exc)) from None
+
+
+class QueryIn(BaseModel):
+    """The parameters of a query string. An empty value counts as absent (a filter form sends `?status=`
+    for "any"), and parameters a model does not name are left alone (`?lang=` belongs to every call)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value != ""}
+        return data

@@ -115,14 +115,6 @@ async def filters(event: Event, params: dict[str, str | None]) -> Filters:
     )
 
 
-def limit(value: str | None) -> int:
-    if value in (None, ""):
-        return DEFAULT_LIMIT
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise _bad("limit", N_("Enter a number between 1 and 500."))
-    return int(value)
-
-
 def _entered() -> Subquery:
     return Subquery(Checkin.filter(type=CheckinType.ENTRY).values("ticket_id"))
 
