@@ -9,7 +9,7 @@ from events.validation import ID_MAX, QueryIn
 
 
 class AuditQuery(QueryIn):
-    object_type: str = Field("", max_length=trail.TEXT_LENGTH, examples=["order"])
+    object_type: str = Field("", max_length=trail.TYPE_LENGTH, examples=["order"])
     object_id: str = Field("", max_length=trail.TEXT_LENGTH)
     actor: int | None = Field(None, ge=0, le=ID_MAX, description="A member id")
     since: AwareDatetime | None = Field(None, description="Entries at or after this time (with an offset)")
