@@ -53,7 +53,7 @@ def _moment(name: str, value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value[:40])
     except ValueError:
         raise _bad(name) from None
-    if moment.tzinfo is None:
+    if moment.tzinfo is None or not 1900 <= moment.year <= 2999:
         raise _bad(name)
     return moment
 

@@ -26,6 +26,7 @@ from events.checkin.models import Checkin, CheckinType
 from events.errors import N_, Invalid
 from events.i18n import gettext
 from events.ticketing.models import Order, Ticket, TicketStatus
+from events.validation import ID_MAX
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -163,6 +164,8 @@ def decode_cursor(cursor: str) -> tuple[str | int, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key, ticket_id = json.loads(raw)
         if not isinstance(ticket_id, int) or not isinstance(key, (str, int)):
+            raise ValueError(cursor)
+        if not 0 <= ticket_id <= ID_MAX:  # beyond the id column: PostgreSQL refuses the comparison
             raise ValueError(cursor)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise _bad("cursor", N_("This value is not valid.")) from None

@@ -26,12 +26,15 @@ async def _event(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
         ("/api/v1/audit", "cursor", "99999999999999"),
         ("/api/v1/audit", "limit", "0"),
         ("/api/v1/audit", "since", "2026-01-01T00:00:00"),
-        ("/api/v1/audit", "object_type", "x" * 33),  # the column's length: found by the fuzzer
+        ("/api/v1/audit", "object_type", "x" * 33),
+        ("/api/v1/audit", "until", "9999-12-31T23:59:59-05:00"),  # past the calendar in UTC: the fuzzer's
+        ("/api/v1/audit", "since", "0001-01-01T00:00:00+05:00"),  # the column's length: found by the fuzzer
         ("/api/v1/events/{slug}/orders", "status", "draft"),
         ("/api/v1/events/{slug}/orders", "q", "q" * 201),
         ("/api/v1/events/{slug}/attendees", "ticket_type", HUGE),
         ("/api/v1/events/{slug}/attendees", "limit", "99999999999999999999999"),
         ("/api/v1/events/{slug}/attendees", "sort", "secret"),
+        ("/api/v1/events/{slug}/attendees", "cursor", "WzEsIDEwOTk1MTE2Mjc3NzZd"),  # [1, 1099511627776]
         ("/api/v1/events/{slug}/exports/orders.csv", "status", "bogus"),
         ("/api/v1/events/{slug}/exports/attendees.xlsx", "delimiter", "tab"),
         ("/api/v1/events/{slug}/checkin/search", "list", HUGE),
