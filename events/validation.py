@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from events.errors import N_, Invalid
@@ -113,3 +113,17 @@ class Confirmed(BaseModel):
         if not value:
             raise ValueError(N_("Tick the box to confirm."))
         return value
+
+
+class QueryIn(BaseModel):
+    """The parameters of a query string. An empty value counts as absent (a filter form sends `?status=`
+    for "any"), and parameters a model does not name are left alone (`?lang=` belongs to every call)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value != ""}
+        return data

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from events.abstracts import decisions, review, services
 from events.abstracts.schemas import (
+    AbstractsQuery,
     AssignInput,
     AssignmentChange,
     BulkDecisionInput,
@@ -22,20 +23,7 @@ from events.abstracts.schemas import (
 )
 from events.accounts.auth import api_organiser, api_reviewer, client_ip
 from events.catalogue import services as catalogue
-from events.errors import N_, Invalid
-from events.i18n import gettext
-from events.web.api import answer, documented, json_body
-
-
-def _row_id(request: Request, name: str) -> int | None:
-    """An optional id in the query string, bounded before any query."""
-    value = request.query_params.get(name)
-    if value is None or value == "":
-        return None
-    if not value.isdigit() or len(value) > 9:
-        raise Invalid({name: gettext(N_("Enter a whole number."))})
-    return int(value)
-
+from events.web.api import answer, documented, json_body, query_model
 
 # ------------------------------------------------------------------ organiser: the call
 
@@ -161,14 +149,12 @@ async def put_review(request: Request) -> Response:
 # ------------------------------------------------------------------ organiser: decisions and programme
 
 
-@documented("The event's abstracts with their review figures (?track=&status=)")
+@documented("The event's abstracts with their review figures (?track=&status=)", query=AbstractsQuery)
 async def list_abstracts(request: Request) -> Response:
     user = await api_organiser(request)
+    wanted = query_model(request, AbstractsQuery)
     event = await catalogue.organiser_event(user, request.path_params["slug"])
-    track, status = _row_id(request, "track"), request.query_params.get("status") or None
-    if status is not None and len(status) > 16:
-        raise Invalid({"status": gettext(N_("Choose one of the offered values."))})
-    rows = await decisions.event_abstracts(event, track=track, status=status)
+    rows = await decisions.event_abstracts(event, track=wanted.track, status=wanted.status)
     return answer({"abstracts": [decisions.organiser_json(a, f) for a, f in rows]})
 
 

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from events.abstracts.models import AbstractStatus
 from events.errors import N_
-from events.validation import EMAIL_PATTERN
+from events.validation import EMAIL_PATTERN, ID_MAX, QueryIn
 
 MAX_BODY_CHARACTERS = 40_000
 MAX_AUTHORS = 40
@@ -233,3 +234,8 @@ class ScheduleInput(_Strict):
         if self.poster_board is None and (self.starts_at is None or self.ends_at is None):
             raise ValueError(N_("Give a start and an end, or a poster board."))
         return self
+
+
+class AbstractsQuery(QueryIn):
+    track: int | None = Field(None, ge=1, le=ID_MAX, description="A track id of the call")
+    status: AbstractStatus | None = None

@@ -8,15 +8,17 @@ from starlette.routing import Route
 
 from events.accounts.auth import api_organiser
 from events.audit import trail
-from events.web.api import answer, documented
+from events.audit.schemas import AuditQuery
+from events.web.api import answer, documented, query_model
 
-_PARAMS = ("object_type", "object_id", "actor", "since", "until", "limit", "cursor")
 
-
-@documented("The audit trail, newest first (?object_type=&object_id=&actor=&since=&until=&limit=&cursor=)")
+@documented(
+    "The audit trail, newest first (?object_type=&object_id=&actor=&since=&until=&limit=&cursor=)",
+    query=AuditQuery,
+)
 async def audit_entries(request: Request) -> Response:
     user = await api_organiser(request)
-    wanted = trail.query({key: request.query_params.get(key) for key in _PARAMS})
+    wanted = query_model(request, AuditQuery).wanted()
     found = await trail.page(user, wanted)
     return answer({"entries": found.entries, "next_cursor": found.next_cursor})
 

@@ -18,6 +18,9 @@ from events.i18n import gettext
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 TEXT_LENGTH = 64
+TYPE_LENGTH = 32
+"""The longest `object_type` and object id a filter may name: the columns' lengths (a longer value, which
+matches nothing, would fail in the ORM's own check of the column)."""
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,14 @@ def _moment(name: str, value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value[:40])
     except ValueError:
         raise _bad(name) from None
-    if moment.tzinfo is None:
+    if moment.tzinfo is None or not 1900 <= moment.year <= 2999:
         raise _bad(name)
     return moment
 
 
-def _text(name: str, value: str | None) -> str:
+def _text(name: str, value: str | None, limit: int = TEXT_LENGTH) -> str:
     text = (value or "").strip()
-    if len(text) > TEXT_LENGTH:
+    if len(text) > limit:
         raise _bad(name)
     return text
 
@@ -68,7 +71,7 @@ def query(params: dict[str, str | None]) -> Query:
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise _bad("limit")
     return Query(
-        object_type=_text("object_type", params.get("object_type")),
+        object_type=_text("object_type", params.get("object_type"), TYPE_LENGTH),
         object_id=_text("object_id", params.get("object_id")),
         actor=_number("actor", params.get("actor")),
         since=_moment("since", params.get("since")),

@@ -9,8 +9,8 @@ from starlette.routing import Route
 from events.accounts import auth
 from events.catalogue.services import organiser_event
 from events.certificates import documents, services
-from events.certificates.schemas import CertificateRulesOut, CertificatesIn, IssuedOut
-from events.web.api import answer, documented, json_body
+from events.certificates.schemas import CertificateRulesOut, CertificatesIn, InstitutionQuery, IssuedOut
+from events.web.api import answer, documented, json_body, query_model
 
 
 @documented("Set the rules and texts of the event's certificates of attendance", body=CertificatesIn,
@@ -60,11 +60,11 @@ async def issued(request: Request) -> Response:
 
 
 @documented("One institution's certificates in a ZIP (?institution=, empty for attendees without one)",
-            media="application/zip")  # fmt: skip
+            media="application/zip", query=InstitutionQuery)  # fmt: skip
 async def institution_zip(request: Request) -> Response:
     user = await auth.api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
-    body = await documents.institution_zip(event, request.query_params.get("institution", ""))
+    body = await documents.institution_zip(event, query_model(request, InstitutionQuery).institution)
     headers = {"Content-Disposition": f'attachment; filename="{documents.zip_name(event)}"'}
     return Response(body, media_type="application/zip", headers=headers)
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.checkin.schemas import ID_MAX, unprintable
 from events.errors import N_
+from events.validation import QueryIn
 
 
 def _printable(value: str) -> str:
@@ -66,3 +67,12 @@ class CertificateRulesOut(BaseModel):
 
 class IssuedOut(BaseModel):
     issued: int
+
+
+INSTITUTION_MAX_LENGTH = 200
+
+
+class InstitutionQuery(QueryIn):
+    institution: str = Field(
+        "", max_length=INSTITUTION_MAX_LENGTH, description="As printed; empty for attendees without one"
+    )

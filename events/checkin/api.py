@@ -16,7 +16,6 @@ from events.catalogue.services import organiser_event
 from events.checkin import batch, door_answers, offline, services, short_codes, tokens
 from events.checkin import redeem as scans
 from events.checkin.schemas import (
-    ID_MAX,
     BatchIn,
     BatchOut,
     CheckinListIn,
@@ -29,13 +28,14 @@ from events.checkin.schemas import (
     ScanIn,
     ScanOut,
     SearchOut,
+    SearchQuery,
     StatsOut,
     list_out,
 )
 from events.checkin.tokens import Scanner
 from events.errors import Unauthenticated
 from events.web import links
-from events.web.api import answer, documented, json_body
+from events.web.api import answer, documented, json_body, query_model
 
 CSRF_HEADER = "x-csrf-token"
 
@@ -98,13 +98,13 @@ async def stats(request: Request) -> Response:
     return answer({"lists": await services.stats(door.event)})
 
 
-@documented("Find attendees by name, organisation or order code (?q=, ?list=)", response=SearchOut)
+@documented(
+    "Find attendees by name, organisation or order code (?q=, ?list=)", response=SearchOut, query=SearchQuery
+)
 async def search(request: Request) -> Response:
     door = await scanner(request)
-    raw_list = request.query_params.get("list", "")
-    valid = raw_list.isascii() and raw_list.isdigit() and len(raw_list) <= 10
-    list_id = int(raw_list) if valid and 0 < int(raw_list) <= ID_MAX else None
-    found = await services.search(door.event, request.query_params.get("q", "")[:200], list_id)
+    wanted = query_model(request, SearchQuery)
+    found = await services.search(door.event, wanted.q, wanted.checkin_list)
     return answer({"tickets": found})
 
 

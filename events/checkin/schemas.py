@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from events.checkin.models import CheckinList
 from events.errors import N_
+from events.validation import QueryIn
 
 SECRET_MAX_LENGTH = 4096
 """Longer than any secret; a longer text is refused as a malformed request, not looked at."""
@@ -176,6 +177,15 @@ class SearchHitOut(BaseModel):
     order: str
     status: str
     inside: bool
+
+
+class SearchQuery(QueryIn):
+    """A badge left at home: words of a name, an organisation or an order code, on one list."""
+
+    q: str = Field("", max_length=200, description="At least two characters to find anything")
+    checkin_list: int | None = Field(
+        None, alias="list", ge=1, le=ID_MAX, description="Default: the main list"
+    )
 
 
 class SearchOut(BaseModel):

@@ -17,8 +17,9 @@ from events.dashboard.context import organiser_and_event as organiser_event
 from events.errors import NotFound
 from events.mail import mailings
 from events.ticketing import roster
-from events.ticketing.downloads import export_response
+from events.ticketing.downloads import QUERIES, export_response
 from events.ticketing.models import SessionBooking, Ticket, TicketStatus
+from events.web.api import query_model
 from events.web.templating import render
 
 PAGE_SIZE = 50
@@ -79,7 +80,8 @@ async def attendee_page(request: Request) -> Response:
 def _export(kind: str, fmt: str) -> Endpoint:
     async def export_file(request: Request) -> Response:
         _user, event = await organiser_event(request)
-        return await export_response(event, kind, fmt, request.query_params)
+        query = query_model(request, QUERIES[kind])
+        return await export_response(event, kind, fmt, query)
 
     return export_file
 

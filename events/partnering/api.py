@@ -25,6 +25,7 @@ from events.partnering.schemas import (
     MeetingsOut,
     ProfileIn,
     ProfilesOut,
+    ProfilesQuery,
     RequestIn,
     ScheduleIn,
     ScheduleOut,
@@ -34,7 +35,7 @@ from events.partnering.schemas import (
     TableScanIn,
     TableScanOut,
 )
-from events.web.api import answer, documented, json_body
+from events.web.api import answer, documented, json_body, query_model
 
 
 async def _participant(request: Request) -> Participant:
@@ -73,7 +74,7 @@ async def get_setup(request: Request) -> Response:
 
 
 @documented("Visible profiles of the event (?q=&kind=&topic=), for its participants and organisers",
-            response=ProfilesOut)  # fmt: skip
+            response=ProfilesOut, query=ProfilesQuery)  # fmt: skip
 async def profiles(request: Request) -> Response:
     slug = request.path_params["slug"]
     token = auth.bearer_token(request)
@@ -86,11 +87,9 @@ async def profiles(request: Request) -> Response:
             raise NotFound()
     else:
         event = await _organiser_event(request)
+    wanted = query_model(request, ProfilesQuery)
     setup = await services.enabled_setup(event)
-    query = request.query_params
-    found = await services.visible_profiles(
-        event, query.get("q", "")[:200], query.get("kind", "")[:20], query.get("topic", "")[:120]
-    )
+    found = await services.visible_profiles(event, wanted.q, wanted.kind or "", wanted.topic)
     locale = get_locale()
     return answer({"profiles": [services.profile_out(p, setup, locale) for p in found]})
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.errors import N_
 from events.partnering.models import OrganisationKind, Outcome
+from events.validation import QueryIn
 
 ID_MAX = 2**31 - 1
 TOKEN_MAX_LENGTH = 80
@@ -210,3 +211,9 @@ UNPLACED_REASONS = {
     "no_table": N_("Every table is taken in the slots both participants have free."),
     "time_limit": N_("The solver found no place for it within its time limit."),
 }
+
+
+class ProfilesQuery(QueryIn):
+    q: str = Field("", max_length=200, description="Words found in a profile, all of them")
+    kind: OrganisationKind | None = None
+    topic: str = Field("", max_length=120, description="One of the event's topics")

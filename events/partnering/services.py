@@ -76,6 +76,11 @@ def _aware(value: datetime, zone: str) -> datetime:
     return value.replace(tzinfo=ZoneInfo(zone)) if value.tzinfo is None else value
 
 
+MAX_SLOTS = 2000
+"""Meeting slots an event may have: weeks of five-minute meetings, far below what would take the server
+minutes to cut and store (an event may last years)."""
+
+
 def _cut(event: Event, values: SetupIn) -> list[tuple[datetime, datetime]]:
     """Each window cut into meetings; a remainder shorter than a meeting is dropped."""
     length = timedelta(minutes=values.meeting_minutes)
@@ -85,8 +90,18 @@ def _cut(event: Event, values: SetupIn) -> list[tuple[datetime, datetime]]:
         start, end = _aware(window.starts_at, event.timezone), _aware(window.ends_at, event.timezone)
         if end <= start:
             errors[f"windows.{index}.ends_at"] = gettext(N_("The end must come after the start."))
-        elif start < event.starts_at or end > event.ends_at:
+            continue
+        if start < event.starts_at or end > event.ends_at:
             errors[f"windows.{index}"] = gettext(N_("A meeting window must lie within the event."))
+            continue
+        if (end - start) // length + len(cuts) > MAX_SLOTS:
+            raise Invalid(
+                {
+                    "windows": gettext(
+                        N_("At most {count} meeting slots in all: shorten the windows."), count=MAX_SLOTS
+                    )
+                }
+            )
         while start + length <= end:
             cuts.append((start, start + length))
             start += length

@@ -13,8 +13,9 @@ from events.payments.schemas import CancelIn
 from events.ticketing import lifecycle, limits, manual, orders
 from events.ticketing.manual import ManualOrderIn
 from events.ticketing.order_schemas import OrderIn, OrderOut
+from events.ticketing.query_schemas import OrdersQuery
 from events.validation import validate
-from events.web.api import answer, documented, json_body
+from events.web.api import answer, documented, json_body, query_model
 
 
 @documented(
@@ -39,13 +40,12 @@ async def buyer_cancel(request: Request) -> Response:
     return answer(await lifecycle.order_json(await refunds.cancel_by_attendee(order)))
 
 
-@documented("List an event's orders (?status=, ?q=)", response=OrderOut, many="orders")
+@documented("List an event's orders (?status=, ?q=)", response=OrderOut, many="orders", query=OrdersQuery)
 async def list_orders(request: Request) -> Response:
     user = await api_organiser(request)
+    query = query_model(request, OrdersQuery)
     event = await organiser_event(user, request.path_params["slug"])
-    found = await lifecycle.organiser_orders(
-        event, request.query_params.get("status"), request.query_params.get("q")
-    )
+    found = await lifecycle.organiser_orders(event, query.status, query.q)
     return answer({"orders": await lifecycle.orders_json(found)})
 
 

@@ -19,6 +19,7 @@ from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.models import Invoice
 from events.partnering.models import PartneringSetup
+from events.payments.models import Refund
 from events.ticketing import notices
 from events.ticketing.confirmation import after_paid
 from events.ticketing.models import (
@@ -113,6 +114,9 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
     }
     certified = await Certificate.filter(ticket__order_id__in=ids).values_list("ticket_id", "code")
     certificates = {int(ticket_id): str(code) for ticket_id, code in certified}
+    refunds: dict[int, list[Refund]] = {}
+    for refund in await Refund.filter(order_id__in=ids).order_by("id"):
+        refunds.setdefault(refund.order_id, []).append(refund)
     return [
         order_out(
             order,
@@ -123,6 +127,7 @@ async def orders_json(orders: list[Order]) -> list[dict[str, object]]:
             documents.get(order.id, []),
             order.event_id in partnering,
             certificates,
+            refunds.get(order.id, []),
         )
         for order in orders
     ]

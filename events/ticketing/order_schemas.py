@@ -14,6 +14,7 @@ from events.catalogue.offer_schemas import money
 from events.errors import N_
 from events.i18n import COUNTRY_CODES
 from events.partnering.tokens import space_url
+from events.payments.models import Refund, RefundStatus
 from events.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket, TicketStatus
 from events.validation import EMAIL_PATTERN, RowRef
 from events.web import links
@@ -192,15 +193,15 @@ class TicketOut(BaseModel):
     id: int
     ticket_type: int
     attendee: AttendeeOut
-    status: str
+    status: TicketStatus
     secret: str
     qr_url: str
     pdf_url: str
     agenda_url: str
     sessions: list[int]
     ticket_url: str
-    partnering_url: str | None = None
-    certificate_url: str | None = None
+    partnering_url: str | None
+    certificate_url: str | None
 
 
 class DocumentOut(BaseModel):
@@ -213,11 +214,20 @@ class MemberOut(BaseModel):
     name: str
 
 
+class RefundOut(BaseModel):
+    """A refund of the order, whole or partial; `pending` until Stripe confirms it."""
+
+    id: int
+    amount: str
+    status: RefundStatus
+    created_at: str
+
+
 class OrderOut(BaseModel):
     code: str
     secret: str
     event: str
-    status: str
+    status: OrderStatus
     total: str
     currency: str
     expires_at: str | None
@@ -226,7 +236,8 @@ class OrderOut(BaseModel):
     invoice_url: str | None
     buyer: BuyerIn
     tickets: list[TicketOut]
-    payment_method: str
+    refunds: list[RefundOut]
+    payment_method: PaymentMethod
     due_date: str | None
     amount_paid: str
     amount_due: str
@@ -281,6 +292,15 @@ def ticket_out(
     }
 
 
+def refund_out(refund: Refund) -> dict[str, object]:
+    return {
+        "id": refund.id,
+        "amount": money(refund.amount_cents),
+        "status": str(refund.status),
+        "created_at": refund.created_at.isoformat(),
+    }
+
+
 def order_out(
     order: Order,
     event_slug: str,
@@ -290,8 +310,10 @@ def order_out(
     documents: list[tuple[str, str]] | None = None,
     partnering: bool = False,
     certificates: dict[int, str] | None = None,
+    refunds: list[Refund] | None = None,
 ) -> dict[str, object]:
-    """The API's Order; `documents` are the order's (kind, number), invoice first."""
+    """The API's Order; `documents` are the order's (kind, number), invoice first; `refunds` its
+    refunds, oldest first."""
     documents = documents or []
     has_invoice = any(kind == "invoice" for kind, _ in documents)
     return {
@@ -320,6 +342,7 @@ def order_out(
             ticket_out(order, t, sessions.get(t.id, []), partnering, (certificates or {}).get(t.id))
             for t in tickets
         ],
+        "refunds": [refund_out(refund) for refund in refunds or []],
         **billing_out(order, documents),
     }
 

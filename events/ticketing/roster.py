@@ -26,6 +26,7 @@ from events.checkin.models import Checkin, CheckinType
 from events.errors import N_, Invalid
 from events.i18n import gettext
 from events.ticketing.models import Order, Ticket, TicketStatus
+from events.validation import ID_MAX
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -117,14 +118,6 @@ async def filters(event: Event, params: dict[str, str | None]) -> Filters:
     )
 
 
-def limit(value: str | None) -> int:
-    if value in (None, ""):
-        return DEFAULT_LIMIT
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise _bad("limit", N_("Enter a number between 1 and 500."))
-    return int(value)
-
-
 def _entered() -> Subquery:
     return Subquery(Checkin.filter(type=CheckinType.ENTRY).values("ticket_id"))
 
@@ -173,6 +166,8 @@ def decode_cursor(cursor: str) -> tuple[str | int, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key, ticket_id = json.loads(raw)
         if not isinstance(ticket_id, int) or not isinstance(key, (str, int)):
+            raise ValueError(cursor)
+        if not 0 <= ticket_id <= ID_MAX:  # beyond the id column: PostgreSQL refuses the comparison
             raise ValueError(cursor)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise _bad("cursor", N_("This value is not valid.")) from None

@@ -11,20 +11,23 @@ from starlette.routing import Route
 from events.accounts.auth import api_organiser
 from events.catalogue.services import organiser_event
 from events.ticketing import roster
-from events.ticketing.downloads import FORMATS, export_response
-from events.web.api import answer, documented
+from events.ticketing.downloads import FORMATS, QUERIES, export_response
+from events.ticketing.query_schemas import AttendeesQuery
+from events.web.api import answer, documented, query_model
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-_FILTERS = ("q", "ticket_type", "status", "checked_in", "sort")
 
 
-@documented("An event's attendees (?q=, ?ticket_type=, ?status=, ?checked_in=, ?sort=, ?limit=, ?cursor=)")
+@documented(
+    "An event's attendees (?q=, ?ticket_type=, ?status=, ?checked_in=, ?sort=, ?limit=, ?cursor=)",
+    query=AttendeesQuery,
+)
 async def list_attendees(request: Request) -> Response:
     user = await api_organiser(request)
+    query = query_model(request, AttendeesQuery)
     event = await organiser_event(user, request.path_params["slug"])
-    query = request.query_params
-    wanted = await roster.filters(event, {key: query.get(key) for key in _FILTERS})
-    found = await roster.page(event, wanted, roster.limit(query.get("limit")), query.get("cursor"))
+    wanted = await roster.filters(event, query.roster_params())
+    found = await roster.page(event, wanted, query.limit, query.cursor)
     return answer({"attendees": found.rows, "next_cursor": found.next_cursor, "total": found.total})
 
 
@@ -32,11 +35,13 @@ def _export(kind: str, fmt: str) -> Endpoint:
     @documented(
         f"Export the event's {kind} as {fmt.upper()} (?columns=, ?delimiter=semicolon, the list's filters)",
         media=FORMATS[fmt].split(";")[0],
+        query=QUERIES[kind],
     )
     async def export_file(request: Request) -> Response:
         user = await api_organiser(request)
+        query = query_model(request, QUERIES[kind])
         event = await organiser_event(user, request.path_params["slug"])
-        return await export_response(event, kind, fmt, request.query_params)
+        return await export_response(event, kind, fmt, query)
 
     return export_file
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 from starlette.convertors import CONVERTOR_TYPES
 from starlette.requests import Request
@@ -19,7 +19,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from events.errors import N_, Invalid
-from events.i18n import gettext
+from events.i18n import LOCALES, gettext
+from events.validation import validate
 from events.web.convertors import ROW_ID_DIGITS, RowId
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,15 +132,7 @@ def query_model(request: Request, model: type[Q]) -> Q:
 
     Bad values are the 422 `invalid` of every other input, never a 500 from a later lookup.
     """
-    try:
-        return model.model_validate(dict(request.query_params))
-    except ValidationError as error:
-        raise Invalid(
-            {
-                ".".join(str(part) for part in item["loc"]) or "__root__": item["msg"]
-                for item in error.errors()
-            }
-        ) from None
+    return validate(model, dict(request.query_params))
 
 
 ERROR_SCHEMA: dict[str, object] = {
@@ -182,16 +175,27 @@ def _path_parameter(name: str, convertor: str) -> dict[str, object]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
-def _query_parameters(model: type[BaseModel]) -> list[dict[str, object]]:
+def _query_schema(field: dict[str, Any]) -> dict[str, Any]:
+    """A field's schema as a query parameter: a query string holds no null, so an optional field's
+    `anyOf [..., null]` and its `default: null` say nothing more than "not required"."""
+    schema = {key: value for key, value in field.items() if key != "title"}
+    if "anyOf" in schema:
+        kept = [option for option in schema.pop("anyOf") if option != {"type": "null"}]
+        if len(kept) == 1:
+            schema = {**kept[0], **schema}
+        else:
+            schema["anyOf"] = kept
+    if schema.get("default", "") is None:
+        del schema["default"]
+    return schema
+
+
+def _query_parameters(model: type[BaseModel], components: dict[str, object]) -> list[dict[str, object]]:
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(schema.pop("$defs", {}))
     required = set(schema.get("required", []))
     return [
-        {
-            "name": name,
-            "in": "query",
-            "required": name in required,
-            "schema": {key: value for key, value in field.items() if key != "title"},
-        }
+        {"name": name, "in": "query", "required": name in required, "schema": _query_schema(field)}
         for name, field in schema.get("properties", {}).items()
     ]
 
@@ -253,7 +257,7 @@ def _operation(raw_path: str, route: Route, method: str, components: dict[str, o
         success["content"] = {doc["media"]: {"schema": _success_schema(doc, components)}}
     parameters = [_path_parameter(name, convertor) for name, convertor in _CONVERTOR.findall(raw_path)]
     if doc["query"] is not None:
-        parameters += _query_parameters(doc["query"])
+        parameters += _query_parameters(doc["query"], components)
     wanted = {"404", "409", "422", "429", "503"}
     if doc["auth"] != "none":
         wanted |= {"401", "403"}
@@ -295,6 +299,19 @@ SECURITY_SCHEMES: dict[str, object] = {
 }
 
 
+LANG_PARAMETER: dict[str, object] = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "The language of the answer's texts, before Accept-Language (read for every call)",
+    "schema": {"type": "string", "enum": list(LOCALES)},
+}
+"""Read by the locale middleware for every request, so declared once per path rather than per model."""
+
+SHARED_QUERY = frozenset({"lang"})
+"""The query parameters no endpoint reads itself: the middleware does, for every path."""
+
+
 def openapi_document(routes: list[BaseRoute], server: str) -> dict[str, object]:
     components: dict[str, object] = {"Error": ERROR_SCHEMA}
     paths: dict[str, dict[str, object]] = {}
@@ -302,16 +319,19 @@ def openapi_document(routes: list[BaseRoute], server: str) -> dict[str, object]:
         if not hasattr(route.endpoint, "__openapi__"):
             continue
         path = _CONVERTOR.sub(r"{\1}", raw_path)
+        item = paths.setdefault(path, {"parameters": [{"$ref": "#/components/parameters/lang"}]})
         for method in sorted(route.methods or {"GET"}):
             if method == "HEAD":
                 continue
-            paths.setdefault(path, {})[method.lower()] = _operation(
-                raw_path, route, method.lower(), components
-            )
+            item[method.lower()] = _operation(raw_path, route, method.lower(), components)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Colloque API", "version": "1"},
         "servers": [{"url": server}],
         "paths": paths,
-        "components": {"schemas": components, "securitySchemes": SECURITY_SCHEMES},
+        "components": {
+            "schemas": components,
+            "parameters": {"lang": LANG_PARAMETER},
+            "securitySchemes": SECURITY_SCHEMES,
+        },
     }

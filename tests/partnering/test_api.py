@@ -9,7 +9,7 @@ import httpx
 
 from events import clock
 from events.partnering import services, tokens
-from events.partnering.models import Participant
+from events.partnering.models import Participant, PartneringSetup, Slot
 from events.ticketing.models import Order, OrderStatus, Ticket, TicketStatus
 from tests.factories import api_token, bearer, make_event, make_organiser, make_ticket_type
 from tests.partnering.conftest import Setting, add_participants, setup_body, visible
@@ -43,6 +43,42 @@ async def test_window_outside_the_event_is_invalid(client: httpx.AsyncClient, pa
     )
     assert answer.status_code == 422
     assert answer.json()["error"]["code"] == "invalid"
+
+
+async def test_a_window_of_centuries_outside_the_event_is_invalid_without_being_cut(
+    client: httpx.AsyncClient, partnering: Setting
+) -> None:
+    """Found by the fuzzer on PostgreSQL: such a window was cut into millions of meetings before the
+    answer, and the call timed out."""
+    token = await api_token(client, partnering.owner.email)
+    window = {"starts_at": "0052-12-13T02:04:24Z", "ends_at": "5905-04-14T18:02:08Z"}
+    answer = await client.put(
+        f"/api/v1/events/{partnering.event.slug}/partnering",
+        json=setup_body(partnering.event, windows=[window], meeting_minutes=5),
+        headers=bearer(token),
+    )
+    assert answer.status_code == 422
+    assert "windows.0" in answer.json()["error"]["details"]
+
+
+async def test_more_meeting_slots_than_the_limit_are_invalid_and_nothing_is_stored(
+    client: httpx.AsyncClient,
+) -> None:
+    owner = await make_organiser()
+    event = await make_event(owner, published=True)
+    event.ends_at = event.starts_at + timedelta(days=30)
+    await event.save()
+    token = await api_token(client, owner.email)
+    window = {"starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat()}
+    answer = await client.put(
+        f"/api/v1/events/{event.slug}/partnering",
+        json=setup_body(event, windows=[window], meeting_minutes=5),
+        headers=bearer(token),
+    )
+    assert answer.status_code == 422
+    assert "windows" in answer.json()["error"]["details"]
+    assert await Slot.filter(event_id=event.id).count() == 0
+    assert await PartneringSetup.filter(event_id=event.id).count() == 0
 
 
 async def test_ticket_json_links_the_partnering_space(client: httpx.AsyncClient, partnering: Setting) -> None:

@@ -3,11 +3,14 @@
 Bounded for the suite (a few derandomised examples per operation); `make fuzz` runs it longer through
 `FUZZ_EXAMPLES`. The server has an organisation with a published event, a ticket type and a door token, so
 the fuzzer reaches past the 404s; it calls with the organiser's token, then the door operations with the
-door token.
+door token. The PostgreSQL pass (`COLLOQUE_TEST_BACKEND=postgres`) serves from a database of its own, built
+by the real migrations, since PostgreSQL refuses what SQLite lets through (NUL bytes, integers beyond a
+column's range, over-long strings).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -18,9 +21,8 @@ import httpx
 import pytest
 
 from settings import ROOT
+from tests.conftest import BACKEND, _create_pg_database, _drop_pg_database, _server_url
 from tests.web.test_server_logs import OWNER, PASSWORD, _free_port, _run, _start, _wait
-
-pytestmark = pytest.mark.sqlite_only
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 PHASES = "examples,coverage,fuzzing,stateful"
@@ -48,12 +50,29 @@ def _seed(base: str) -> tuple[str, str]:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+def database(tmp_path: Path) -> Iterator[str]:
+    """The served app's own database: a file, or on the PostgreSQL pass a new database dropped afterwards."""
+    if BACKEND != "postgres":
+        yield f"sqlite://{tmp_path}/app.sqlite3"
+        return
+    server = os.environ.get("TEST_DATABASE_URL", "")
+    try:
+        name = asyncio.run(_create_pg_database(server))
+    except Exception as error:  # no server: the same skip as every other PostgreSQL test
+        pytest.skip(f"PostgreSQL not reachable at TEST_DATABASE_URL ({error.__class__.__name__})")
+    try:
+        yield _server_url(server, name)
+    finally:
+        asyncio.run(_drop_pg_database(server, name))
+
+
+@pytest.fixture
+def served(tmp_path: Path, database: str) -> Iterator[Served]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "COLLOQUE_"))},
-        "DATABASE_URL": f"sqlite://{tmp_path}/app.sqlite3",
+        "DATABASE_URL": database,
         "HOST": "127.0.0.1", "PORT": str(port), "BASE_URL": base,
         "ORDER_THROTTLE": "0", "MAX_HELD_PLACES": "0",
     }  # fmt: skip
