@@ -58,7 +58,7 @@ async def test_svg_fake_and_oversized_logos_are_refused_with_nothing_stored(
     bad_colour = await _post(client, "red", None)
     assert bad_colour.status_code == 422 and 'id="e-colour"' in bad_colour.text
     assert not await OrganisationLogo.exists(organisation_id=owner.organisation_id)
-    assert (await Organisation.get(id=owner.organisation_id)).brand_colour == ""
+    assert (await Organisation.get(id=owner.organisation_id)).colour == ""
     assert not await AuditEntry.filter(action="organisation.branding").exists()
 
 
