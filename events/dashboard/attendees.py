@@ -14,7 +14,7 @@ from events.catalogue import offers
 from events.catalogue.models import TicketType
 from events.checkin.models import Checkin
 from events.dashboard.context import organiser_and_event as organiser_event
-from events.errors import NotFound
+from events.errors import Invalid, NotFound
 from events.mail import mailings
 from events.ticketing import roster
 from events.ticketing.downloads import export_response
@@ -23,7 +23,7 @@ from events.web.templating import render
 
 PAGE_SIZE = 50
 Endpoint = Callable[[Request], Awaitable[Response]]
-_FILTERS = ("q", "ticket_type", "status", "checked_in", "sort")
+_FILTERS = roster.FILTER_NAMES
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -35,9 +35,20 @@ async def attendees_page(request: Request) -> Response:
     user, event = await organiser_event(request)
     query = request.query_params
     chosen = {key: (query.get(key) or "").strip()[: roster.SEARCH_LENGTH] for key in _FILTERS}
-    wanted = await roster.filters(event, dict(chosen))
+    questions = await offers.questions(event)
+    context: dict[str, Any] = {
+        "questions": questions,
+        "answer_options": sorted({key for q in questions for key in roster.option_keys(q)}),
+        "errors": {},
+    }
+    try:
+        wanted = await roster.filters(event, dict(chosen))
+    except Invalid as error:
+        # A filter the list cannot apply is said beside its field, over the unfiltered list.
+        context["errors"] = {name: str(message) for name, message in error.details.items()}
+        wanted = await roster.filters(event, {**chosen, "question": "", "answer": ""})
     found = await roster.page(event, wanted, PAGE_SIZE, query.get("cursor"))
-    context = {
+    context |= {
         "user": user,
         "event": event,
         "current": "attendees",

@@ -20,7 +20,7 @@ FORMATS = {
 
 
 def _params(query: QueryParams) -> dict[str, str | None]:
-    return {key: query.get(key) for key in ("q", "ticket_type", "status", "checked_in", "sort")}
+    return {key: query.get(key) for key in roster.FILTER_NAMES}
 
 
 async def export_response(event: Event, kind: str, fmt: str, query: QueryParams) -> StreamingResponse:

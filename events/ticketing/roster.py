@@ -40,6 +40,8 @@ SORTS: dict[str, str] = {
     "registered": "id",
 }
 DEFAULT_SORT = "registered"
+# The query string names every face of the list reads (the page, the API and the export files).
+FILTER_NAMES = ("q", "ticket_type", "status", "checked_in", "sort", "question", "answer")
 
 # The columns read for each attendee: the ticket's own, and its order's through one join.
 ROW_FIELDS = (
@@ -105,6 +107,19 @@ def _sort(value: str | None) -> tuple[str, bool]:
     return key, descending
 
 
+# A checkbox's answer as an organiser types it, in either language.
+_CHECKED = {
+    "true": True,
+    "yes": True,
+    "oui": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "non": False,
+    "0": False,
+}
+
+
 def option_keys(question: Question) -> list[str]:
     """The keys answers store for a question's options (a plain option is its own key)."""
     keys = []
@@ -131,8 +146,10 @@ async def _answer(event: Event, raw_question: str | None, raw_value: str | None)
     if not value:
         raise _bad("answer", N_("Enter the answer to look for."))
     if kind == QuestionKind.CHECKBOX:
-        flag = _flag("answer", value)
-        return AnswerFilter(found.id, kind, bool(flag))
+        flag = _CHECKED.get(value.casefold())
+        if flag is None:
+            raise _bad("answer", N_("Choose yes or no."))
+        return AnswerFilter(found.id, kind, flag)
     if kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE) and value not in option_keys(found):
         raise _bad("answer", N_("Choose one of the offered values."))
     if kind == QuestionKind.COUNTRY:

@@ -15,10 +15,13 @@ from events.ticketing.downloads import FORMATS, export_response
 from events.web.api import answer, documented
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-_FILTERS = ("q", "ticket_type", "status", "checked_in", "sort")
+_FILTERS = roster.FILTER_NAMES
 
 
-@documented("An event's attendees (?q=, ?ticket_type=, ?status=, ?checked_in=, ?sort=, ?limit=, ?cursor=)")
+@documented(
+    "An event's attendees (?q=, ?ticket_type=, ?status=, ?checked_in=, ?question= with ?answer=, "
+    "?sort=, ?limit=, ?cursor=)"
+)
 async def list_attendees(request: Request) -> Response:
     user = await api_organiser(request)
     event = await organiser_event(user, request.path_params["slug"])
