@@ -109,7 +109,7 @@ class Migration(migrations.Migration):
         ops.RunPython(_fill_search_text, ops.RunPython.noop),
         ops.AddIndex(
             model_name="Ticket",
-            index=Index(fields=["event_id", "status", "search_text"]),
+            index=Index(fields=["event_id", "status", "search_text", "order_id"]),
         ),
         ops.RunPython(_trigram_index, _drop_trigram_index),
         ops.RunPython(_one_look, ops.RunPython.noop),

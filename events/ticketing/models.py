@@ -180,7 +180,7 @@ class Ticket(Model):
             ("event_id", "status"),
             ("order_id",),
             ("event_id", "attendee_name"),
-            ("event_id", "status", "search_text"),
+            ("event_id", "status", "search_text", "order_id"),
         )
 
     def refresh_search_text(self) -> None:

@@ -204,8 +204,8 @@ def query(event: Event, wanted: Filters) -> QuerySet[Ticket]:
         found = found.exclude(id__in=_entered())
     if wanted.q:
         # One folded column (see `Ticket.search_text`) read with a plain LIKE: the same answer on both
-        # databases, accents and case aside; PostgreSQL's trigram index serves it, SQLite scans the
-        # (event, status, search_text) index without reading the rows. Order codes are upper case.
+        # databases, accents and case aside; PostgreSQL's trigram index serves it; SQLite counts from the
+        # (event, status, search_text, order) index without reading the rows. Order codes are upper case.
         codes = Order.filter(event_id=event.id, code__contains=wanted.q.upper()[:20]).values("id")
         found = found.filter(Q(search_text__contains=fold(wanted.q)) | Q(order_id__in=Subquery(codes)))
     if wanted.answer is not None:
@@ -298,11 +298,11 @@ class Page:
 async def page(event: Event, wanted: Filters, size: int, cursor: str | None = None) -> Page:
     """One page of attendees and the cursor of the next (None on the last page)."""
     found = query(event, wanted)
-    total = await found.count()
-    if cursor:
-        found = found.filter(_after(wanted, cursor))
-    rows = list(await ordered(found, wanted).limit(size + 1).values(*ROW_FIELDS))
+    after = found.filter(_after(wanted, cursor)) if cursor else found
+    rows = list(await ordered(after, wanted).limit(size + 1).values(*ROW_FIELDS))
     more = len(rows) > size
+    # A first page that holds every match is its own count: a search for one person reads the rows once.
+    total = len(rows) if not cursor and not more else await found.count()
     rows = rows[:size]
     next_cursor = None
     if more and rows:
