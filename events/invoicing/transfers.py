@@ -152,7 +152,7 @@ async def _payment_received(order: Order) -> None:
         "mail/payment_received",
         to=order.buyer_email,
         locale=order.locale,
-        context=_mail_context(order, event, invoice),
+        context=await mail.with_brand(_mail_context(order, event, invoice)),
         kind="payment_received",
         dedupe_key=f"payment-received:{order.code}",
     ).save()
@@ -227,7 +227,7 @@ async def _remind(order: Order, stage: str) -> int:
             "mail/payment_reminder",
             to=order.buyer_email,
             locale=order.locale,
-            context=context,
+            context=await mail.with_brand(context),
             kind="payment_reminder",
             dedupe_key=f"payment-reminder:{order.code}:{stage}",
             attachments=[{"kind": "invoice", "invoice_id": invoice.id}] if invoice else [],

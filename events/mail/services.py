@@ -36,6 +36,7 @@ from tortoise.transactions import in_transaction
 
 import settings as settings_module
 from events import clock, i18n
+from events.accounts import branding
 from events.mail import attachments, smtp
 from events.mail.attachments import register_attachment
 from events.mail.models import MailStatus, OutboxMessage
@@ -143,6 +144,14 @@ def render_template(template: str, *, locale: str, context: dict[str, object]) -
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
+async def with_brand(context: dict[str, object]) -> dict[str, object]:
+    """`context` with the look of the organisation whose event the mail is about (see mail/_brand.html)."""
+    organisation_id = getattr(context.get("event"), "organisation_id", None)
+    if "brand" in context or not isinstance(organisation_id, int):
+        return context
+    return {**context, "brand": await branding.brand(organisation_id)}
+
+
 def prepare_template(
     template: str,
     *,
@@ -179,7 +188,7 @@ async def enqueue_template(
         template,
         to=to,
         locale=locale,
-        context=context,
+        context=await with_brand(context),
         kind=kind,
         dedupe_key=dedupe_key,
         attachments=attachments,

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 
 from events import clock
 from events.accounts import members
+from events.accounts.branding import brand
 from events.accounts.models import Member
 from events.catalogue.models import Event, EventStatus, PromoCode, Question, TicketType
 from events.catalogue.sessions import book_sessions
@@ -299,7 +300,8 @@ async def place_order(slug: str, data: OrderIn | object) -> Order:
     if order.status == OrderStatus.PENDING and order.payment_method != PaymentMethod.INVOICE:
         await limits.check_held_places(order.buyer_email, len(tickets))
     confirmed = order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE
-    mail = confirmation(order, event, tickets, types) if confirmed else None
+    look = await brand(event.organisation_id) if confirmed else None
+    mail = confirmation(order, event, tickets, types, brand=look) if confirmed else None
     bookings = [item.sessions for item in request.tickets]
 
     on_invoice = order.payment_method == PaymentMethod.INVOICE
