@@ -56,6 +56,8 @@ class Card:
     reference: str
     # The organisation's logo (one reader shared by every card of a print run), if it has one.
     logo: ImageReader | None = None
+    # The organisation's colour (#rrggbb), a strip along the badge's foot; empty: none.
+    brand_colour: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,9 @@ def _badge(canvas: Canvas, card: Card, x: float, y: float, width: float, height:
             card.logo, x + 5 * mm, y + height - band - 11 * mm, width=22 * mm, height=9 * mm,
             preserveAspectRatio=True, anchor="sw", mask="auto",
         )  # fmt: skip
+    if card.brand_colour:
+        canvas.setFillColorRGB(*_rgb(card.brand_colour))
+        canvas.rect(x, y, width, 2.5 * mm, stroke=0, fill=1)
 
 
 def _cut_lines(canvas: Canvas) -> None:
