@@ -95,6 +95,19 @@ async def _drop_trigram_index(apps, schema_editor) -> None:
         await schema_editor.client.execute_script("DROP INDEX IF EXISTS ticket_search_text_trgm")
 
 
+class DropColumn(ops.RemoveField):
+    """RemoveField, but on SQLite a plain `ALTER TABLE … DROP COLUMN` (SQLite 3.35+): the generic
+    rebuild of the table drops it, which the foreign keys of every row pointing at it refuse."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        if state_editor is not None and _sqlite(state_editor):
+            model = old_state.apps.get_model(f"{app_label}.{self.model_name}")
+            table = model._meta.db_table
+            await state_editor.client.execute_script(f'ALTER TABLE "{table}" DROP COLUMN "{self.name}"')
+            return
+        await super().database_forward(app_label, old_state, new_state, state_editor)
+
+
 class Migration(migrations.Migration):
     dependencies = [("models", "0012_bilingual")]
 
@@ -113,6 +126,6 @@ class Migration(migrations.Migration):
         ),
         ops.RunPython(_trigram_index, _drop_trigram_index),
         ops.RunPython(_one_look, ops.RunPython.noop),
-        ops.RemoveField(model_name="Organisation", name="brand_colour"),
-        ops.RemoveField(model_name="Organisation", name="logo_url"),
+        DropColumn(model_name="Organisation", name="brand_colour"),
+        DropColumn(model_name="Organisation", name="logo_url"),
     ]
