@@ -71,7 +71,9 @@ def logo_from_url(value: str) -> tuple[bytes, str]:
     upload. Any other address is refused: the server never fetches images from elsewhere."""
     found = _DATA_URL.match(value.strip())
     if found is None:
-        message = N_("Send the logo as a data:image/png;base64 URL (or jpeg), or upload it on the look page.")
+        message = N_(
+            "Send the logo as a data:image/png;base64 URL (or jpeg), or upload it on the Logo and colour page"
+        )
         raise Invalid({"logo_url": gettext(message)})
     try:
         content = base64.b64decode(found.group(2), validate=True)
