@@ -168,3 +168,23 @@ async def test_confirmation_mail_and_invoice_carry_the_look(client: httpx.AsyncC
     await check_document(invoice)
     document = await client.get(placed.json()["invoice_url"])
     assert sum(len(page.images) for page in PdfReader(io.BytesIO(document.content)).pages) == 1
+
+
+async def test_order_and_ticket_pages_carry_the_look(client: httpx.AsyncClient) -> None:
+    from events.ticketing.models import Order, Ticket
+    from tests.factories import make_order, make_ticket_type
+
+    owner = await make_organiser()
+    event = await make_event(owner, published=True)
+    await make_order(event, (await make_ticket_type(event)).id)
+    order = await Order.get(event_id=event.id)
+    ticket = await Ticket.get(order_id=order.id)
+    slug = owner.organisation.slug
+    plain = await client.get(f"/orders/{order.code}/{order.secret}")
+    assert f"/organisations/{slug}/logo" not in plain.text
+    await login(client, owner.email)
+    await _post(client, "#AA3300", ("logo.png", _png(), "image/png"))
+    for path in (f"/orders/{order.code}/{order.secret}", f"/tickets/{ticket.agenda_token}"):
+        page = await client.get(path)
+        assert page.status_code == 200
+        assert f"/organisations/{slug}/logo" in page.text and f"/organisations/{slug}/brand.css" in page.text
