@@ -14,7 +14,7 @@ from events.catalogue import offers
 from events.catalogue.models import TicketType
 from events.checkin.models import Checkin
 from events.dashboard.context import organiser_and_event as organiser_event
-from events.errors import Invalid, NotFound
+from events.errors import NotFound
 from events.mail import mailings
 from events.ticketing import roster
 from events.ticketing.downloads import export_response
@@ -39,14 +39,8 @@ async def attendees_page(request: Request) -> Response:
     context: dict[str, Any] = {
         "questions": questions,
         "answer_options": sorted({key for q in questions for key in roster.option_keys(q)}),
-        "errors": {},
     }
-    try:
-        wanted = await roster.filters(event, dict(chosen))
-    except Invalid as error:
-        # A filter the list cannot apply is said beside its field, over the unfiltered list.
-        context["errors"] = {name: str(message) for name, message in error.details.items()}
-        wanted = await roster.filters(event, {**chosen, "question": "", "answer": ""})
+    wanted, context["errors"] = await roster.page_filters(event, dict(chosen))
     found = await roster.page(event, wanted, PAGE_SIZE, query.get("cursor"))
     context |= {
         "user": user,

@@ -179,6 +179,18 @@ async def filters(event: Event, params: dict[str, str | None]) -> Filters:
     )
 
 
+async def page_filters(event: Event, params: dict[str, str | None]) -> tuple[Filters, dict[str, str]]:
+    """For the dashboard's page: an answer filter that cannot apply is said beside its fields (the
+    messages returned) over the list without it; any other bad value is `Invalid` as in `filters`."""
+    try:
+        return await filters(event, params), {}
+    except Invalid as error:
+        if not error.details or not set(error.details) <= {"question", "answer"}:
+            raise
+        kept = await filters(event, {**params, "question": "", "answer": ""})
+        return kept, {name: str(message) for name, message in error.details.items()}
+
+
 def limit(value: str | None) -> int:
     if value in (None, ""):
         return DEFAULT_LIMIT
