@@ -71,6 +71,9 @@ class Filters:
     sort: str = DEFAULT_SORT
     descending: bool = False
     answer: AnswerFilter | None = None
+    # The ids of the event's orders whose code holds `q`, read beforehand (None: too many, matched in a
+    # subquery), so that PostgreSQL can use its trigram index beside the order index.
+    order_ids: tuple[int, ...] | None = ()
 
 
 def _bad(name: str, message: str) -> Invalid:
@@ -168,8 +171,10 @@ async def filters(event: Event, params: dict[str, str | None]) -> Filters:
         if not await TicketType.exists(id=ticket_type, event_id=event.id):
             raise _bad("ticket_type", N_("Choose one of the offered values."))
     sort, descending = _sort(params.get("sort"))
+    q = (params.get("q") or "").strip()[:SEARCH_LENGTH]
     return Filters(
-        q=(params.get("q") or "").strip()[:SEARCH_LENGTH],
+        q=q,
+        order_ids=await _order_ids(event, q),
         ticket_type=ticket_type,
         status=_status(params.get("status")),
         checked_in=_flag("checked_in", params.get("checked_in")),
@@ -189,6 +194,20 @@ async def page_filters(event: Event, params: dict[str, str | None]) -> tuple[Fil
             raise
         kept = await filters(event, {**params, "question": "", "answer": ""})
         return kept, {name: str(message) for name, message in error.details.items()}
+
+
+ORDER_IDS_AT_MOST = 200
+
+
+def _codes(event: Event, q: str) -> QuerySet[Order]:
+    return Order.filter(event_id=event.id, code__contains=q.upper()[:20])
+
+
+async def _order_ids(event: Event, q: str) -> tuple[int, ...] | None:
+    if not q:
+        return ()
+    rows = await _codes(event, q).limit(ORDER_IDS_AT_MOST + 1).values("id")
+    return tuple(int(row["id"]) for row in rows) if len(rows) <= ORDER_IDS_AT_MOST else None
 
 
 def limit(value: str | None) -> int:
@@ -218,8 +237,11 @@ def query(event: Event, wanted: Filters) -> QuerySet[Ticket]:
         # One folded column (see `Ticket.search_text`) read with a plain LIKE: the same answer on both
         # databases, accents and case aside; PostgreSQL's trigram index serves it; SQLite counts from the
         # (event, status, search_text, order) index without reading the rows. Order codes are upper case.
-        codes = Order.filter(event_id=event.id, code__contains=wanted.q.upper()[:20]).values("id")
-        found = found.filter(Q(search_text__contains=fold(wanted.q)) | Q(order_id__in=Subquery(codes)))
+        text = Q(search_text__contains=fold(wanted.q))
+        if wanted.order_ids is None:
+            found = found.filter(text | Q(order_id__in=Subquery(_codes(event, wanted.q).values("id"))))
+        else:
+            found = found.filter(text | Q(order_id__in=list(wanted.order_ids)) if wanted.order_ids else text)
     if wanted.answer is not None:
         found = _answered(found, wanted.answer)
     return found
