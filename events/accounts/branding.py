@@ -1,4 +1,8 @@
-"""The organisation's look: a logo and a colour on its public pages and e-mails.
+"""The organisation's look: a logo and a colour on its public pages, e-mails, badges and invoices.
+
+One look per organisation, wherever it is set: the colour is `Organisation.colour` and the logo is the
+image in `OrganisationLogo`, whether it came from the dashboard's look page (an upload) or from the
+settings API (`logo_url` as a `data:` URL; the API reads back the address the logo is served at).
 
 A logo is PNG or JPEG, at most `MAX_BYTES`; it is decoded and re-encoded by Pillow (so what is served
 is an image we made, without metadata or anything hidden after it) and scaled down to `MAX_SIDE`.
@@ -7,6 +11,8 @@ SVG is refused: it can carry scripts and links, and a safe subset is not worth i
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import re
 
@@ -49,6 +55,41 @@ def _image(content: bytes) -> tuple[bytes, str]:
     return out.getvalue(), FORMATS[kind]
 
 
+async def store_logo(organisation_id: int, image: tuple[bytes, str] | None) -> None:
+    """Replace the logo by `image` (already checked by `_image`), or remove it (None)."""
+    await OrganisationLogo.filter(organisation_id=organisation_id).delete()
+    if image is not None:
+        content, media_type = image
+        await OrganisationLogo.create(organisation_id=organisation_id, content=content, media_type=media_type)
+
+
+_DATA_URL = re.compile(r"^data:image/(png|jpeg);base64,(.*)$", re.DOTALL)
+
+
+def logo_from_url(value: str) -> tuple[bytes, str]:
+    """A logo sent to the settings API as a `data:image/png;base64,…` (or jpeg) URL, checked like an
+    upload. Any other address is refused: the server never fetches images from elsewhere."""
+    found = _DATA_URL.match(value.strip())
+    if found is None:
+        message = N_(
+            "Send the logo as a data:image/png;base64 URL (or jpeg), or upload it on the Logo and colour page"
+        )
+        raise Invalid({"logo_url": gettext(message)})
+    try:
+        content = base64.b64decode(found.group(2), validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid({"logo_url": gettext(N_("Send a PNG or JPEG image."))}) from None
+    try:
+        return _image(content)
+    except Invalid as error:
+        raise Invalid({"logo_url": str(error.details.get("logo", ""))}) from None
+
+
+def logo_address(organisation: Organisation, has: bool) -> str:
+    """Where the organisation's logo is served (absolute), or "" without one."""
+    return links.absolute("organisation_logo", slug=organisation.slug) if has else ""
+
+
 async def set_branding(user: User, colour: str, logo: bytes | None) -> Organisation:
     """Owners set the colour and, when one is sent, a new logo; one audit row, no image bytes in it."""
     if user.role != Role.OWNER:
@@ -59,16 +100,12 @@ async def set_branding(user: User, colour: str, logo: bytes | None) -> Organisat
     image = _image(logo) if logo else None
     async with in_transaction():
         organisation = await Organisation.get(id=user.organisation_id)
-        before = {"colour": organisation.brand_colour}
-        organisation.brand_colour = colour.lower()
-        await organisation.save(update_fields=["brand_colour"])
+        before = {"colour": organisation.colour}
+        organisation.colour = colour.lower()
+        await organisation.save(update_fields=["colour"])
         if image is not None:
-            content, media_type = image
-            await OrganisationLogo.filter(organisation_id=organisation.id).delete()
-            await OrganisationLogo.create(
-                organisation_id=organisation.id, content=content, media_type=media_type
-            )
-        after = {"colour": organisation.brand_colour, **({"logo": "replaced"} if image else {})}
+            await store_logo(organisation.id, image)
+        after = {"colour": organisation.colour, **({"logo": "replaced"} if image else {})}
         await audit.record(
             user, organisation.id, "organisation.branding", "organisation", organisation.id, before, after
         )
@@ -89,17 +126,23 @@ async def has_logo(organisation_id: int) -> bool:
     return await OrganisationLogo.exists(organisation_id=organisation_id)
 
 
+async def logo_image(organisation_id: int) -> tuple[bytes, str] | None:
+    """The logo's bytes and media type, for the documents that embed it (badges, invoices)."""
+    found = await OrganisationLogo.get_or_none(organisation_id=organisation_id)
+    return (bytes(found.content), found.media_type) if found is not None else None
+
+
 async def brand(organisation_id: int) -> dict[str, str] | None:
-    """What a public page or an e-mail shows of the organisation's look: its colour, logo and name."""
+    """What a public page or an e-mail shows of the organisation's look: its colour, logo and name
+    (None when it has set neither, so Colloque's own look stays)."""
     organisation = await Organisation.get_or_none(id=organisation_id)
     if organisation is None:
         return None
-    has = await has_logo(organisation.id)
-    logo_url = links.absolute("organisation_logo", slug=organisation.slug) if has else ""
-    if not logo_url and not organisation.brand_colour:
+    logo_url = logo_address(organisation, await has_logo(organisation.id))
+    if not logo_url and not organisation.colour:
         return None
     return {
-        "colour": organisation.brand_colour,
+        "colour": organisation.colour,
         "logo": logo_url,
         "name": organisation.name,
         "slug": organisation.slug,
@@ -108,6 +151,6 @@ async def brand(organisation_id: int) -> dict[str, str] | None:
 
 async def colour(organisation_slug: str) -> str:
     found = await Organisation.get_or_none(slug=organisation_slug[:80])
-    if found is None or not found.brand_colour:
+    if found is None or not found.colour:
         raise NotFound()
-    return found.brand_colour
+    return found.colour

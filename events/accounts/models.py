@@ -35,8 +35,6 @@ class Organisation(Model):
     legal_mentions = fields.TextField(default="")
     late_payment_terms = fields.TextField(default="")
     invoice_prefix = fields.CharField(max_length=10, default="F")
-    # The organisation's colour (#rrggbb) on its public pages and e-mails; empty: Colloque's own.
-    brand_colour = fields.CharField(max_length=7, default="", db_default="")
     postcode = fields.CharField(max_length=16, default="", db_default="")
     city = fields.CharField(max_length=120, default="", db_default="")
     country = fields.CharField(max_length=2, default="FR", db_default="FR")
@@ -47,7 +45,8 @@ class Organisation(Model):
     iban = fields.CharField(max_length=34, default="", db_default="")
     bic = fields.CharField(max_length=11, default="", db_default="")
     account_holder = fields.CharField(max_length=200, default="", db_default="")
-    logo_url = fields.CharField(max_length=500, default="", db_default="")
+    # The organisation's look: its colour (#rrggbb, lower case; empty: Colloque's own) on its public
+    # pages, e-mails, badges and invoices, beside its logo (`OrganisationLogo`, the only logo it has).
     colour = fields.CharField(max_length=7, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 

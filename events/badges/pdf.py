@@ -56,6 +56,8 @@ class Card:
     reference: str
     # The organisation's logo (one reader shared by every card of a print run), if it has one.
     logo: ImageReader | None = None
+    # The organisation's colour (#rrggbb), a strip along the badge's foot; empty: none.
+    brand_colour: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,9 @@ def _badge(canvas: Canvas, card: Card, x: float, y: float, width: float, height:
 
     canvas.setFillColorRGB(0.11, 0.14, 0.2)
     size, lines = _fit(card.attendee_name, BOLD, 30, 18, inner)
-    below = _centred(canvas, lines, BOLD, size, centre, y + height - band - 14 * mm)
+    # Under the logo when there is one, so that the logo never covers the name.
+    name_top = (24 if card.logo is not None else 14) * mm
+    below = _centred(canvas, lines, BOLD, size, centre, y + height - band - name_top)
     for text, font, largest in ((card.organisation, REGULAR, 15), (card.job_title, REGULAR, 11)):
         if text:
             size, lines = _fit(text, font, largest, largest - 3, inner)
@@ -152,9 +156,12 @@ def _badge(canvas: Canvas, card: Card, x: float, y: float, width: float, height:
     _centred(canvas, lines[:1], REGULAR, size, centre, y + 5 * mm)
     if card.logo is not None:
         canvas.drawImage(
-            card.logo, x + 5 * mm, y + height - band - 11 * mm, width=22 * mm, height=9 * mm,
-            preserveAspectRatio=True, anchor="sw", mask="auto",
+            card.logo, centre - 15 * mm, y + height - band - 13 * mm, width=30 * mm, height=10 * mm,
+            preserveAspectRatio=True, anchor="c", mask="auto",
         )  # fmt: skip
+    if card.brand_colour:
+        canvas.setFillColorRGB(*_rgb(card.brand_colour))
+        canvas.rect(x, y, width, 2.5 * mm, stroke=0, fill=1)
 
 
 def _cut_lines(canvas: Canvas) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.utils import ImageReader
 from tortoise.expressions import Q
 
-from events.accounts.models import OrganisationLogo
+from events.accounts.models import Organisation, OrganisationLogo
 from events.badges import pdf
 from events.badges.pdf import Card, Layout, Progress, TicketTexts
 from events.catalogue.models import Event, TicketType
@@ -61,9 +62,18 @@ def place(event: Event) -> str:
     return ", ".join(part for part in (event.i18n.venue, event.address, event.city) if part)
 
 
+@dataclass(frozen=True)
+class Look:
+    """The organisation's logo and colour for a print run, read once."""
+
+    logo: ImageReader | None = None
+    colour: str = ""
+
+
 def card(
-    event: Event, ticket: Ticket, ticket_type: TicketType, order_code: str, logo: ImageReader | None = None
+    event: Event, ticket: Ticket, ticket_type: TicketType, order_code: str, look: Look | None = None
 ) -> Card:
+    look = look or Look()
     return Card(
         secret=ticket.secret,
         attendee_name=ticket.attendee_name,
@@ -75,14 +85,16 @@ def card(
         when=when(event),
         place=place(event),
         reference=gettext(N_("Order {code} · Ticket {number}"), code=order_code, number=ticket.id),
-        logo=logo,
+        logo=look.logo,
+        brand_colour=look.colour,
     )
 
 
-async def _logo(event: Event) -> ImageReader | None:
-    """The organisation's logo for a print run, read once (already re-encoded PNG or JPEG)."""
+async def _look(event: Event) -> Look:
+    """The organisation's logo (already re-encoded PNG or JPEG) and colour."""
     found = await OrganisationLogo.get_or_none(organisation_id=event.organisation_id)
-    return ImageReader(io.BytesIO(bytes(found.content))) if found else None
+    organisation = await Organisation.get(id=event.organisation_id)
+    return Look(ImageReader(io.BytesIO(bytes(found.content))) if found else None, organisation.colour)
 
 
 def _texts() -> TicketTexts:
@@ -96,8 +108,8 @@ def _texts() -> TicketTexts:
 async def tickets_pdf(order: Order, tickets: Iterable[Ticket]) -> bytes:
     """The tickets as one PDF, a page each, in the current reader's language."""
     event = await Event.get(id=order.event_id)
-    logo = await _logo(event)
-    cards = [card(event, t, t.ticket_type, order.code, logo) for t in tickets]
+    look = await _look(event)
+    cards = [card(event, t, t.ticket_type, order.code, look) for t in tickets]
     title = gettext(N_("{event} · Order {code}"), event=event.i18n.title, code=order.code)
     return await asyncio.to_thread(pdf.tickets_pdf, cards, _texts(), title=title)
 
@@ -135,7 +147,7 @@ async def badge_tickets(
 async def badges_pdf(
     event: Event, tickets: list[Ticket], layout: Layout, progress: Progress | None = None
 ) -> bytes:
-    logo = await _logo(event)
-    cards = [card(event, t, t.ticket_type, t.order.code, logo) for t in tickets]
+    look = await _look(event)
+    cards = [card(event, t, t.ticket_type, t.order.code, look) for t in tickets]
     title = gettext(N_("{event} · Badges"), event=event.i18n.title)
     return await asyncio.to_thread(pdf.badges_pdf, cards, layout, title=title, progress=progress)

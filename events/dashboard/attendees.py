@@ -24,7 +24,7 @@ from events.web.templating import render
 
 PAGE_SIZE = 50
 Endpoint = Callable[[Request], Awaitable[Response]]
-_FILTERS = ("q", "ticket_type", "status", "checked_in", "sort")
+_FILTERS = roster.FILTER_NAMES
 
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
@@ -36,9 +36,14 @@ async def attendees_page(request: Request) -> Response:
     user, event = await organiser_event(request)
     query = request.query_params
     chosen = {key: (query.get(key) or "").strip()[: roster.SEARCH_LENGTH] for key in _FILTERS}
-    wanted = await roster.filters(event, dict(chosen))
+    questions = await offers.questions(event)
+    context: dict[str, Any] = {
+        "questions": questions,
+        "answer_options": sorted({key for q in questions for key in roster.option_keys(q)}),
+    }
+    wanted, context["errors"] = await roster.page_filters(event, dict(chosen))
     found = await roster.page(event, wanted, PAGE_SIZE, query.get("cursor"))
-    context = {
+    context |= {
         "user": user,
         "event": event,
         "current": "attendees",

@@ -35,7 +35,7 @@ async def _page(request: Request, user: User, state: FormState) -> Response:
 async def branding_page(request: Request) -> Response:
     user = await organiser(request)
     organisation = await Organisation.get(id=user.organisation_id)
-    return await _page(request, user, FormState({"colour": organisation.brand_colour}))
+    return await _page(request, user, FormState({"colour": organisation.colour}))
 
 
 def _read(form: FormData) -> dict[str, object]:

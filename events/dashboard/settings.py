@@ -25,8 +25,10 @@ async def _owner(request: Request) -> User:
 
 
 def _settings_form(form: FormData) -> dict[str, object]:
-    """Every text field (blank ones as None), and the VAT-on-debits checkbox as a boolean."""
-    values = {name: forms.optional(form, name) for name in seller.FIELDS if name != "vat_on_debits"}
+    """Every text field (blank ones as None), and the VAT-on-debits checkbox as a boolean; the logo and
+    colour are the look page's (`dashboard_branding`), so this form leaves them as they are."""
+    skipped = ("vat_on_debits", *seller.LOOK)
+    values = {name: forms.optional(form, name) for name in seller.FIELDS if name not in skipped}
     return {**values, "vat_on_debits": forms.checked(form, "vat_on_debits")}
 
 
@@ -53,7 +55,7 @@ async def update_settings(request: Request) -> Response:
         request,
         schema=LegalDetails,
         read=_settings_form,
-        save=lambda values: seller.update_legal_details(user, values.model_dump()),
+        save=lambda values: seller.update_legal_details(user, values.model_dump(exclude=set(seller.LOOK))),
         page=lambda state: _page(request, user, state),
         done=lambda _: request.url_for("dashboard_settings").include_query_params(saved="1"),
     )

@@ -27,8 +27,8 @@ class LegalDetailsOut(LegalDetails):
     missing: list[str] = Field(default_factory=list)
 
 
-def _settings_json(organisation: Organisation) -> dict[str, Any]:
-    return {**seller.values_of(organisation), "missing": seller.missing(organisation)}
+async def _settings_json(organisation: Organisation) -> dict[str, Any]:
+    return {**await seller.settings_of(organisation), "missing": seller.missing(organisation)}
 
 
 @documented("The organisation's legal and bank details (owner)", response=LegalDetailsOut)
@@ -36,7 +36,7 @@ async def settings_show(request: Request) -> Response:
     user = await api_organiser(request)
     if user.role != Role.OWNER:
         raise Forbidden()
-    return answer(_settings_json(await Organisation.get(id=user.organisation_id)))
+    return answer(await _settings_json(await Organisation.get(id=user.organisation_id)))
 
 
 @documented(
@@ -45,7 +45,7 @@ async def settings_show(request: Request) -> Response:
 async def settings_update(request: Request) -> Response:
     user = await api_organiser(request)
     organisation = await seller.update_legal_details(user, await json_body(request))
-    return answer(_settings_json(organisation))
+    return answer(await _settings_json(organisation))
 
 
 @documented("Record a bank transfer received for an order on invoice", body=TransferIn, response=OrderOut)

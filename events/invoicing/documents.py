@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from events.accounts import branding
 from events.errors import NotFound
 from events.invoicing import facturx, pdf
 from events.invoicing.models import Invoice, InvoiceKind
@@ -29,7 +30,10 @@ async def render(document: Invoice) -> bytes:
     """The document as a Factur-X PDF (the printed page with its CII XML), built in a worker thread."""
     order = await Order.get(id=document.order_id)
     credited = await Invoice.filter(credit_notes__id=document.id).first()
-    printed = pdf.Printed(document, order.code, order.paid_at, credited.number if credited else None)
+    logo = await branding.logo_image(document.organisation_id)
+    printed = pdf.Printed(
+        document, order.code, order.paid_at, credited.number if credited else None, logo[0] if logo else None
+    )
     return await asyncio.to_thread(_build, printed, credited)
 
 

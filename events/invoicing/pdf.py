@@ -21,7 +21,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import HRFlowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from events.errors import N_
 from events.fonts import BOLD, CORE_FONTS, REGULAR
@@ -49,6 +50,34 @@ class Printed:
     order_code: str
     paid_at: datetime | None
     credited_number: str | None = None
+    # The organisation's logo (re-encoded PNG or JPEG bytes, `events.accounts.branding`), if it has one.
+    logo: bytes | None = None
+
+
+LOGO_BOX = (48 * mm, 18 * mm)
+
+
+def _logo(content: bytes) -> Image:
+    """The logo scaled into `LOGO_BOX`, keeping its proportions, at the top left of the page."""
+    reader = ImageReader(io.BytesIO(content))
+    width, height = reader.getSize()
+    scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height)
+    picture = Image(io.BytesIO(content), width=width * scale, height=height * scale)
+    picture.hAlign = "LEFT"
+    return picture
+
+
+def _heading(printed: Printed) -> list[Any]:
+    """The seller's look above the title: its logo, and a rule of its colour (as at issue)."""
+    heading: list[Any] = []
+    if printed.logo:
+        heading += [_logo(printed.logo), Spacer(1, 3 * mm)]
+    colour = str(printed.invoice.seller.get("colour") or "")
+    if colour:
+        heading.append(
+            HRFlowable(width="100%", thickness=2.5, color=colors.HexColor(colour), spaceAfter=3 * mm)
+        )
+    return heading
 
 
 def _text(value: str) -> str:
@@ -266,7 +295,7 @@ def build(printed: Printed) -> bytes:
         buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
         bottomMargin=14 * mm, title=title, author=str(invoice.seller.get("name", "")),
     )  # fmt: skip
-    story: list[Any] = [writer.para(title, writer.title)]
+    story: list[Any] = [*_heading(printed), writer.para(title, writer.title)]
     if credit and printed.credited_number:
         story.append(
             writer.para(writer.label(N_("Refers to invoice No. {number}"), number=printed.credited_number))

@@ -20,15 +20,21 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from tortoise.transactions import in_transaction
 
 from events import identifiers
+from events.accounts import branding
 from events.accounts.models import Organisation, Role, User
 from events.audit import services as audit
-from events.errors import N_, Forbidden, SellerIncomplete
-from events.i18n import COUNTRY_CODES
+from events.errors import N_, Forbidden, Invalid, SellerIncomplete
+from events.i18n import COUNTRY_CODES, gettext
 from events.validation import validate
+from events.web.pagecache import public_pages
 
 FRANCHISE = "franchise"
 COLUMNS = {"address": "legal_address"}
 """Wire names that differ from the column they are stored in."""
+LOOK = ("logo_url", "colour")
+"""The organisation's look, the same one its pages, e-mails and badges show (`events.accounts.branding`):
+`colour` is a column; `logo_url` reads the address the uploaded logo is served at, and is written as a
+`data:` URL (a new logo) or empty (no logo)."""
 
 FIELDS = (
     "legal_name", "address", "postcode", "city", "country", "siren", "siret", "vat_number",
@@ -81,7 +87,12 @@ class LegalDetails(BaseModel):
     iban: str = Field(default="", max_length=50)
     bic: str = Field(default="", max_length=20)
     account_holder: str = Field(default="", max_length=200)
-    logo_url: str = Field(default="", max_length=500, pattern=r"^(https://\S+)?$")
+    logo_url: str = Field(
+        default="",
+        max_length=800_000,
+        description="Reads: the address the logo is served at. Writes: a data:image/png;base64 or "
+        "data:image/jpeg;base64 URL (at most 512 KB of image), the address read (no change) or empty (none).",
+    )
     colour: str = Field(default="", pattern=r"^(#[0-9A-Fa-f]{6})?$")
 
     @field_validator("*", mode="before")
@@ -137,8 +148,27 @@ class LegalDetails(BaseModel):
         return self
 
 
-def values_of(organisation: Organisation) -> dict[str, Any]:
-    return {name: getattr(organisation, COLUMNS.get(name, name)) for name in FIELDS}
+def values_of(organisation: Organisation, logo_url: str = "") -> dict[str, Any]:
+    """The settings as the API shows them (`logo_url`: the logo's address, given by the caller)."""
+    values = {name: getattr(organisation, COLUMNS.get(name, name)) for name in FIELDS if name != "logo_url"}
+    return {**values, "logo_url": logo_url}
+
+
+async def settings_of(organisation: Organisation) -> dict[str, Any]:
+    has = await branding.has_logo(organisation.id)
+    return values_of(organisation, branding.logo_address(organisation, has))
+
+
+def _new_logo(patch: dict[str, Any], current: str) -> tuple[bytes, str] | bool | None:
+    """What a patch does to the logo: False (nothing), None (removes it) or the new image."""
+    if "logo_url" not in patch:
+        return False
+    value = patch.pop("logo_url")
+    if value in (None, ""):
+        return None if current else False
+    if not isinstance(value, str):
+        raise Invalid({"logo_url": gettext(N_("This value is not valid."))})
+    return False if value == current else branding.logo_from_url(value)
 
 
 def missing(organisation: Organisation) -> list[str]:
@@ -170,14 +200,23 @@ async def update_legal_details(user: User, data: object) -> Organisation:
         raise Forbidden()
     async with in_transaction():
         organisation = await Organisation.get(id=user.organisation_id)
-        before = values_of(organisation)
-        patch = data if isinstance(data, dict) else {}
-        values = validate(LegalDetails, {**before, **patch}).model_dump()
+        before = await settings_of(organisation)
+        patch = dict(data) if isinstance(data, dict) else {}
+        logo = _new_logo(patch, before["logo_url"])
+        values = validate(LegalDetails, {**before, **patch, "logo_url": ""}).model_dump()
+        values.pop("logo_url")
+        values["colour"] = values["colour"].lower()
         await Organisation.filter(id=organisation.id).update(
             **{COLUMNS.get(name, name): value for name, value in values.items()}
         )
+        if logo is not False:
+            await branding.store_logo(organisation.id, logo if isinstance(logo, tuple) else None)
+        organisation = await Organisation.get(id=user.organisation_id)
+        after = await settings_of(organisation)
         await audit.record(
             user, organisation.id, "organisation.legal_details", "organisation", organisation.id,
-            before=before, after=values,
+            before=before, after=after,
         )  # fmt: skip
-    return await Organisation.get(id=user.organisation_id)
+    if any(before[name] != after[name] for name in LOOK):
+        public_pages.clear()  # the event pages show the new look at once
+    return organisation

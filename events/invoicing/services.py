@@ -170,6 +170,8 @@ def seller_snapshot(organisation: Organisation) -> dict[str, Any]:
         "iban": organisation.iban,
         "bic": organisation.bic,
         "account_holder": organisation.account_holder,
+        # The organisation's colour as it was at issue, so the document keeps printing the same way.
+        "colour": organisation.colour,
     }
 
 

@@ -20,8 +20,6 @@ class Sender:
     address: str
     """One line: street, postcode and city, as the organisation entered them."""
     email: str
-    logo_url: str = ""
-    colour: str = ""
 
 
 def _address(organisation: Organisation) -> str:
@@ -52,6 +50,4 @@ async def sender_of(organisation_id: int | None) -> Sender | None:
         legal_name=legal_name if legal_name != organisation.name else "",
         address=_address(organisation),
         email=owner.email if owner else "",
-        logo_url=organisation.logo_url,
-        colour=organisation.colour or organisation.brand_colour,
     )

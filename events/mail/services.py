@@ -36,6 +36,7 @@ from tortoise.transactions import in_transaction
 
 import settings as settings_module
 from events import clock, i18n
+from events.accounts import branding
 from events.mail import attachments, smtp
 from events.mail.attachments import register_attachment
 from events.mail.models import MailStatus, OutboxMessage
@@ -143,12 +144,16 @@ def render_template(template: str, *, locale: str, context: dict[str, object]) -
 
 
 async def with_sender(context: dict[str, object], organisation_id: int | None = None) -> dict[str, object]:
-    """The context with its `sender` for the layout, unless the caller already set one."""
-    if "sender" in context:
-        return context
+    """The context with what the layout shows of the organisation: its `sender` (name and contact) and its
+    `brand` (logo and colour, see mail/_brand.html), unless the caller already set them."""
     if organisation_id is None:
         organisation_id = getattr(context.get("event"), "organisation_id", None)
-    return {**context, "sender": await sender_of(organisation_id)}
+    out = dict(context)
+    if "sender" not in out:
+        out["sender"] = await sender_of(organisation_id)
+    if "brand" not in out and isinstance(organisation_id, int):
+        out["brand"] = await branding.brand(organisation_id)
+    return out
 
 
 def prepare_template(

@@ -4,6 +4,7 @@ confirmation goes to the outbox in the same transaction, so it can be neither lo
 
 from __future__ import annotations
 
+from events.accounts.branding import brand
 from events.catalogue.models import Event, TicketType
 from events.invoicing.services import issue_invoice
 from events.mail import services as mail
@@ -26,8 +27,10 @@ def confirmation(
     resend_key: str | None = None,
     *,
     sender: Sender | None,
+    brand: dict[str, str] | None = None,
 ) -> OutboxMessage:
-    """The confirmation e-mail, rendered in the buyer's language but not yet saved."""
+    """The confirmation e-mail, rendered in the buyer's language but not yet saved; `brand` is the
+    organisation's look (`events.accounts.branding.brand`)."""
     lines = [{"attendee_name": t.attendee_name, "type_name": types[t.ticket_type_id].name} for t in tickets]
     return mail.prepare_template(
         "mail/order_confirmation",
@@ -39,6 +42,7 @@ def confirmation(
             "lines": lines,
             "order_url": order_url(order),
             "sender": sender,
+            "brand": brand,
         },
         kind="order_confirmation",
         dedupe_key=f"order-confirmation:{order.code}" + (f":{resend_key}" if resend_key else ""),
@@ -57,8 +61,9 @@ async def after_paid(order: Order, *, resend_key: str | None = None) -> None:
     types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
     invoice = await issue_invoice(order)
     message = confirmation(
-        order, event, tickets, types, resend_key, sender=await sender_of(event.organisation_id)
-    )
+        order, event, tickets, types, resend_key,
+        sender=await sender_of(event.organisation_id), brand=await brand(event.organisation_id),
+    )  # fmt: skip
     if invoice is not None:
         message.attachments = [*message.attachments, {"kind": "invoice", "invoice_id": invoice.id}]
     if not await OutboxMessage.filter(dedupe_key=message.dedupe_key).exists():

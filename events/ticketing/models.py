@@ -16,12 +16,32 @@ order is paid at once with nothing to pay (`payment_method` "none") and keeps it
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
+from tortoise.queryset import BulkCreateQuery
 
 from events.catalogue.models import Event, PromoCode, Session, TicketType
+
+SEARCHED_FIELDS = ("attendee_name", "attendee_email", "attendee_organisation")
+# Letters that Unicode does not decompose into a base letter and an accent, spelt as a reader types them.
+_LIGATURES = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d", "ı": "i"})
+
+
+def fold(text: str) -> str:
+    """`text` as the search compares it: lower case, accents dropped, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.translate(_LIGATURES).split())
+
+
+def searchable(*parts: str) -> str:
+    """The search column of a ticket: each searched detail folded, one per line."""
+    return "\n".join(fold(part or "") for part in parts)[:700]
 
 
 class OrderStatus(StrEnum):
@@ -157,6 +177,10 @@ class Ticket(Model):
     door_consent = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # What the organiser's search reads: name, e-mail and organisation folded by `searchable` (lower
+    # case, no accents), so that "helene" finds "Hélène" and "HÉLÈNE" on SQLite as on PostgreSQL. Kept
+    # in step by `save` and `bulk_create`; on PostgreSQL a trigram index serves substring searches.
+    search_text = fields.CharField(max_length=700, default="", db_default="")
 
     order_id: int
     event_id: int
@@ -169,6 +193,42 @@ class Ticket(Model):
             ("event_id", "status"),
             ("order_id",),
             ("event_id", "attendee_name"),
+            ("event_id", "status", "search_text", "order_id"),
+        )
+
+    def refresh_search_text(self) -> None:
+        self.search_text = searchable(self.attendee_name, self.attendee_email, self.attendee_organisation)
+
+    async def save(
+        self,
+        using_db: BaseDBAsyncClient | None = None,
+        update_fields: Iterable[str] | None = None,
+        force_create: bool = False,
+        force_update: bool = False,
+    ) -> None:
+        """Every write of the searched details rewrites the search column with them."""
+        self.refresh_search_text()
+        if update_fields is not None:
+            update_fields = list(update_fields)
+            if set(update_fields) & set(SEARCHED_FIELDS) and "search_text" not in update_fields:
+                update_fields.append("search_text")
+        await super().save(using_db, update_fields, force_create, force_update)
+
+    @classmethod
+    def bulk_create(
+        cls,
+        objects: Iterable[Ticket],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_fields: Iterable[str] | None = None,
+        on_conflict: Iterable[str] | None = None,
+        using_db: BaseDBAsyncClient | None = None,
+    ) -> BulkCreateQuery[Ticket]:
+        tickets = list(objects)
+        for ticket in tickets:
+            ticket.refresh_search_text()
+        return super().bulk_create(
+            tickets, batch_size, ignore_conflicts, update_fields, on_conflict, using_db
         )
 
 

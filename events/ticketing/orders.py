@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from events import clock
 from events.accounts import members
+from events.accounts.branding import brand
 from events.accounts.models import Member
 from events.catalogue.models import Event, EventStatus, PromoCode, Question, TicketType
 from events.catalogue.sessions import book_sessions
@@ -307,7 +308,8 @@ async def place_order(slug: str, data: OrderIn | object) -> Order:
         await limits.check_held_places(order.buyer_email, len(tickets))
     confirmed = order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE
     sender = await sender_of(event.organisation_id) if confirmed else None
-    mail = confirmation(order, event, tickets, types, sender=sender) if confirmed else None
+    look = await brand(event.organisation_id) if confirmed else None
+    mail = confirmation(order, event, tickets, types, sender=sender, brand=look) if confirmed else None
     bookings = [item.sessions for item in request.tickets]
 
     on_invoice = order.payment_method == PaymentMethod.INVOICE

@@ -32,6 +32,10 @@ class AttendeeFilters(QueryIn):
     status: Literal["valid", "cancelled", "all"] | None = Field(None, description="Default: valid")
     checked_in: Flag | None = None
     sort: str | None = Field(None, pattern=_SORT, description="A column, `-` first for descending")
+    question: int | None = Field(
+        None, ge=1, le=ID_MAX, description="A question id of the event, with `answer`"
+    )
+    answer: str = Field("", max_length=QUERY_LENGTH, description="The answer to that question")
 
     def roster_params(self) -> dict[str, str | None]:
         """The filters as `roster.filters` reads them."""
@@ -41,6 +45,8 @@ class AttendeeFilters(QueryIn):
             "status": self.status,
             "checked_in": self.checked_in,
             "sort": self.sort,
+            "question": None if self.question is None else str(self.question),
+            "answer": self.answer,
         }
 
 

@@ -19,7 +19,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 @documented(
-    "An event's attendees (?q=, ?ticket_type=, ?status=, ?checked_in=, ?sort=, ?limit=, ?cursor=)",
+    "An event's attendees (?q=, ?ticket_type=, ?status=, ?checked_in=, ?question= with ?answer=, "
+    "?sort=, ?limit=, ?cursor=)",
     query=AttendeesQuery,
 )
 async def list_attendees(request: Request) -> Response:

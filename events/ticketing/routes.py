@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts.auth import client_ip
+from events.accounts.branding import brand
 from events.accounts.models import Organisation
 from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session, SessionStatus
@@ -150,6 +151,7 @@ async def _order_context(order: Order) -> dict[str, object]:
 async def _order_page(request: Request, order: Order, state: FormState) -> Response:
     context = await _order_context(order)
     context["payment"] = await payments.payment_view(order)
+    context["brand"] = await brand((await Event.get(id=order.event_id)).organisation_id)
     return forms.show(request, "ticketing/order.html", context, state)
 
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from events.accounts.branding import brand
 from events.badges import qr
 from events.badges import services as badges
 from events.errors import TicketNotIssued
@@ -24,7 +25,12 @@ PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex", "Ref
 
 
 async def _ticket_page(request: Request, ticket: Ticket, state: FormState) -> Response:
-    context = {"ticket": ticket, "event": ticket.event, "issued": own_ticket.issued(ticket)}
+    context = {
+        "ticket": ticket,
+        "event": ticket.event,
+        "issued": own_ticket.issued(ticket),
+        "brand": await brand(ticket.event.organisation_id),
+    }
     response = forms.show(request, "ticketing/ticket.html", context, state)
     response.headers.update(PRIVATE)
     return response

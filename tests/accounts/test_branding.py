@@ -58,7 +58,7 @@ async def test_svg_fake_and_oversized_logos_are_refused_with_nothing_stored(
     bad_colour = await _post(client, "red", None)
     assert bad_colour.status_code == 422 and 'id="e-colour"' in bad_colour.text
     assert not await OrganisationLogo.exists(organisation_id=owner.organisation_id)
-    assert (await Organisation.get(id=owner.organisation_id)).brand_colour == ""
+    assert (await Organisation.get(id=owner.organisation_id)).colour == ""
     assert not await AuditEntry.filter(action="organisation.branding").exists()
 
 
@@ -103,3 +103,88 @@ async def test_badges_and_tickets_carry_the_logo(client: httpx.AsyncClient) -> N
     order = await Order.get(event_id=event.id)
     ticket = await client.get(f"/orders/{order.code}/{order.secret}/tickets.pdf")
     assert ticket.status_code == 200
+
+
+async def test_settings_api_reads_and_writes_the_same_look(client: httpx.AsyncClient) -> None:
+    import base64
+
+    from tests.factories import api_token, bearer
+
+    owner = await make_organiser()
+    slug = owner.organisation.slug
+    await login(client, owner.email)
+    await _post(client, "#AA3300", ("logo.png", _png(), "image/png"))
+    headers = bearer(await api_token(client, owner.email))
+    shown = (await client.get("/api/v1/organisation/settings", headers=headers)).json()
+    assert (shown["colour"], shown["logo_url"]) == ("#aa3300", f"http://testserver/organisations/{slug}/logo")
+
+    changed = await client.patch("/api/v1/organisation/settings", json={"colour": "#123456"}, headers=headers)
+    assert changed.status_code == 200 and changed.json()["logo_url"] == shown["logo_url"]
+    assert "#123456" in (await client.get(f"/organisations/{slug}/brand.css")).text
+
+    elsewhere = {"logo_url": "https://example.org/logo.png"}
+    refused = await client.patch("/api/v1/organisation/settings", json=elsewhere, headers=headers)
+    assert refused.status_code == 422 and "logo_url" in refused.json()["error"]["details"]
+    assert await OrganisationLogo.exists(organisation_id=owner.organisation_id)
+
+    data_url = "data:image/png;base64," + base64.b64encode(_png((900, 300))).decode()
+    sent = await client.patch("/api/v1/organisation/settings", json={"logo_url": data_url}, headers=headers)
+    assert sent.status_code == 200 and sent.json()["logo_url"] == shown["logo_url"]
+    stored = await OrganisationLogo.get(organisation_id=owner.organisation_id)
+    with Image.open(io.BytesIO(bytes(stored.content))) as image:
+        assert image.size == (600, 200)
+
+    removed = await client.patch("/api/v1/organisation/settings", json={"logo_url": ""}, headers=headers)
+    assert removed.status_code == 200 and removed.json()["logo_url"] == ""
+    assert not await OrganisationLogo.exists(organisation_id=owner.organisation_id)
+    assert (await client.get(f"/organisations/{slug}/logo")).status_code == 404
+
+
+async def test_confirmation_mail_and_invoice_carry_the_look(client: httpx.AsyncClient) -> None:
+    from pypdf import PdfReader
+
+    from events.catalogue.models import Event
+    from events.invoicing.models import Invoice
+    from events.mail.models import OutboxMessage
+    from tests.factories import make_ticket_type, order_body
+    from tests.invoicing.facturx_check import check_document
+
+    owner = await make_organiser()
+    event = await make_event(owner, published=True)
+    await Event.filter(id=event.id).update(invoice_payment_days=30)
+    kind = await make_ticket_type(event, name="Pass", price="300.00", vat_rate="20.00")
+    await login(client, owner.email)
+    await _post(client, "#AA3300", ("logo.png", _png((400, 100)), "image/png"))
+    buyer = {"name": "Service financier", "email": "factures@inserm.example", "country": "FR",
+             "organisation": "Unité 1234", "address": "101 rue de Tolbiac, 75013 Paris",
+             "siret": "18003830900019"}  # fmt: skip
+    body = order_body(kind.id, buyer=buyer, payment={"method": "invoice", "purchase_order": "EJ-1"})
+    placed = await client.post(f"/api/v1/events/{event.slug}/orders", json=body)
+    assert placed.status_code == 201, placed.text
+    mail = await OutboxMessage.get(kind="order_confirmation", to_address="factures@inserm.example")
+    assert f"/organisations/{owner.organisation.slug}/logo" in mail.html_body and "#aa3300" in mail.html_body
+    invoice = await Invoice.get(number=placed.json()["documents"][0]["number"])
+    assert invoice.seller["colour"] == "#aa3300"
+    await check_document(invoice)
+    document = await client.get(placed.json()["invoice_url"])
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(document.content)).pages) == 1
+
+
+async def test_order_and_ticket_pages_carry_the_look(client: httpx.AsyncClient) -> None:
+    from events.ticketing.models import Order, Ticket
+    from tests.factories import make_order, make_ticket_type
+
+    owner = await make_organiser()
+    event = await make_event(owner, published=True)
+    await make_order(event, (await make_ticket_type(event)).id)
+    order = await Order.get(event_id=event.id)
+    ticket = await Ticket.get(order_id=order.id)
+    slug = owner.organisation.slug
+    plain = await client.get(f"/orders/{order.code}/{order.secret}")
+    assert f"/organisations/{slug}/logo" not in plain.text
+    await login(client, owner.email)
+    await _post(client, "#AA3300", ("logo.png", _png(), "image/png"))
+    for path in (f"/orders/{order.code}/{order.secret}", f"/tickets/{ticket.agenda_token}"):
+        page = await client.get(path)
+        assert page.status_code == 200
+        assert f"/organisations/{slug}/logo" in page.text and f"/organisations/{slug}/brand.css" in page.text
