@@ -36,7 +36,7 @@ def _create_event(page: Page) -> str:
     page.locator("#f-ends_at").fill(_local(starts + timedelta(hours=9, minutes=30)))
     page.locator("#f-venue").fill("Centre de congrès")
     page.locator("#f-city").fill("Montpellier")
-    page.locator("#f-country").fill("FR")
+    page.locator("#f-country").select_option("FR")
     page.locator("#f-capacity").fill("250")
     page.get_by_role("button", name="Create the event").click()
     expect(page).to_have_url(re.compile(r"/dashboard/events/[a-z0-9-]+$"))

@@ -84,5 +84,8 @@ async def test_attendee_consent_at_registration_is_their_own(client: httpx.Async
     assert mine.news_consent is True and other.news_consent is False
     answer = await client.get(f"/api/v1/orders/{order.code}/{order.secret}")
     tickets = answer.json()["tickets"]
-    assert [t["attendee"]["consents"] for t in tickets] == [{"marketing": True}, {"marketing": False}]
+    assert [t["attendee"]["consents"] for t in tickets] == [
+        {"marketing": True, "door": False},  # no door questions here: nothing shown at the door
+        {"marketing": False, "door": False},
+    ]
     assert tickets[0]["ticket_url"] == f"http://testserver/tickets/{mine.agenda_token}"
