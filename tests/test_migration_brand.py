@@ -24,7 +24,7 @@ def test_existing_look_and_attendees_are_migrated(tmp_path: Path) -> None:
         )  # fmt: skip
         event = _insert(db, "event", {"organisation_id": branded, "title": "Forum", "status": "draft"})
         kind = _insert(db, "ticket_type", {"event_id": event, "name": "Pass"})
-        order = _insert(db, '"order"', {"event_id": event, "code": "ABC234", "status": "paid"})
+        order = _insert(db, "order", {"event_id": event, "code": "ABC234", "status": "paid"})
         _insert(
             db, "ticket",
             {"order_id": order, "event_id": event, "ticket_type_id": kind, "status": "valid",

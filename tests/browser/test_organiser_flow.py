@@ -60,7 +60,7 @@ def test_organiser_publishes_an_event_that_visitors_then_see(
     page = context.new_page()
     _sign_in(page, organiser)
     slug = _create_event(page)
-    publish = page.get_by_role("button", name="Publish")
+    publish = page.get_by_role("button", name="Publish", exact=True)
     expect(publish).to_be_visible()
     page.screenshot(path=tmp_path / "draft.png", full_page=True)
 
@@ -68,7 +68,7 @@ def test_organiser_publishes_an_event_that_visitors_then_see(
     _assert_hidden_from_public(visitor, slug)
 
     publish.click()
-    expect(page.get_by_role("button", name="Publish")).to_have_count(0)
+    expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
 
     visitor.goto("/")
     visitor.get_by_role("link", name=TITLE).click()

@@ -76,7 +76,17 @@ async def test_the_document_lists_each_query_parameter_with_its_schema(client: h
     document = (await client.get("/api/v1/openapi.json")).json()
     operation = document["paths"]["/api/v1/events/{slug}/attendees"]["get"]
     query = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
-    assert set(query) == {"q", "ticket_type", "status", "checked_in", "sort", "limit", "cursor"}
+    assert set(query) == {
+        "q",
+        "ticket_type",
+        "status",
+        "checked_in",
+        "sort",
+        "question",
+        "answer",
+        "limit",
+        "cursor",
+    }
     assert (query["limit"]["minimum"], query["limit"]["maximum"]) == (1, 500)
     assert query["status"]["enum"] == ["valid", "cancelled", "all"]
     orders = document["paths"]["/api/v1/events/{slug}/orders"]["get"]["parameters"]
