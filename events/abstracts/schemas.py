@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from events.abstracts.models import AbstractStatus
+from events.catalogue.schemas import EventTime
 from events.errors import N_
 from events.validation import EMAIL_PATTERN, ID_MAX, QueryIn
 
@@ -85,8 +86,8 @@ class CallOut(BaseModel):
 class CallInput(_Strict):
     """The whole call, as `PUT /api/v1/events/{slug}/call-for-abstracts` sends it."""
 
-    opens_at: datetime
-    closes_at: datetime
+    opens_at: EventTime
+    closes_at: EventTime
     tracks: list[TrackIn] = Field(min_length=1, max_length=50)
     contribution_types: list[str] = Field(default=["oral", "poster"], min_length=1, max_length=10)
     max_words: int = Field(default=300, ge=10, le=5000)

@@ -55,6 +55,18 @@ async def test_organiser_puts_the_call_and_gets_ids_back_and_an_audit_row(
     assert sorted(actions) == ["call.created", "call.updated"]
 
 
+async def test_a_call_window_centuries_away_is_refused_beside_its_field_and_nothing_is_stored(
+    client: httpx.AsyncClient, event: Event
+) -> None:
+    """Found by the fuzzer: a year like 1056 came back with a local-mean-time offset no reader accepts."""
+    headers = bearer(await api_token(client, "comite@example.org"))
+    url = f"/api/v1/events/{event.slug}/call-for-abstracts"
+    answer = await client.put(url, json=call_data(opens_at="1056-07-16T09:27:45Z"), headers=headers)
+    assert answer.status_code == 422
+    assert "opens_at" in answer.json()["error"]["details"]
+    assert (await client.get(url, headers=headers)).status_code == 404
+
+
 async def test_public_event_json_carries_the_call(client: httpx.AsyncClient, event: Event) -> None:
     await make_call(event)
     public = (await client.get(f"/api/v1/public/events/{event.slug}")).json()
