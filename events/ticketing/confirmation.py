@@ -31,7 +31,14 @@ def confirmation(
 ) -> OutboxMessage:
     """The confirmation e-mail, rendered in the buyer's language but not yet saved; `brand` is the
     organisation's look (`events.accounts.branding.brand`)."""
-    lines = [{"attendee_name": t.attendee_name, "type_name": types[t.ticket_type_id].name} for t in tickets]
+    lines = [
+        {
+            "attendee_name": t.attendee_name,
+            "type_name": types[t.ticket_type_id].name,
+            "price_cents": t.price_cents,
+        }
+        for t in tickets
+    ]
     return mail.prepare_template(
         "mail/order_confirmation",
         to=order.buyer_email,

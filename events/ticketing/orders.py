@@ -119,6 +119,26 @@ async def offered_types(event: Event, code: str | None) -> list[TicketType]:
     return [t for t in types if is_offered(t, promo, unlocked)]
 
 
+@dataclass(frozen=True)
+class TypedCode:
+    """What the register page says about the code a visitor typed: the code it applies, or why not."""
+
+    promo: PromoCode | None
+    error: str = ""
+
+
+async def typed_code(event: Event, code: str | None) -> TypedCode:
+    """Check a code typed on the register page as an order would, without placing one."""
+    try:
+        promo = await find_promo(event, code)
+        await _check_promo_uses(promo)
+    except Invalid as error:
+        return TypedCode(None, str(error.details.get("promo_code", "")))
+    except PromoCodeExhausted as error:
+        return TypedCode(None, gettext(error.message))
+    return TypedCode(promo)
+
+
 def _check_types(
     request: OrderIn, types: dict[int, TicketType], unlocked: set[int] | None, promo: PromoCode | None
 ) -> Counter[int]:

@@ -57,6 +57,7 @@ async def _register_page(
     errors = form_errors(dict(state.errors))
     code = str(values.get("promo_code") or request.query_params.get("code") or "")
     types = await orders.offered_types(event, code)
+    typed = await orders.typed_code(event, code)
     left = await availability(event, types)
     by_id = {t.id: t for t in types}
     slots = [by_id[type_id] for type_id, n in quantities.items() if type_id in by_id for _ in range(n)]
@@ -73,6 +74,8 @@ async def _register_page(
         "errors": errors,
         "problem": state.problem,
         "code": code,
+        "promo": typed.promo,
+        "code_error": typed.error,
         "offer": request.query_params.get("offer") or values.get("offer") or "",
     }
     context["offer_entry"] = await waitlist.live_offer(event, str(context["offer"]))
