@@ -5,7 +5,6 @@ receives it, and whom to ask. The standard text is in `templates/privacy/notice.
 
 from __future__ import annotations
 
-
 from events import clock
 from events.accounts.models import Organisation, Role, User
 from events.catalogue.models import Event, EventStatus
