@@ -10,7 +10,6 @@ message not sent yet is marked failed, never sent to nobody.
 
 from __future__ import annotations
 
-
 from events.mail.models import MailStatus, OutboxMessage
 from events.privacy.registry import register
 from events.ticketing.models import Order, WaitingListEntry
