@@ -71,7 +71,7 @@ class DomainError(Exception):
         message: str | None = None,
         *,
         details: dict[str, Any] | None = None,
-        **params: Any,
+        **params: object,
     ) -> None:
         self.message = message or self.default_message
         self.details = details or {}

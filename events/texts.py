@@ -8,7 +8,7 @@ never displays an empty title.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import overload
 
 from events import i18n
 
@@ -51,7 +51,13 @@ def split(value: object) -> tuple[object, object]:
     return value, value
 
 
-def expand(data: Any, names: tuple[str, ...]) -> Any:
+@overload
+def expand(data: dict[str, object], names: tuple[str, ...]) -> dict[str, object]: ...
+@overload
+def expand(data: object, names: tuple[str, ...]) -> object: ...
+
+
+def expand(data: object, names: tuple[str, ...]) -> object:
     """Spread each bilingual field of an input mapping over its French and English columns.
 
     An explicit `<field>_en` already present (an organiser form sends both boxes) is left as sent.

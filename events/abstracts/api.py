@@ -109,7 +109,9 @@ async def assign(request: Request) -> Response:
     user = await api_organiser(request)
     event = await catalogue.organiser_event(user, request.path_params["slug"])
     made, short = await review.auto_assign(user, event, await json_body(request))
-    unassigned = [{"abstract_id": a, "reason": review.SHORT_REASON, "missing": n} for a, n in short.items()]
+    unassigned: list[dict[str, int | str]] = [
+        {"abstract_id": a, "reason": review.SHORT_REASON, "missing": n} for a, n in short.items()
+    ]
     return answer({"assigned": made, "unassigned": sorted(unassigned, key=lambda u: u["abstract_id"])})
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -80,7 +79,7 @@ async def event_abstracts(
     return [(a, figures(reviews[a.id])) for a in abstracts]
 
 
-def organiser_json(abstract: Abstract, numbers: Figures) -> dict[str, Any]:
+def organiser_json(abstract: Abstract, numbers: Figures) -> dict[str, object]:
     data = abstract_json(abstract, abstract.track)
     data["submitter"] = {"name": abstract.submitter_name, "email": abstract.submitter_email}
     data["locale"] = abstract.locale
@@ -101,7 +100,7 @@ async def event_abstract(event: Event, abstract_id: int) -> Abstract:
     return abstract
 
 
-def _snapshot(abstract: Abstract) -> dict[str, Any]:
+def _snapshot(abstract: Abstract) -> dict[str, object]:
     return {
         "status": str(abstract.status),
         "contribution_type": abstract.contribution_type,

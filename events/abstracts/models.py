@@ -15,7 +15,6 @@ interest rule reads their e-mail domains and affiliations from there.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -103,7 +102,7 @@ class Abstract(Model):
         "models.Track", related_name="abstracts", on_delete=fields.RESTRICT
     )
     contribution_type = fields.CharField(max_length=40)
-    authors: list[dict[str, Any]] = fields.JSONField(default=list)
+    authors: list[dict[str, object]] = fields.JSONField(default=list)
     submitter_name = fields.CharField(max_length=200)
     submitter_email = fields.CharField(max_length=254, db_index=True)
     locale = fields.CharField(max_length=5, default="fr")

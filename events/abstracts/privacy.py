@@ -13,7 +13,6 @@ secret is replaced, so the old link answers 404.
 from __future__ import annotations
 
 import secrets as random
-from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -44,10 +43,10 @@ async def _abstracts_of(organisation_id: int, email: str) -> list[Abstract]:
     return found
 
 
-async def export(organisation_id: int, email: str) -> dict[str, list[dict[str, Any]]]:
+async def export(organisation_id: int, email: str) -> dict[str, list[dict[str, object]]]:
     """What the call holds about the person: as submitter or author, and as reviewer."""
     address = email.strip().lower()
-    abstracts = [
+    abstracts: list[dict[str, object]] = [
         {
             "event": abstract.event.slug,
             "code": abstract.code,
@@ -64,7 +63,7 @@ async def export(organisation_id: int, email: str) -> dict[str, list[dict[str, A
         "event"
     )
     reviews = await Assignment.filter(reviewer_id__in=[s.id for s in seats], reviewed_at__isnull=False)
-    reviewing = [
+    reviewing: list[dict[str, object]] = [
         {
             "event": seat.event.slug,
             "affiliation": seat.affiliation,
@@ -110,7 +109,7 @@ async def erase(organisation_id: int, email: str) -> dict[str, int]:
 class AbstractsData:
     """The `abstracts` of `POST /api/v1/privacy/people`, and their part of `POST /api/v1/privacy/erase`."""
 
-    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, object]]]:
         found = await export(organisation_id, email)
         rows = [{"as": "submitter" if row["submitter"] else "author", **row} for row in found["submissions"]]
         rows += [{"as": "reviewer", **row} for row in found["reviewing"]]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from events import clock
 from events.accounts import passwords
@@ -49,7 +48,7 @@ def _invitation_row(invitation: Invitation) -> dict[str, object]:
     }
 
 
-def _without(value: Any, email: str) -> Any:
+def _without(value: object, email: str) -> object:
     """`value` (an audit entry's before or after) with the address blanked wherever it appears."""
     if isinstance(value, dict):
         return {key: _without(item, email) for key, item in value.items()}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tortoise.transactions import in_transaction
@@ -69,7 +68,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def member_out(member: User) -> dict[str, Any]:
+def member_out(member: User) -> dict[str, object]:
     return {
         "id": member.id,
         "name": member.name,
@@ -79,7 +78,7 @@ def member_out(member: User) -> dict[str, Any]:
     }
 
 
-def invitation_out(invitation: Invitation) -> dict[str, Any]:
+def invitation_out(invitation: Invitation) -> dict[str, object]:
     return {
         "id": invitation.id,
         "email": invitation.email,

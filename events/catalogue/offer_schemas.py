@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -54,7 +54,7 @@ class TicketTypeInput(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _bilingual(cls, data: Any) -> Any:
+    def _bilingual(cls, data: object) -> object:
         return texts.expand(data, TYPE_TEXTS)
 
     @field_validator("description", "name_en", "description_en", mode="before")
@@ -251,7 +251,7 @@ class QuestionInput(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _bilingual(cls, data: Any) -> Any:
+    def _bilingual(cls, data: object) -> object:
         return texts.expand(data, QUESTION_TEXTS)
 
     @field_validator("label_en", mode="before")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.core import get_global
@@ -73,7 +73,7 @@ class EventInput(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _bilingual(cls, data: Any) -> Any:
+    def _bilingual(cls, data: object) -> object:
         return texts.expand(data, BILINGUAL_FIELDS)
 
     @field_validator(

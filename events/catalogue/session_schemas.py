@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -75,7 +74,7 @@ class SessionInput(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _bilingual(cls, data: Any) -> Any:
+    def _bilingual(cls, data: object) -> object:
         return texts.expand(data, SESSION_TEXTS)
 
     @field_validator("title_en", "room", "speakers", "description", "description_en", mode="before")

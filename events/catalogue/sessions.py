@@ -26,11 +26,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from itertools import pairwise
-from typing import Any
 
 from pydantic import ValidationError
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from events import clock, texts
@@ -92,7 +92,7 @@ class TicketCannotBook(Conflict):
 # ------------------------------------------------------------------ reading
 
 
-def _live(query: Any) -> Any:
+def _live(query: QuerySet[SessionBooking]) -> QuerySet[SessionBooking]:
     """Bookings that hold a place: valid ticket, paid order or pending order still on hold."""
     pending = Q(ticket__order__status=OrderStatus.PENDING) & (
         Q(ticket__order__expires_at__gt=clock.now()) | Q(ticket__order__expires_at__isnull=True)

@@ -8,7 +8,7 @@ unguessable part of the public page that confirms it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from tortoise import fields
 from tortoise.models import Model
@@ -39,6 +39,17 @@ class CertificateRules(Model):
         table = "certificate_rules"
 
 
+class CertificateSession(TypedDict):
+    """A session attended, as the certificate printed it when issued."""
+
+    id: int
+    title: str
+    title_en: str
+    starts_at: str
+    ends_at: str
+    room: str
+
+
 class Certificate(Model):
     id = fields.IntField(primary_key=True)
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
@@ -51,7 +62,7 @@ class Certificate(Model):
     locale = fields.CharField(max_length=2, default="fr")
     attendee_name = fields.CharField(max_length=200)
     organisation = fields.CharField(max_length=200, default="")
-    sessions: list[dict[str, Any]] = fields.JSONField(default=list)
+    sessions: list[CertificateSession] = fields.JSONField(default=list)
     issued_at = fields.DatetimeField()
 
     event_id: int

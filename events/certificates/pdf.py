@@ -9,6 +9,7 @@ organiser's own record.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import datetime
 
 from reportlab.lib.pagesizes import A4
@@ -36,7 +37,7 @@ def _lines(canvas: Canvas, text: str, font: str, size: float, x: float, y: float
     return y
 
 
-def _session_text(line: dict[str, object], timezone: str) -> str:
+def _session_text(line: Mapping[str, object], timezone: str) -> str:
     starts = datetime.fromisoformat(str(line["starts_at"]))
     ends = datetime.fromisoformat(str(line["ends_at"]))
     day = i18n.format_day(starts, timezone)

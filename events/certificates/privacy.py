@@ -8,7 +8,6 @@ count of certificates issued stays true.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from events.certificates import services
 from events.certificates.models import Certificate
@@ -17,7 +16,7 @@ from events.ticketing.privacy import persons_tickets
 
 
 class CertificateData:
-    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, object]]]:
         tickets = [t.id for t in await persons_tickets(email, organisation_id)]
         found = await Certificate.filter(ticket_id__in=tickets).order_by("id").prefetch_related("event")
         return {

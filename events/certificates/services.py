@@ -22,7 +22,7 @@ from events import clock
 from events.accounts.models import User
 from events.audit import services as audit
 from events.catalogue.models import Event, Session, SessionStatus
-from events.certificates.models import Certificate, CertificateRules
+from events.certificates.models import Certificate, CertificateRules, CertificateSession
 from events.certificates.schemas import CertificatesIn
 from events.checkin.models import ListTicketState
 from events.checkin.services import standing
@@ -133,7 +133,7 @@ def earns(found: CertificateRules, attended: Attendance | None) -> bool:
     return len(counted(found, attended)) >= found.min_sessions
 
 
-def _session_line(session: Session) -> dict[str, object]:
+def _session_line(session: Session) -> CertificateSession:
     return {
         "id": session.id,
         "title": session.title,

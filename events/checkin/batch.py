@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
@@ -31,7 +31,7 @@ from events import clock
 from events.catalogue.models import Event
 from events.checkin import redeem as scans
 from events.checkin import services, short_codes
-from events.checkin.models import CheckinConflict, CheckinList, CheckinType, ScanNonce
+from events.checkin.models import CheckinConflict, CheckinList, CheckinType, ScanNonce, ScanWire
 from events.checkin.schemas import BatchIn, BatchScanIn
 from events.checkin.tokens import Scanner
 from events.errors import N_, Invalid
@@ -53,15 +53,18 @@ def _result(nonce: str, answer: Mapping[str, object]) -> dict[str, object]:
     }
 
 
-async def _stored(event: Event, nonces: list[str]) -> dict[str, dict[str, Any]]:
+async def _stored(event: Event, nonces: list[str]) -> dict[str, ScanWire]:
     """The first answers already given to some of these nonces."""
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, ScanWire] = {}
     for start in range(0, len(nonces), _NONCE_CHUNK):
         chunk = nonces[start : start + _NONCE_CHUNK]
         for nonce, response in await ScanNonce.filter(event_id=event.id, nonce__in=chunk).values_list(
             "nonce", "response"
         ):
-            found[str(nonce)] = response if isinstance(response, dict) else json.loads(response)
+            # Each was written by `ScanResult.wire()` (or `_invalid`, `_conflict` below).
+            found[str(nonce)] = cast(
+                ScanWire, response if isinstance(response, dict) else json.loads(response)
+            )
     return found
 
 
@@ -85,8 +88,8 @@ def _moment(scan: BatchScanIn, zone: ZoneInfo, now: datetime) -> datetime:
     return min(at, now).astimezone(UTC)
 
 
-async def _invalid(event: Event, scan: BatchScanIn, checkin_list: CheckinList) -> dict[str, Any]:
-    answer = {
+async def _invalid(event: Event, scan: BatchScanIn, checkin_list: CheckinList) -> ScanWire:
+    answer: ScanWire = {
         "status": "invalid",
         "ticket": None,
         "checked_in_at": None,
@@ -100,15 +103,15 @@ async def _invalid(event: Event, scan: BatchScanIn, checkin_list: CheckinList) -
     return answer
 
 
-async def _conflict(
-    scanner: Scanner, scan: BatchScanIn, answer: dict[str, Any], at: datetime
-) -> dict[str, Any]:
+async def _conflict(scanner: Scanner, scan: BatchScanIn, answer: ScanWire, at: datetime) -> ScanWire:
     """Keep the refused offline entry beside the first one, and remember that its answer was a conflict."""
     first_at = datetime.fromisoformat(str(answer["checked_in_at"])) if answer.get("checked_in_at") else at
-    marked = {**answer, "conflict": True}
+    marked: ScanWire = {**answer, "conflict": True}
+    ticket = answer["ticket"]
+    assert ticket is not None, "an entry already redeemed names its badge"
     async with in_transaction():
         await CheckinConflict.create(
-            checkin_list_id=answer["list"], ticket_id=answer["ticket"]["id"], first_at=first_at,
+            checkin_list_id=answer["list"], ticket_id=ticket["id"], first_at=first_at,
             second_at=at, device=scanner.device[:120], created_at=clock.now(),
         )  # fmt: skip
         await ScanNonce.filter(event_id=scanner.event.id, nonce=scan.nonce).update(response=marked)
@@ -121,8 +124,8 @@ def _genuine(secret: str, event: Event, public_key: str) -> bool:
 
 async def _decide(
     scanner: Scanner, scan: BatchScanIn, checkin_list: CheckinList, at: datetime, public_key: str
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
+) -> ScanWire:
+    body: dict[str, object] = {
         "secret": scan.secret,
         "list": checkin_list.id,
         "type": scan.type,

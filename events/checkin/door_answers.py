@@ -13,8 +13,8 @@ questions themselves are cached a few seconds per process, like the lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TypedDict, TypeVar
 
 from events.cache import TtlCache
 from events.catalogue.models import Event, Question
@@ -23,6 +23,18 @@ from events.ticketing.models import Ticket
 
 QUESTION_CACHE_SECONDS = 5.0
 _questions: TtlCache[tuple[int, str], list[Question]] = TtlCache(QUESTION_CACHE_SECONDS)
+
+
+class DoorAnswer(TypedDict):
+    """One answer the door shows beside a name."""
+
+    question_id: int
+    question: str
+    answer: str
+
+
+Result = TypeVar("Result", bound=Mapping[str, object])
+"""A scan's answer in API.md's wire shape (online, in a batch's results)."""
 
 
 async def questions(event: Event) -> list[Question]:
@@ -45,9 +57,9 @@ def _text(question: Question, value: object) -> str:
     return question.answer_text(value).strip()
 
 
-def shown(asked: list[Question], answers: dict[str, object]) -> list[dict[str, Any]]:
+def shown(asked: list[Question], answers: dict[str, object]) -> list[DoorAnswer]:
     """The answers of one consenting attendee to the door questions, in the questions' order."""
-    found = []
+    found: list[DoorAnswer] = []
     for question in asked:
         text = _text(question, answers.get(str(question.id)))
         if text:
@@ -55,7 +67,7 @@ def shown(asked: list[Question], answers: dict[str, object]) -> list[dict[str, A
     return found
 
 
-async def by_ticket(event: Event, ticket_ids: Iterable[int] | None = None) -> dict[int, list[dict[str, Any]]]:
+async def by_ticket(event: Event, ticket_ids: Iterable[int] | None = None) -> dict[int, list[DoorAnswer]]:
     """The door answers of the event's consenting attendees (only these tickets, when given)."""
     asked = await questions(event)
     wanted = None if ticket_ids is None else sorted(set(ticket_ids))
@@ -65,20 +77,20 @@ async def by_ticket(event: Event, ticket_ids: Iterable[int] | None = None) -> di
     if wanted is not None:
         query = query.filter(id__in=wanted)
     rows = await query.values_list("id", "answers")
-    found: dict[int, list[dict[str, Any]]] = {}
+    found: dict[int, list[DoorAnswer]] = {}
     for ticket_id, answers in rows:
         if isinstance(answers, dict) and (given := shown(asked, answers)):
             found[int(ticket_id)] = given
     return found
 
 
-async def attach(event: Event, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def attach(event: Event, results: list[Result]) -> list[Result]:
     """Scan answers (API.md's wire shape) with `ticket.door_answers` filled in at an event that asks a
     question shown at the door: an empty list for the attendees who did not agree, or gave no such
     answer. Elsewhere the answers stay as they were, without the field."""
     if not await questions(event):
         return results
-    tickets = [result["ticket"] for result in results if isinstance(result.get("ticket"), dict)]
+    tickets = [ticket for result in results if isinstance(ticket := result.get("ticket"), dict)]
     found = await by_ticket(event, [int(ticket["id"]) for ticket in tickets])
     for ticket in tickets:
         ticket["door_answers"] = found.get(int(ticket["id"]), [])

@@ -9,6 +9,7 @@ session's room.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NotRequired, TypedDict
 
 from tortoise import fields
 from tortoise.models import Model
@@ -114,13 +115,37 @@ class DoorToken(Model):
         table = "door_token"
 
 
+class ScanTicketWire(TypedDict):
+    """The badge in a scan's answer (API.md), as `redeem.ScanTicket` writes it."""
+
+    id: int
+    attendee_name: str
+    organisation: str
+    ticket_type: str
+    ticket_type_id: int
+    badge_colour: str
+    order: str
+
+
+class ScanWire(TypedDict):
+    """A scan's answer in API.md's JSON, as a nonce keeps it for a retry."""
+
+    status: str
+    ticket: ScanTicketWire | None
+    checked_in_at: str | None
+    type: str
+    list: int
+    # An offline entry refused because the badge was already inside (`batch.py`).
+    conflict: NotRequired[bool]
+
+
 class ScanNonce(Model):
     """The first answer given to a scan nonce, returned again when the scanner retries."""
 
     id = fields.BigIntField(primary_key=True)
     event_id = fields.IntField()
     nonce = fields.CharField(max_length=80)
-    response: dict[str, object] = fields.JSONField()
+    response = fields.JSONField[ScanWire]()
     created_at = fields.DatetimeField()
 
     class Meta:

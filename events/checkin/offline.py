@@ -11,7 +11,7 @@ the attendees who agreed to them (`door_answers.py`). API.md "The door, offline,
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from events import clock
 from events.catalogue.models import Event, Session, TicketType
@@ -21,7 +21,44 @@ from events.ticketing import secrets
 from events.ticketing.models import SessionBooking, Ticket
 
 
-async def _lists(event: Event) -> list[dict[str, Any]]:
+class PackList(TypedDict):
+    """A check-in list as the pack describes it: which badges it admits, and when."""
+
+    id: int
+    name: str
+    is_main: bool
+    ticket_types: list[int]
+    session: int | None
+    allow_multiple_entries: bool
+    once_per_day: bool
+    valid_from: str | None
+    valid_until: str | None
+
+
+class PackTicket(TypedDict):
+    """A ticket in the pack, named by the hash of its secret; names and answers only with `offline_names`."""
+
+    ticket_id: int
+    ticket_type: int
+    status: str
+    sessions: list[int]
+    inside: list[int]
+    short_code: str
+    name: NotRequired[str]
+    organisation: NotRequired[str]
+    door_answers: NotRequired[list[door_answers.DoorAnswer]]
+
+
+class PackSession(TypedDict):
+    """A room's rules: when its door opens and closes, and whether it needs a booking."""
+
+    title: str
+    opens_at: str
+    ends_at: str
+    booking: bool
+
+
+async def _lists(event: Event) -> list[PackList]:
     found = await services.checkin_lists(event)
     return [
         {
@@ -58,7 +95,7 @@ async def _inside(event: Event) -> dict[int, list[int]]:
     return inside
 
 
-async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
+async def _tickets(event: Event) -> dict[str, PackTicket]:
     """Every ticket of the event by the hash of its secret, with its standing at any door."""
     rows = await Ticket.filter(event_id=event.id).values_list(
         "id", "secret", "status", "ticket_type_id", "order__status", "attendee_name", "attendee_organisation"
@@ -67,9 +104,9 @@ async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
     inside = await _inside(event)
     asked = event.offline_names and bool(await door_answers.questions(event))
     shown = await door_answers.by_ticket(event) if asked else {}
-    tickets: dict[str, dict[str, Any]] = {}
+    tickets: dict[str, PackTicket] = {}
     for ticket_id, secret, status, type_id, order_status, name, organisation in rows:
-        entry: dict[str, Any] = {
+        entry: PackTicket = {
             "ticket_id": ticket_id,
             "ticket_type": type_id,
             "status": services.standing(str(status), str(order_status)),
@@ -86,10 +123,10 @@ async def _tickets(event: Event) -> dict[str, dict[str, Any]]:
     return tickets
 
 
-async def _sessions(event: Event) -> dict[str, dict[str, Any]]:
+async def _sessions(event: Event) -> dict[str, PackSession]:
     """The rooms' rules: when each session's door opens and closes, and whether it needs a booking."""
     found = await Session.filter(event_id=event.id)
-    sessions = {}
+    sessions: dict[str, PackSession] = {}
     for session in found:
         room = rooms.room_of(session)
         sessions[str(session.id)] = {
@@ -107,7 +144,7 @@ async def _types(event: Event) -> dict[str, dict[str, str]]:
     return {str(type_id): {"name": name, "badge_colour": colour} for type_id, name, colour in found}
 
 
-async def pack(event: Event) -> dict[str, Any]:
+async def pack(event: Event) -> dict[str, object]:
     """The pack of API.md: public key, lists, tickets by secret hash, and when it was made."""
     generated_at = clock.now()
     key = await secrets.event_key(event)

@@ -8,12 +8,14 @@ with the check-ins; it is as anonymous as they are once the ticket is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from events.checkin.models import Checkin, ListTicketState, ScanNonce
 from events.privacy.registry import register
 from events.ticketing.privacy import persons_tickets
 
 
-def _shown_ticket(response: dict[str, object]) -> object:
+def _shown_ticket(response: Mapping[str, object]) -> object:
     ticket = response.get("ticket")
     return ticket.get("id") if isinstance(ticket, dict) else None
 

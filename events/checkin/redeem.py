@@ -43,7 +43,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -54,7 +54,14 @@ from events import clock
 from events.accounts import throttle
 from events.catalogue.models import Event
 from events.checkin import rooms
-from events.checkin.models import CheckinList, CheckinType, ListTicketState, ScanNonce
+from events.checkin.models import (
+    CheckinList,
+    CheckinType,
+    ListTicketState,
+    ScanNonce,
+    ScanTicketWire,
+    ScanWire,
+)
 from events.checkin.schemas import ScanIn
 from events.checkin.services import scan_list, standing
 from events.checkin.tokens import Scanner
@@ -102,6 +109,17 @@ class ScanTicket:
     badge_colour: str
     order: str
 
+    def wire(self) -> ScanTicketWire:
+        return {
+            "id": self.id,
+            "attendee_name": self.attendee_name,
+            "organisation": self.organisation,
+            "ticket_type": self.ticket_type,
+            "ticket_type_id": self.ticket_type_id,
+            "badge_colour": self.badge_colour,
+            "order": self.order,
+        }
+
 
 @dataclass(frozen=True)
 class ScanResult:
@@ -113,17 +131,17 @@ class ScanResult:
     type: str
     list_id: int
 
-    def wire(self) -> dict[str, Any]:
+    def wire(self) -> ScanWire:
         return {
             "status": str(self.status),
-            "ticket": None if self.ticket is None else dict(self.ticket.__dict__),
+            "ticket": None if self.ticket is None else self.ticket.wire(),
             "checked_in_at": self.checked_in_at.isoformat() if self.checked_in_at else None,
             "type": self.type,
             "list": self.list_id,
         }
 
     @classmethod
-    def from_wire(cls, data: dict[str, Any]) -> ScanResult:
+    def from_wire(cls, data: ScanWire) -> ScanResult:
         ticket, at = data["ticket"], data["checked_in_at"]
         return cls(
             status=ScanStatus(data["status"]),
@@ -245,7 +263,8 @@ def _stored(value: object) -> ScanResult | None:
     if value is None:
         return None
     decoded = json.loads(value) if isinstance(value, str | bytes) else value
-    return ScanResult.from_wire(decoded) if isinstance(decoded, dict) else None
+    # What the nonce keeps was written by `ScanResult.wire()`.
+    return ScanResult.from_wire(cast(ScanWire, decoded)) if isinstance(decoded, dict) else None
 
 
 async def _find(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> Badge | None:
@@ -318,7 +337,7 @@ async def _remembered(event: Event, nonce: str | None) -> ScanResult | None:
     return ScanResult.from_wire(stored.response) if stored else None
 
 
-def _nonce_values(door: _Door, scan: ScanIn, answer: ScanResult, now: datetime) -> list[Any]:
+def _nonce_values(door: _Door, scan: ScanIn, answer: ScanResult, now: datetime) -> list[object]:
     return [door.scanner.event.id, scan.nonce, json.dumps(answer.wire()), now]
 
 

@@ -3,7 +3,7 @@ notifications, the programme slots, and the committee's exports."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -28,7 +28,7 @@ async def _page(
     """The whole call on one page; `focus` names the form the errors belong to (an abstract's id,
     "reviewer" or "assign"; None for the call's settings)."""
     call = await services.event_call(event)
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "user": user,
         "event": event,
         "current": "abstracts",
@@ -80,7 +80,7 @@ def _questions(form: FormData) -> list[dict[str, object]]:
     return found
 
 
-def _call_form(event: Event, call_tracks: dict[str, int]) -> Any:
+def _call_form(event: Event, call_tracks: dict[str, int]) -> Callable[[FormData], dict[str, object]]:
     def read(form: FormData) -> dict[str, object]:
         tracks = [{"id": call_tracks.get(name), "name": name} for name in forms.lines(form, "tracks")]
         return {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +26,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 _FILTERS = roster.FILTER_NAMES
 
 
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
+def _shown(row: roster.Attendee) -> dict[str, object]:
     entered = row["checked_in_at"]
     return {**row, "checked_in_at": datetime.fromisoformat(entered) if entered else None}
 
@@ -37,7 +36,7 @@ async def attendees_page(request: Request) -> Response:
     query = request.query_params
     chosen = {key: (query.get(key) or "").strip()[: roster.SEARCH_LENGTH] for key in _FILTERS}
     questions = await offers.questions(event)
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "questions": questions,
         "answer_options": sorted({key for q in questions for key in roster.option_keys(q)}),
     }

@@ -3,8 +3,6 @@ and read the event's mail log (what went out, what waits, what failed and why)."
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,7 +20,7 @@ from events.web.templating import render
 _CHECKED_IN = {"": None, "true": True, "false": False}
 
 
-def _mailing_form(form: FormData) -> dict[str, Any]:
+def _mailing_form(form: FormData) -> dict[str, object]:
     checked_in = str(form.get("checked_in", ""))
     return {
         "subject": {"fr": str(form.get("subject_fr", "")), "en": str(form.get("subject_en", ""))},
@@ -69,7 +67,7 @@ async def create_mailing(request: Request) -> Response:
     )
 
 
-def _posted(values: mailings.MailingIn) -> dict[str, Any]:
+def _posted(values: mailings.MailingIn) -> dict[str, object]:
     return values.model_dump(mode="json")
 
 

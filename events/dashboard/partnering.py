@@ -6,8 +6,8 @@ Every POST goes through the one form cycle; the rules are in `events.partnering`
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
@@ -93,7 +93,7 @@ def _windows(form: FormData, zone: str) -> list[object]:
     return windows
 
 
-def _setup_data(event: Event) -> Any:
+def _setup_data(event: Event) -> Callable[[FormData], dict[str, object]]:
     def read(form: FormData) -> dict[str, object]:
         return {
             "enabled": forms.checked(form, "enabled"),

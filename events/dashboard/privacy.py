@@ -7,7 +7,7 @@ The lookup changes nothing, so it goes through `lookup_cycle` (shown at once); t
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -27,7 +27,7 @@ def _person(form: FormData) -> dict[str, object]:
 
 
 async def _page(
-    request: Request, user: User, state: FormState, found: dict[str, Any] | None = None
+    request: Request, user: User, state: FormState, found: Mapping[str, object] | None = None
 ) -> Response:
     return forms.show(request, "dashboard/privacy.html", {"user": user, "found": found}, state)
 

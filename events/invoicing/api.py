@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,7 +25,7 @@ class LegalDetailsOut(LegalDetails):
     missing: list[str] = Field(default_factory=list)
 
 
-async def _settings_json(organisation: Organisation) -> dict[str, Any]:
+async def _settings_json(organisation: Organisation) -> dict[str, object]:
     return {**await seller.settings_of(organisation), "missing": seller.missing(organisation)}
 
 

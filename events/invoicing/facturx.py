@@ -23,12 +23,11 @@ import logging
 import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import facturx  # type: ignore[import-untyped]
 
 from events.i18n import gettext, use_locale
-from events.invoicing.models import Invoice, InvoiceKind
+from events.invoicing.models import Invoice, InvoiceKind, InvoiceLine
 from events.invoicing.services import FRANCHISE, FRANCHISE_MENTION, INVOICE_LOCALE, INVOICE_ZONE, rate_totals
 
 logger = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ class _Builder:
         self.add(holder, f"{kind}:DateTimeString", _day(value), format="102")
 
 
-def _category(seller: dict[str, Any], rate_bp: int) -> str:
+def _category(seller: dict[str, object], rate_bp: int) -> str:
     if seller.get("vat_regime") == FRANCHISE:
         return "E"
     return "S" if rate_bp > 0 else "Z"
@@ -129,7 +128,7 @@ class CiiDocument:
                 self.b.add(note, "ram:Content", content)
                 self.b.add(note, "ram:SubjectCode", code)
 
-    def _line(self, transaction: ET.Element, index: int, line: dict[str, Any]) -> None:
+    def _line(self, transaction: ET.Element, index: int, line: InvoiceLine) -> None:
         item = self.b.add(transaction, "ram:IncludedSupplyChainTradeLineItem")
         self.b.add(self.b.add(item, "ram:AssociatedDocumentLineDocument"), "ram:LineID", str(index))
         self.b.add(self.b.add(item, "ram:SpecifiedTradeProduct"), "ram:Name", str(line["description"]))
@@ -150,7 +149,7 @@ class CiiDocument:
         total = self.b.add(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
         self.b.add(total, "ram:LineTotalAmount", _amount(net))
 
-    def _party(self, parent: ET.Element, name: str, party: dict[str, Any], *, seller: bool) -> None:
+    def _party(self, parent: ET.Element, name: str, party: dict[str, object], *, seller: bool) -> None:
         element = self.b.add(parent, name)
         if seller and party.get("siret"):
             self.b.add(element, "ram:GlobalID", str(party["siret"]), schemeID="0009")

@@ -5,7 +5,7 @@ row inside the paying transaction. An issued document never changes: a refund is
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from tortoise import fields
 from tortoise.models import Model
@@ -34,6 +34,34 @@ class InvoiceCounter(Model):
         unique_together = (("organisation", "year"),)
 
 
+class InvoiceLine(TypedDict):
+    """One line of an issued document, amounts in cents VAT included, and excluding VAT once priced."""
+
+    description: str
+    service_date: str
+    quantity: int
+    unit_price_incl: int
+    discount_incl: int
+    vat_rate_bp: int
+    total_incl: int
+    # Set by `services.priced_lines` (every stored line has them).
+    total_excl: NotRequired[int]
+    total_vat: NotRequired[int]
+    unit_price_excl: NotRequired[int]
+    discount_excl: NotRequired[int]
+    # A credit note's line names the refund it gives back.
+    refund_id: NotRequired[int | None]
+
+
+class PaymentTerms(TypedDict, total=False):
+    """How and by when a document is paid, as printed: by card, or by transfer by the due date."""
+
+    method: str
+    due_date: str | None
+    paid_on: str | None
+    reference: str
+
+
 class Invoice(Model):
     id = fields.IntField(primary_key=True)
     organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
@@ -54,11 +82,12 @@ class Invoice(Model):
     total_excl_cents = fields.IntField()
     total_vat_cents = fields.IntField()
     total_incl_cents = fields.IntField()
-    lines: list[dict[str, Any]] = fields.JSONField(default=list)
-    seller: dict[str, Any] = fields.JSONField(default=dict)
-    buyer: dict[str, Any] = fields.JSONField(default=dict)
+    lines: list[InvoiceLine] = fields.JSONField(default=list)
+    # Snapshots of who sold and who bought, as printed (every value is shown as text).
+    seller: dict[str, object] = fields.JSONField(default=dict)
+    buyer: dict[str, object] = fields.JSONField(default=dict)
     # How and by when it is paid (method, due date, payment reference), as printed; null before issue 13.
-    payment_terms: dict[str, Any] | None = fields.JSONField(null=True)
+    payment_terms = fields.JSONField[PaymentTerms | None](null=True)
     # When the document was handed to the organisation's e-invoicing channel (`transmit.py`).
     transmitted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

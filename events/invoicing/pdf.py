@@ -13,7 +13,6 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from xml.sax.saxutils import escape
 
 from babel.dates import format_date
@@ -22,7 +21,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import HRFlowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    Image,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from events.errors import N_
 from events.fonts import BOLD, CORE_FONTS, REGULAR
@@ -67,9 +75,9 @@ def _logo(content: bytes) -> Image:
     return picture
 
 
-def _heading(printed: Printed) -> list[Any]:
+def _heading(printed: Printed) -> list[Flowable]:
     """The seller's look above the title: its logo, and a rule of its colour (as at issue)."""
-    heading: list[Any] = []
+    heading: list[Flowable] = []
     if printed.logo:
         heading += [_logo(printed.logo), Spacer(1, 3 * mm)]
     colour = str(printed.invoice.seller.get("colour") or "")
@@ -128,7 +136,7 @@ def _party(writer: _Writer, heading: str, lines: list[str]) -> list[Paragraph]:
     return [writer.para(heading, writer.strong), *[writer.para(line) for line in lines if line]]
 
 
-def _seller(writer: _Writer, seller: dict[str, Any]) -> list[Paragraph]:
+def _seller(writer: _Writer, seller: dict[str, object]) -> list[Paragraph]:
     return _party(
         writer,
         str(seller.get("name", "")),
@@ -145,7 +153,7 @@ def _seller(writer: _Writer, seller: dict[str, Any]) -> list[Paragraph]:
     )
 
 
-def _buyer(writer: _Writer, buyer: dict[str, Any]) -> list[Paragraph]:
+def _buyer(writer: _Writer, buyer: dict[str, object]) -> list[Paragraph]:
     return _party(
         writer,
         writer.label(N_("Customer")),
@@ -194,7 +202,7 @@ def _payment_rows(writer: _Writer, printed: Printed) -> list[tuple[str, str]]:
     if terms.get("method") == "transfer":
         seller = printed.invoice.seller
         return [
-            (writer.label(N_("Payment due date")), writer.day(date.fromisoformat(terms["due_date"]))),
+            (writer.label(N_("Payment due date")), writer.day(date.fromisoformat(str(terms["due_date"])))),
             (writer.label(N_("Payment method")), writer.label(N_("bank transfer"))),
             (writer.label(N_("IBAN")), str(seller.get("iban", ""))),
             (writer.label(N_("BIC")), str(seller.get("bic", ""))),
@@ -295,7 +303,7 @@ def build(printed: Printed) -> bytes:
         buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
         bottomMargin=14 * mm, title=title, author=str(invoice.seller.get("name", "")),
     )  # fmt: skip
-    story: list[Any] = [*_heading(printed), writer.para(title, writer.title)]
+    story: list[Flowable] = [*_heading(printed), writer.para(title, writer.title)]
     if credit and printed.credited_number:
         story.append(
             writer.para(writer.label(N_("Refers to invoice No. {number}"), number=printed.credited_number))
@@ -317,10 +325,10 @@ def build(printed: Printed) -> bytes:
     return buffer.getvalue()
 
 
-def _mentions(writer: _Writer, invoice: Invoice) -> list[Any]:
+def _mentions(writer: _Writer, invoice: Invoice) -> list[Flowable]:
     """Franchise, category of operation, VAT on debits; the late-payment clause on invoices only."""
     seller = invoice.seller
-    notes: list[Any] = [Spacer(1, 6 * mm)]
+    notes: list[Flowable] = [Spacer(1, 6 * mm)]
     no_vat = all(int(line["vat_rate_bp"]) == 0 for line in invoice.lines)
     if seller.get("vat_regime") == FRANCHISE or (no_vat and not seller.get("vat_number")):
         notes.append(writer.para(writer.label(FRANCHISE_MENTION), writer.strong))

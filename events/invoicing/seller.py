@@ -14,7 +14,8 @@ missing no paid sale opens (`require_complete`), and the dashboard says what to 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from tortoise.transactions import in_transaction
@@ -61,7 +62,7 @@ def _compact(value: str) -> str:
     return re.sub(r"[\s.\-]", "", value).upper()
 
 
-def _checked(value: str, check: Any) -> str:
+def _checked(value: str, check: Callable[[str], object]) -> str:
     value = _compact(value)
     return str(check(value)) if value else value
 
@@ -148,18 +149,18 @@ class LegalDetails(BaseModel):
         return self
 
 
-def values_of(organisation: Organisation, logo_url: str = "") -> dict[str, Any]:
+def values_of(organisation: Organisation, logo_url: str = "") -> dict[str, object]:
     """The settings as the API shows them (`logo_url`: the logo's address, given by the caller)."""
     values = {name: getattr(organisation, COLUMNS.get(name, name)) for name in FIELDS if name != "logo_url"}
     return {**values, "logo_url": logo_url}
 
 
-async def settings_of(organisation: Organisation) -> dict[str, Any]:
+async def settings_of(organisation: Organisation) -> dict[str, object]:
     has = await branding.has_logo(organisation.id)
     return values_of(organisation, branding.logo_address(organisation, has))
 
 
-def _new_logo(patch: dict[str, Any], current: str) -> tuple[bytes, str] | bool | None:
+def _new_logo(patch: dict[str, object], current: str) -> tuple[bytes, str] | bool | None:
     """What a patch does to the logo: False (nothing), None (removes it) or the new image."""
     if "logo_url" not in patch:
         return False
@@ -202,7 +203,7 @@ async def update_legal_details(user: User, data: object) -> Organisation:
         organisation = await Organisation.get(id=user.organisation_id)
         before = await settings_of(organisation)
         patch = dict(data) if isinstance(data, dict) else {}
-        logo = _new_logo(patch, before["logo_url"])
+        logo = _new_logo(patch, str(before["logo_url"]))
         values = validate(LegalDetails, {**before, **patch, "logo_url": ""}).model_dump()
         values.pop("logo_url")
         values["colour"] = values["colour"].lower()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
@@ -31,7 +30,7 @@ from events.accounts.models import Organisation
 from events.catalogue.models import Event
 from events.errors import N_
 from events.i18n import gettext, use_locale
-from events.invoicing.models import Invoice, InvoiceCounter, InvoiceKind
+from events.invoicing.models import Invoice, InvoiceCounter, InvoiceKind, InvoiceLine, PaymentTerms
 from events.ticketing.models import Order, OrderStatus, PaymentMethod, Ticket
 
 INVOICE_ZONE = ZoneInfo("Europe/Paris")
@@ -69,7 +68,7 @@ class RateTotal:
     incl: int
 
 
-def rate_totals(lines: list[dict[str, Any]]) -> list[RateTotal]:
+def rate_totals(lines: list[InvoiceLine]) -> list[RateTotal]:
     """HT, TVA and TTC for each VAT rate, in rate order."""
     incl: dict[int, int] = defaultdict(int)
     for line in lines:
@@ -81,9 +80,9 @@ def rate_totals(lines: list[dict[str, Any]]) -> list[RateTotal]:
     return result
 
 
-def _share_excl(lines: list[dict[str, Any]]) -> None:
+def _share_excl(lines: list[InvoiceLine]) -> None:
     """Give each line its HT so that a rate's lines add up to that rate's HT exactly."""
-    by_rate: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_rate: dict[int, list[InvoiceLine]] = defaultdict(list)
     for line in lines:
         by_rate[int(line["vat_rate_bp"])].append(line)
     for rate, group in by_rate.items():
@@ -99,7 +98,7 @@ def _share_excl(lines: list[dict[str, Any]]) -> None:
             line["total_vat"] = int(line["total_incl"]) - int(line["total_excl"])
 
 
-def build_lines(event: Event, tickets: list[Ticket], *, franchise: bool = False) -> list[dict[str, Any]]:
+def build_lines(event: Event, tickets: list[Ticket], *, franchise: bool = False) -> list[InvoiceLine]:
     """One line per ticket type, price, discount and rate, with the figures the law asks for.
 
     Under the VAT franchise no VAT is charged: the price paid is the price excluding VAT (rate 0).
@@ -110,7 +109,7 @@ def build_lines(event: Event, tickets: list[Ticket], *, franchise: bool = False)
         key = (ticket.ticket_type_id, ticket.price_cents, ticket.discount_cents, rate)
         groups[key].append(ticket)
     service_date = event.starts_at.astimezone(ZoneInfo(event.timezone or "Europe/Paris")).date()
-    lines: list[dict[str, Any]] = []
+    lines: list[InvoiceLine] = []
     for (_type_id, price, discount, rate), group in sorted(groups.items()):
         lines.append(
             {
@@ -132,7 +131,7 @@ def build_lines(event: Event, tickets: list[Ticket], *, franchise: bool = False)
     return priced_lines(lines)
 
 
-def priced_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def priced_lines(lines: list[InvoiceLine]) -> list[InvoiceLine]:
     """Lines (quantity, unit price and discount VAT included, rate) with their amounts excluding VAT.
 
     The line totals are authoritative (they add up to their rate's HT); the unit price and discount
@@ -145,7 +144,7 @@ def priced_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return lines
 
 
-def _totals(lines: list[dict[str, Any]]) -> tuple[int, int, int]:
+def _totals(lines: list[InvoiceLine]) -> tuple[int, int, int]:
     rates = rate_totals(lines)
     return sum(r.excl for r in rates), sum(r.vat for r in rates), sum(r.incl for r in rates)
 
@@ -153,7 +152,7 @@ def _totals(lines: list[dict[str, Any]]) -> tuple[int, int, int]:
 # ---------------------------------------------------------------- snapshots
 
 
-def seller_snapshot(organisation: Organisation) -> dict[str, Any]:
+def seller_snapshot(organisation: Organisation) -> dict[str, object]:
     return {
         "name": organisation.legal_name or organisation.name,
         "address": organisation.legal_address,
@@ -180,7 +179,7 @@ def _french(message: str, **params: object) -> str:
         return gettext(message, **params)
 
 
-def buyer_snapshot(order: Order) -> dict[str, Any]:
+def buyer_snapshot(order: Order) -> dict[str, object]:
     return {
         "name": order.buyer_name,
         "email": order.buyer_email,
@@ -196,7 +195,7 @@ def buyer_snapshot(order: Order) -> dict[str, Any]:
     }
 
 
-def payment_terms(order: Order) -> dict[str, Any]:
+def payment_terms(order: Order) -> PaymentTerms:
     """How and by when the invoice is paid, as printed: by card at once, or by transfer by the due date."""
     if order.payment_method == PaymentMethod.INVOICE and order.due_date is not None:
         return {"method": "transfer", "due_date": order.due_date.isoformat(), "reference": order.code}
@@ -229,7 +228,7 @@ async def _issue(
     order: Order,
     organisation: Organisation,
     kind: InvoiceKind,
-    lines: list[dict[str, Any]],
+    lines: list[InvoiceLine],
     credited: Invoice | None = None,
 ) -> Invoice:
     year = clock.now().astimezone(INVOICE_ZONE).year
@@ -296,14 +295,14 @@ def share_refund(left: dict[int, int], amount: int) -> dict[int, int]:
 
 def _credit_lines(
     invoice: Invoice, earlier: list[Invoice], amount: int, refund_id: int | None
-) -> list[dict[str, Any]]:
+) -> list[InvoiceLine]:
     """The refunded amount shared over the invoice's VAT rates, in proportion to what is left of each."""
     left: dict[int, int] = {r.rate_bp: r.incl for r in rate_totals(invoice.lines)}
     for note in earlier:
         for line in note.lines:
             left[int(line["vat_rate_bp"])] += int(line["total_incl"])  # credit lines are negative
     shares = share_refund(left, amount)
-    lines = [
+    lines: list[InvoiceLine] = [
         {
             "description": _french(N_("Refund — invoice {number}"), number=invoice.number),
             "service_date": invoice.lines[0].get("service_date", "") if invoice.lines else "",

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -166,7 +165,7 @@ async def _payment_received(order: Order) -> None:
     ).save()
 
 
-def _mail_context(order: Order, event: Event, invoice: Invoice | None) -> dict[str, Any]:
+def _mail_context(order: Order, event: Event, invoice: Invoice | None) -> dict[str, object]:
     return {
         "order": order,
         "event": event,

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -74,7 +75,7 @@ class MailingIn(BaseModel):
 
     @field_validator("subject", "body", mode="before")
     @classmethod
-    def _plain_sets_both(cls, value: Any) -> Any:
+    def _plain_sets_both(cls, value: object) -> object:
         return {"fr": value, "en": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
@@ -130,7 +131,7 @@ def _unknown_placeholder(value: object) -> str | None:
     return None
 
 
-def _validated(data: dict[str, Any]) -> MailingIn:
+def _validated(data: dict[str, object]) -> MailingIn:
     """The mailing, with an unknown placeholder named in the field's own message."""
     errors: dict[str, str] = {}
     for name in ("subject", "body"):
@@ -166,7 +167,7 @@ class Recipient:
     is_buyer: bool
 
 
-async def recipients(event: Event, audience: dict[str, Any]) -> list[Recipient]:
+async def recipients(event: Event, audience: Mapping[str, object]) -> list[Recipient]:
     """One recipient per address, in ticket order: each attendee of the audience, or their buyer."""
     wanted = AudienceIn.model_validate(audience)
     statuses = [str(status) for status in wanted.order_status]
@@ -249,7 +250,7 @@ def render(
     return locale, subject, text.strip() + "\n", rendered
 
 
-async def preview(event: Event, mailing: Mailing) -> dict[str, Any]:
+async def preview(event: Event, mailing: Mailing) -> dict[str, object]:
     """How many would receive it, and the message the first of them would get."""
     chosen = await recipients(event, mailing.audience)
     sample = None
@@ -272,7 +273,7 @@ def _message(
     mailing: Mailing,
     event: Event,
     recipient: Recipient,
-    due: Any,
+    due: datetime,
     look: dict[str, str] | None,
     sender: Sender | None,
 ) -> OutboxMessage:
@@ -335,7 +336,7 @@ async def figures(mailing_ids: list[int]) -> dict[int, dict[str, Any]]:
     return found
 
 
-def mailing_out(mailing: Mailing, counts: dict[str, Any]) -> dict[str, Any]:
+def mailing_out(mailing: Mailing, counts: dict[str, Any]) -> dict[str, object]:
     status = mailing.status
     if status == MailingStatus.SENDING and counts["pending"] == 0:
         status = MailingStatus.SENT
@@ -354,7 +355,7 @@ def mailing_out(mailing: Mailing, counts: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def mailings_out(mailings: list[Mailing]) -> list[dict[str, Any]]:
+async def mailings_out(mailings: list[Mailing]) -> list[dict[str, object]]:
     counts = await figures([m.id for m in mailings])
     return [mailing_out(m, counts[m.id]) for m in mailings]
 

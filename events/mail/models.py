@@ -6,7 +6,7 @@ A worker sends pending rows and marks them sent, so a crash between commit and s
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
@@ -71,7 +71,7 @@ class Mailing(Model):
     )
     subject: dict[str, str] = fields.JSONField()
     body: dict[str, str] = fields.JSONField()
-    audience: dict[str, Any] = fields.JSONField()
+    audience: dict[str, object] = fields.JSONField()
     status = fields.CharEnumField(MailingStatus, max_length=16, default=MailingStatus.DRAFT)
     recipients = fields.IntField(default=0)
     created_by_id = fields.IntField(null=True)

@@ -10,8 +10,6 @@ message not sent yet is marked failed, never sent to nobody.
 
 from __future__ import annotations
 
-from typing import Any
-
 from events.mail.models import MailStatus, OutboxMessage
 from events.privacy.registry import register
 from events.ticketing.models import Order, WaitingListEntry
@@ -40,7 +38,7 @@ async def persons_messages(email: str, organisation_id: int) -> list[OutboxMessa
 
 
 class MailData:
-    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, object]]]:
         return {
             "mailings": [
                 {

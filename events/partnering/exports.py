@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from openpyxl import Workbook
 
@@ -24,7 +23,7 @@ HEADER = [
 ]  # fmt: skip
 
 
-def _safe(value: Any) -> Any:
+def _safe(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -6,6 +6,7 @@ agenda; each action is a small POST form through the one form cycle, then back t
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -191,7 +192,7 @@ async def send_request(request: Request) -> Response:
     )
 
 
-def _request_action(action: str) -> Any:
+def _request_action(action: str) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         participant = await _participant(request)
         request_id = request.path_params["request_id"]

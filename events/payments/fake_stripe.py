@@ -56,7 +56,7 @@ def _nest(pairs: list[tuple[str, str]]) -> StripeObject:
     root: StripeObject = {}
     for raw_key, value in pairs:
         parts = [a or b for a, b in _KEY.findall(raw_key)]
-        node: Any = root
+        node: StripeObject = root
         for part, following in zip(parts, [*parts[1:], None], strict=True):
             if following is None:
                 node[part] = value
@@ -417,7 +417,7 @@ class FakeStripe:
             self._refund(charge, amount or charge["amount"] - charge["amount_refunded"], {})
             return self.events[-1]
 
-    def tamper(self, session_id: str, **fields: Any) -> None:
+    def tamper(self, session_id: str, **fields: object) -> None:
         """Change what Stripe holds (e.g. `amount_total`, `currency`), to test our checks."""
         with self._lock:
             self._session(session_id).update(fields)

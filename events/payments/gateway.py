@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import stripe
+
+if TYPE_CHECKING:
+    from stripe._base_address import BaseAddresses
+    from stripe.params import RefundCreateParams
+    from stripe.params.checkout import SessionCreateParams
 
 from events.errors import InvalidSignature, PaymentProviderUnavailable
 from settings import settings
@@ -115,14 +120,17 @@ class WebhookEvent:
     type: str
     object_id: str
     payment_intent: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, object] = field(default_factory=dict)
 
 
 class _HttpClient(stripe.HTTPXClient):
     """stripe's own httpx adapter, sending the encoded body as `content` (httpx deprecates raw `data`)."""
 
-    def _get_request_args_kwargs(self, *args: Any) -> Any:
-        positional, named = cast(Any, super())._get_request_args_kwargs(*args)
+    def _get_request_args_kwargs(
+        self, method: str, url: str, headers: Mapping[str, str], post_data: object
+    ) -> tuple[tuple[object, ...], dict[str, object]]:
+        # The parent method carries no annotations: called through a cast so that strict mypy accepts it.
+        positional, named = cast(Any, super())._get_request_args_kwargs(method, url, headers, post_data)
         body = named.pop("data", None)
         if body:
             named["content"] = body
@@ -138,12 +146,12 @@ async def _client() -> AsyncIterator[stripe.StripeClient]:
     if not settings.stripe_secret_key:
         raise PaymentProviderUnavailable()
     http = _HttpClient(timeout=TIMEOUT_SECONDS)
-    addresses: dict[str, str] = {}
+    addresses: BaseAddresses = {}
     if settings.stripe_api_base:
         addresses = {"api": settings.stripe_api_base, "files": settings.stripe_api_base}
     client = stripe.StripeClient(
         settings.stripe_secret_key,
-        base_addresses=cast(Any, addresses),
+        base_addresses=addresses,
         max_network_retries=MAX_NETWORK_RETRIES,
         http_client=http,
     )
@@ -203,7 +211,7 @@ async def create_checkout_session(
     idempotency_key: str,
 ) -> CheckoutSession:
     """A hosted payment page for amounts we computed; the order code rides in the metadata."""
-    params: dict[str, Any] = {
+    params: SessionCreateParams = {
         "mode": "payment",
         "line_items": [
             {
@@ -227,7 +235,7 @@ async def create_checkout_session(
     }
     async with _client() as client:
         session = await client.v1.checkout.sessions.create_async(
-            params=cast(Any, params), options={"idempotency_key": idempotency_key}
+            params=params, options={"idempotency_key": idempotency_key}
         )
     return _session(session.to_dict())
 
@@ -262,14 +270,14 @@ async def expire_checkout_session(session_id: str, *, idempotency_key: str) -> C
 async def create_refund(
     *, payment_intent: str, amount: int, idempotency_key: str, reason: str = ""
 ) -> StripeRefund:
-    params: dict[str, Any] = {
+    params: RefundCreateParams = {
         "payment_intent": payment_intent,
         "amount": amount,
         "metadata": {"refund_key": idempotency_key, "reason": reason[:400]},
     }
     async with _client() as client:
         refund = await client.v1.refunds.create_async(
-            params=cast(Any, params), options={"idempotency_key": idempotency_key}
+            params=params, options={"idempotency_key": idempotency_key}
         )
     return _refund(refund.to_dict())
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from events import clock
 from events.catalogue.models import Event
@@ -69,7 +68,7 @@ async def record_door_consents(order: Order, event: Event, tickets: list[Ticket]
 
 
 class ConsentData:
-    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, Any]]]:
+    async def export(self, email: str, organisation_id: int) -> dict[str, list[dict[str, object]]]:
         rows = await ConsentRecord.filter(email=email, organisation_id=organisation_id).order_by("id")
         return {
             "consents": [

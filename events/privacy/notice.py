@@ -5,8 +5,6 @@ receives it, and whom to ask. The standard text is in `templates/privacy/notice.
 
 from __future__ import annotations
 
-from typing import Any
-
 from events import clock
 from events.accounts.models import Organisation, Role, User
 from events.catalogue.models import Event, EventStatus
@@ -14,7 +12,7 @@ from events.errors import NotFound
 from events.privacy.consents import NOTICE_VERSION
 
 
-async def notice_context(slug: str) -> dict[str, Any]:
+async def notice_context(slug: str) -> dict[str, object]:
     organisation = await Organisation.get_or_none(slug=slug)
     if organisation is None:
         raise NotFound()

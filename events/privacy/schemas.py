@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from events.accounts.services import normalise_email
@@ -31,20 +29,20 @@ class PersonIn(BaseModel):
 
 class PersonData(BaseModel):
     email: str
-    orders: list[dict[str, Any]]
-    tickets: list[dict[str, Any]]
-    answers: list[dict[str, Any]]
-    checkins: list[dict[str, Any]]
-    consents: list[dict[str, Any]]
-    mailings: list[dict[str, Any]]
-    partnering: list[dict[str, Any]]
-    abstracts: list[dict[str, Any]]
+    orders: list[dict[str, object]]
+    tickets: list[dict[str, object]]
+    answers: list[dict[str, object]]
+    checkins: list[dict[str, object]]
+    consents: list[dict[str, object]]
+    mailings: list[dict[str, object]]
+    partnering: list[dict[str, object]]
+    abstracts: list[dict[str, object]]
     # Billing (orders' invoicing details, transfers, documents issued) and the organisation's team.
-    billing: list[dict[str, Any]] = Field(default_factory=list)
-    bank_transfers: list[dict[str, Any]] = Field(default_factory=list)
-    invoices: list[dict[str, Any]] = Field(default_factory=list)
-    team: list[dict[str, Any]] = Field(default_factory=list)
-    invitations: list[dict[str, Any]] = Field(default_factory=list)
+    billing: list[dict[str, object]] = Field(default_factory=list)
+    bank_transfers: list[dict[str, object]] = Field(default_factory=list)
+    invoices: list[dict[str, object]] = Field(default_factory=list)
+    team: list[dict[str, object]] = Field(default_factory=list)
+    invitations: list[dict[str, object]] = Field(default_factory=list)
 
 
 class Erased(BaseModel):

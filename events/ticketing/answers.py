@@ -6,8 +6,6 @@ its key too, for clients written before options had keys.
 
 from __future__ import annotations
 
-from typing import Any
-
 from events.catalogue import options
 from events.catalogue.models import Question, QuestionKind
 from events.errors import N_, Invalid
@@ -16,7 +14,7 @@ from events.i18n import COUNTRY_CODES, gettext
 MAX_TEXT = {QuestionKind.TEXT: 300, QuestionKind.TEXTAREA: 5000}
 
 
-def _clean_one(question: Question, value: Any) -> tuple[Any, str | None]:
+def _clean_one(question: Question, value: object) -> tuple[object, str | None]:
     """The stored value, or an error message (an English msgid, translated by the caller)."""
     kind = question.kind
     if kind in MAX_TEXT:

@@ -14,7 +14,7 @@ import asyncio
 import csv
 import io
 import tempfile
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
@@ -54,7 +54,7 @@ ORDER_FIELDS = (
     "buyer_organisation", "created_at", "paid_at",
 )  # fmt: skip
 
-Row = list[Any]
+Row = list[object]
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def _when(value: datetime | None, zone: ZoneInfo) -> str:
     return value.astimezone(zone).isoformat() if value else ""
 
 
-def answer_text(value: Any) -> Any:
+def answer_text(value: object) -> object:
     """One answer as one cell: choices joined, yes/no as true/false, numbers kept."""
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
@@ -109,12 +109,13 @@ async def attendee_export(event: Event, wanted: roster.Filters, requested: str |
     locale = i18n.get_locale()
     choices = {str(q.id): q.options for q in questions if q.kind in CHOICE_KINDS}
 
-    def answer_cell(key: str, value: Any) -> Any:
+    def answer_cell(key: str, value: object) -> object:
         if key in choices and value not in (None, ""):
             return options.answer_text(choices[key], value, locale)
         return answer_text(value)
 
-    def cells(attendee: dict[str, Any]) -> Row:
+    def cells(attendee: roster.Attendee) -> Row:
+        by_name: Mapping[str, object] = attendee
         row: Row = []
         for column in columns:
             if column.startswith("answer_"):
@@ -124,7 +125,7 @@ async def attendee_export(event: Event, wanted: roster.Filters, requested: str |
                 entered = attendee["checked_in_at"]
                 row.append(datetime.fromisoformat(entered).astimezone(zone).isoformat() if entered else "")
             else:
-                row.append(attendee[column])
+                row.append(by_name[column])
         return row
 
     async def batches() -> AsyncIterator[list[Row]]:
@@ -205,9 +206,9 @@ async def order_export(event: Event, condition: Q, requested: str | None) -> Exp
 # ---------------------------------------------------------------- writing
 
 
-def neutralise(value: Any) -> Any:
+def neutralise(value: object) -> object:
     """A text cell a spreadsheet would run as a formula is written with a leading `'`."""
-    if value.__class__ is str and value[:1] in FORMULA_FIRST:
+    if type(value) is str and value[:1] in FORMULA_FIRST:
         return "'" + value
     return value
 
@@ -232,8 +233,8 @@ async def csv_stream(export: Export, separator: str = ",") -> AsyncIterator[byte
         yield buffer.getvalue().encode()
 
 
-def _xlsx_cells(sheet: WriteOnlyWorksheet, row: Row) -> list[Any]:
-    cells: list[Any] = []
+def _xlsx_cells(sheet: WriteOnlyWorksheet, row: Row) -> list[object]:
+    cells: list[object] = []
     for value in row:
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)

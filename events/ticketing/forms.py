@@ -41,7 +41,7 @@ def chosen_quantities(params: Mapping[str, str], type_ids: list[int]) -> dict[in
     return chosen
 
 
-def _answer(form: FormData, index: int, question: Question) -> Any:
+def _answer(form: FormData, index: int, question: Question) -> list[str] | bool | str:
     name = f"ticket-{index}-q-{question.id}"
     if question.kind == QuestionKind.MULTIPLE:
         return [str(v) for v in form.getlist(name)]

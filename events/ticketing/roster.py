@@ -14,7 +14,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from tortoise import Tortoise
 from tortoise.expressions import Q, RawSQL, Subquery
@@ -319,9 +319,26 @@ def ordered(found: QuerySet[Ticket], wanted: Filters) -> QuerySet[Ticket]:
     return found.order_by(f"{sign}{column}", f"{sign}id")
 
 
+class Attendee(TypedDict):
+    """One attendee as the API shows it (`GET .../attendees`), as the exports and the dashboard read it."""
+
+    ticket_id: int
+    name: str
+    email: str
+    organisation: str
+    job_title: str
+    ticket_type: str
+    ticket_type_id: int
+    order_code: str
+    order_status: str
+    status: str
+    checked_in_at: str | None
+    answers: dict[str, object]
+
+
 @dataclass(frozen=True)
 class Page:
-    rows: list[dict[str, Any]]
+    rows: list[Attendee]
     next_cursor: str | None
     total: int
 
@@ -367,7 +384,7 @@ async def first_entries(event: Event, ticket_ids: list[int]) -> dict[int, dateti
 
 async def decorate(
     event: Event, rows: list[dict[str, Any]], names: dict[int, str] | None = None
-) -> list[dict[str, Any]]:
+) -> list[Attendee]:
     """The API's Attendee objects for rows read with `ROW_FIELDS`."""
     names = names if names is not None else await type_names(event)
     entered = await first_entries(event, [row["id"] for row in rows])
@@ -380,9 +397,7 @@ def _answers(value: object) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def attendee_out(
-    row: dict[str, Any], names: dict[int, str], checked_in_at: datetime | None
-) -> dict[str, Any]:
+def attendee_out(row: dict[str, Any], names: dict[int, str], checked_in_at: datetime | None) -> Attendee:
     return {
         "ticket_id": row["id"],
         "name": row["attendee_name"],

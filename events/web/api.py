@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 from starlette.convertors import CONVERTOR_TYPES
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from events.errors import N_, Invalid
@@ -23,7 +23,7 @@ from events.i18n import LOCALES, gettext
 from events.validation import validate
 from events.web.convertors import ROW_ID_DIGITS, RowId
 
-F = TypeVar("F", bound=Callable[..., Any])
+F = TypeVar("F", bound=Callable[..., Awaitable[Response]])
 _CONVERTOR = re.compile(r"\{(\w+):(\w+)\}")
 
 
@@ -77,7 +77,7 @@ async def json_body(request: Request) -> dict[str, object]:
     return body
 
 
-def answer(data: Any, status_code: int = 200) -> JSONResponse:
+def answer(data: object, status_code: int = 200) -> JSONResponse:
     return JSONResponse(data, status_code=status_code)
 
 
