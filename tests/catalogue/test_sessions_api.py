@@ -47,6 +47,7 @@ async def test_organiser_adds_lists_and_changes_sessions(client: httpx.AsyncClie
         "starts_at": "2031-07-10T14:00:00+02:00",
         "ends_at": "2031-07-10T15:30:00+02:00",
         "status": "scheduled",
+        "ticket_types": [],
         "booked": 0,
         "available": 20,
         "translations": {
