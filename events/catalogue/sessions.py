@@ -64,10 +64,13 @@ class UnknownSession(Invalid):
 
 
 class SessionNotIncluded(Invalid):
-    def __init__(self, session: Session) -> None:
+    """`field` names where the form shows it: `tickets.{n}.sessions` for the n-th ticket of an order."""
+
+    def __init__(self, session: Session, field: str = "sessions") -> None:
         message = gettext(N_("The session “{title}” is not included with this ticket."))
-        super().__init__({"sessions": message.format(title=session.i18n.title)})
+        super().__init__({field: message.format(title=session.i18n.title)})
         self.details["session"] = session.id
+        self.session = session
 
 
 class SessionFull(Conflict):
@@ -129,7 +132,9 @@ async def booked_counts(session_ids: Iterable[int]) -> dict[int, int]:
 
 async def event_sessions(event: Event) -> list[Session]:
     """Every session of the event, cancelled ones included, in time order."""
-    return await Session.filter(event_id=event.id).order_by("starts_at", "id").prefetch_related("ticket_types")
+    return (
+        await Session.filter(event_id=event.id).order_by("starts_at", "id").prefetch_related("ticket_types")
+    )
 
 
 async def sessions_with_counts(event: Event) -> list[tuple[Session, int]]:

@@ -50,6 +50,16 @@ async def _workshops(event: Event) -> list[tuple[Session, int]]:
     ]
 
 
+def _workshops_for(
+    workshops: list[tuple[Session, int]], type_ids: set[int]
+) -> dict[int, list[tuple[Session, int]]]:
+    """For each ticket type, the workshops a ticket of that type may book (`sessions.open_to`)."""
+    return {
+        type_id: [(s, places) for s, places in workshops if sessions.open_to(s, type_id)]
+        for type_id in type_ids
+    }
+
+
 async def _register_page(
     request: Request, event: Event, quantities: dict[int, int], state: FormState
 ) -> Response:
@@ -61,6 +71,7 @@ async def _register_page(
     left = await availability(event, types)
     by_id = {t.id: t for t in types}
     slots = [by_id[type_id] for type_id, n in quantities.items() if type_id in by_id for _ in range(n)]
+    workshops = await _workshops(event)
     context = {
         "event": event,
         "types": types,
@@ -69,7 +80,7 @@ async def _register_page(
         "quantities": quantities,
         "slots": slots,
         "questions": await offers.questions(event),
-        "workshops": await _workshops(event),
+        "workshops": _workshops_for(workshops, {t.id for t in slots}),
         "values": values,
         "errors": errors,
         "problem": state.problem,
@@ -145,7 +156,7 @@ async def _order_context(order: Order) -> dict[str, object]:
         "tickets": tickets,
         "certificates": {int(ticket_id): str(code) for ticket_id, code in certified},
         "booked": booked,
-        "workshops": await _workshops(event),
+        "workshops": _workshops_for(await _workshops(event), {t.ticket_type_id for t in tickets}),
         "partnering_links": await partnering_links(event, tickets),
         **attendees.page_context(order, event),
     }
