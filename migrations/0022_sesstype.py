@@ -3,17 +3,19 @@
 Existing sessions get no row, so they stay open to every ticket type, as before.
 """
 
+from typing import ClassVar
+
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0020_brand")]
+    dependencies: ClassVar = [("models", "0020_brand")]
 
     initial = False
 
-    operations = [
+    operations: ClassVar = [
         ops.AddField(
             model_name="Session",
             name="ticket_types",

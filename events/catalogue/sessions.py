@@ -388,8 +388,9 @@ async def book_sessions(ticket: Ticket, session_ids: Iterable[int]) -> list[Sess
 
     The caller has already written the event's row (DESIGN rule 4: the order transaction does so
     first). Sessions already booked by this ticket are kept as they are. Raises UnknownSession,
-    SessionNotIncluded (limited to other ticket types), SessionCancelled, SessionOverlap (with each other or with the ticket's other bookings) or
-    SessionFull, and then the caller's transaction should roll back.
+    SessionNotIncluded (limited to other ticket types), SessionCancelled, SessionOverlap (with each
+    other or with the ticket's other bookings) or SessionFull, and then the caller's transaction
+    should roll back.
     """
     wanted = sorted(set(session_ids))
     if not wanted:
