@@ -7,6 +7,7 @@ registration form) refuses another type with a 422 and stores nothing; duplicati
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from tests.factories import (
     api_token,
     bearer,
     csrf_from,
+    login,
     make_event,
     make_organiser,
     make_ticket_type,
@@ -176,3 +178,32 @@ async def test_the_registration_form_offers_it_only_to_allowed_types(
     assert 'class="field-error"' in forged.text
     assert await Order.all().count() == 0
     assert await SessionBooking.all().count() == 0
+
+
+async def test_the_dashboard_form_limits_a_session_to_the_ticked_types(
+    client: httpx.AsyncClient, setting: Setting
+) -> None:
+    user, event, full, day_two, workshop = setting
+    await login(client, user.email)
+    page = f"/dashboard/events/{event.slug}/programme/{workshop.id}"
+    token = await csrf_from(client, page)
+    shown = (await client.get(page)).text
+    assert f'name="ticket_types" value="{full.id}" checked' in shown
+    assert f'name="ticket_types" value="{day_two.id}">' in shown
+    local = workshop.starts_at.astimezone(ZoneInfo(event.timezone))
+    form = {
+        "csrf_token": token, "title": "Atelier jour 1",
+        "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (local + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "capacity": "10",
+    }  # fmt: skip
+
+    ticked = await client.post(page, data={**form, "ticket_types": str(day_two.id)})
+    assert ticked.status_code == 303, ticked.text
+    session = await Session.get(id=workshop.id)
+    assert [t.id for t in await session.ticket_types.all()] == [day_two.id]
+    entry = await AuditEntry.filter(action="session.updated", object_id=workshop.id).order_by("-id").first()
+    assert entry is not None and (entry.after or {})["ticket_types"] == [day_two.id]
+
+    none = await client.post(page, data=form)
+    assert none.status_code == 303
+    assert await session.ticket_types.all().count() == 0
