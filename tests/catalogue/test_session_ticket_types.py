@@ -207,3 +207,20 @@ async def test_the_dashboard_form_limits_a_session_to_the_ticked_types(
     none = await client.post(page, data=form)
     assert none.status_code == 303
     assert await session.ticket_types.all().count() == 0
+
+
+async def test_duplication_limits_the_copied_session_to_the_copied_types(
+    client: httpx.AsyncClient, setting: Setting
+) -> None:
+    user, event, _full, _day_two, _workshop = setting
+    headers = await _headers(client, user)
+    next_year = (event.starts_at + timedelta(days=364)).isoformat()
+    answer = await client.post(
+        f"/api/v1/events/{event.slug}/duplicate", json={"starts_at": next_year}, headers=headers
+    )
+    assert answer.status_code == 201, answer.text
+    copy = await Event.get(slug=answer.json()["slug"])
+    copied = await Session.get(event_id=copy.id)
+    names = [t.name for t in await copied.ticket_types.all()]
+    assert names == ["Pass 2 jours"]
+    assert all(t.event_id == copy.id for t in await copied.ticket_types.all())
