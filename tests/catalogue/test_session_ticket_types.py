@@ -224,3 +224,13 @@ async def test_duplication_limits_the_copied_session_to_the_copied_types(
     names = [t.name for t in await copied.ticket_types.all()]
     assert names == ["Pass 2 jours"]
     assert all(t.event_id == copy.id for t in await copied.ticket_types.all())
+
+
+async def test_the_programme_says_which_types_a_restricted_session_is_for(
+    client: httpx.AsyncClient, setting: Setting
+) -> None:
+    _user, event, _full, _day_two, _workshop = setting
+    page = await client.get(f"/events/{event.slug}/programme", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200
+    assert "Pour\u00a0: Pass 2 jours" in page.text
+    assert "Jour 2 seulement" not in page.text
