@@ -216,3 +216,7 @@ async def test_openapi_describes_the_session_endpoints(client: httpx.AsyncClient
     assert {"get", "post"} <= set(document["paths"]["/api/v1/events/{slug}/sessions"])
     assert {"get", "patch"} <= set(document["paths"]["/api/v1/events/{slug}/sessions/{id}"])
     assert "SessionInput" in document["components"]["schemas"]
+    schemas = document["components"]["schemas"]
+    assert {"ticket_types"} <= set(schemas["SessionInput"]["properties"]) & set(
+        schemas["SessionOut"]["properties"]
+    )
