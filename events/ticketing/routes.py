@@ -162,7 +162,7 @@ async def _order_context(order: Order) -> dict[str, object]:
     }
 
 
-async def _order_page(request: Request, order: Order, state: FormState) -> Response:
+async def show_order_page(request: Request, order: Order, state: FormState) -> Response:
     context = await _order_context(order)
     context["payment"] = await payments.payment_view(order)
     context["brand"] = await brand((await Event.get(id=order.event_id)).organisation_id)
@@ -172,7 +172,7 @@ async def _order_page(request: Request, order: Order, state: FormState) -> Respo
 async def order_page(request: Request) -> Response:
     order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     order = await payments.reconcile_on_return(order)  # a lost webhook loses no sale
-    return await _order_page(request, order, FormState())
+    return await show_order_page(request, order, FormState())
 
 
 async def cancel_order(request: Request) -> Response:
@@ -187,7 +187,7 @@ async def cancel_order(request: Request) -> Response:
         schema=Confirmed,
         read=lambda form: {"confirm": forms.checked(form, "confirm")},
         save=save,
-        page=lambda state: _order_page(request, order, state),
+        page=lambda state: show_order_page(request, order, state),
         done=lambda _: request.url_for("order_page", code=order.code, secret=order.secret),
         notice="cancelled",
     )

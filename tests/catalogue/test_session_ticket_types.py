@@ -147,6 +147,8 @@ async def test_the_order_page_books_it_only_for_an_allowed_type(
         f"{page}/tickets/{other_id}/sessions", data={"csrf_token": token, "session": str(workshop.id)}
     )
     assert forged.status_code == 422
+    assert "is not included with this ticket" in forged.text
+    assert 'class="field-error"' in forged.text
     assert await SessionBooking.filter(ticket_id=other_id).count() == 0
 
     booked = await client.post(
