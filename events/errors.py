@@ -5,7 +5,8 @@ API contract (`{"error": {"code", "message", "details"}}`). Routes never catch a
 
     DomainError                      status  code
     ├── Invalid                      422     invalid            (details: field -> message)
-    │   └── UnknownSession*          422     invalid            (a workshop not of this event)
+    │   ├── UnknownSession*          422     invalid            (a workshop not of this event)
+    │   └── SessionNotIncluded*      422     invalid            (a workshop for other ticket types)
     ├── Unauthenticated              401     unauthenticated
     │   └── InvalidCredentials       401     invalid_credentials
     ├── Forbidden                    403     forbidden

@@ -1,9 +1,10 @@
 """Next year's edition: an event copied as a draft, every date moved by the same number of days.
 
-The copy takes the event's settings, ticket types, questions, programme sessions and check-in lists
-(pointing at the copy's types); never orders, tickets or promo codes, and a signing key of its own is
-made when the copy first issues a ticket. Each date moves by the same whole number of days and keeps
-its local time in the event's zone, so a 09:00 opening in winter is still 09:00 in summer.
+The copy takes the event's settings, ticket types, questions, programme sessions (limited to the
+copy's types where the original was) and check-in lists (pointing at the copy's types); never orders,
+tickets or promo codes, and a signing key of its own is made when the copy first issues a ticket.
+Each date moves by the same whole number of days and keeps its local time in the event's zone, so a
+09:00 opening in winter is still 09:00 in summer.
 
 Other areas copy their own data with a copier listed in `COPIERS` below, where a reader sees them all:
 each is called inside the same transaction with the source, the copy, the date shift and the id maps
@@ -140,6 +141,7 @@ async def duplicate(user: User, slug: str, data: object) -> Event:
             await Session.filter(event_id=source.id).order_by("id"), shift, event_id=copy.id
         )
         maps["session"] = {old: new.id for old, new in sessions.items()}
+        await _copy_session_types(sessions, types)
         await _copy_lists(source, copy, shift, types, maps["session"])
         for copier in COPIERS:
             await copier(source, copy, shift, maps)
@@ -149,6 +151,14 @@ async def duplicate(user: User, slug: str, data: object) -> Event:
         )  # fmt: skip
     public_pages.clear()
     return copy
+
+
+async def _copy_session_types(sessions: dict[int, Session], types: dict[int, TicketType]) -> None:
+    """A session limited to some ticket types is limited, in the copy, to the copies of those types."""
+    for source in await Session.filter(id__in=list(sessions)).prefetch_related("ticket_types"):
+        chosen = [types[t.id] for t in source.ticket_types if t.id in types]
+        if chosen:
+            await sessions[source.id].ticket_types.add(*chosen)
 
 
 async def _copy_lists(

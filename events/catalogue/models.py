@@ -221,6 +221,8 @@ class Session(Model):
     """One item of the programme: a talk, workshop, panel, B2B slot or break.
 
     A session with a `capacity` must be booked; without one, anyone with a ticket may attend.
+    A non-empty `ticket_types` set limits it to tickets of those types (empty: every type of the event),
+    as for promo codes; `events.catalogue.sessions.check_ticket_types` holds the rule.
     `sequence` rises on every change so that calendars replace their copy.
     """
 
@@ -238,6 +240,9 @@ class Session(Model):
     description = fields.TextField(default="")
     description_en = fields.TextField(default="", db_default="")
     capacity = fields.IntField(null=True)
+    ticket_types: fields.ManyToManyRelation[TicketType] = fields.ManyToManyField(
+        "models.TicketType", related_name="open_sessions", through="session_ticket_type"
+    )
     status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.SCHEDULED)
     sequence = fields.IntField(default=0)
     lock_version = fields.IntField(default=0)

@@ -16,6 +16,7 @@ from events import texts
 from events.catalogue.models import Event, Session, SessionStatus
 from events.catalogue.schemas import Bilingual, Translation
 from events.errors import N_
+from events.validation import RowRef
 
 SESSION_TEXTS = ("title", "description")
 
@@ -71,6 +72,9 @@ class SessionInput(BaseModel):
     description_en: str = Field(default="", max_length=20000)
     capacity: int | None = Field(default=None, ge=1, le=100_000)
     status: SessionStatus = SessionStatus.SCHEDULED
+    # Ids of the ticket types that may book it (empty: every type); checked against the event's types
+    # in `sessions.validate_ticket_types`.
+    ticket_types: list[RowRef] = Field(default_factory=list, max_length=200)
 
     @model_validator(mode="before")
     @classmethod
@@ -141,6 +145,7 @@ class SessionPatch(BaseModel):
     description_en: str | None = None
     capacity: int | None = None
     status: SessionStatus | None = None
+    ticket_types: list[RowRef] | None = None
 
 
 class SessionOut(BaseModel):
@@ -155,6 +160,7 @@ class SessionOut(BaseModel):
     description: str
     capacity: int | None
     status: SessionStatus
+    ticket_types: list[int]
     booked: int
     available: int | None
     translations: dict[str, Translation] | None = None
@@ -165,11 +171,20 @@ class SessionList(BaseModel):
 
 
 EDITABLE_FIELDS = tuple(SessionInput.model_fields)
+# The fields kept in the session's own row (`ticket_types` is a table of its own).
+COLUMN_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "ticket_types")
+
+
+def type_ids(session: Session) -> list[int]:
+    """The ids of the ticket types the session is limited to (fetched beforehand), in id order."""
+    return sorted(t.id for t in session.ticket_types)
 
 
 def session_values(session: Session) -> dict[str, object]:
-    """The editable values of a session, as a `SessionInput` would hold them."""
-    return {name: getattr(session, name) for name in EDITABLE_FIELDS}
+    """The editable values of a session, as a `SessionInput` would hold them (its types fetched)."""
+    values = {name: getattr(session, name) for name in COLUMN_FIELDS}
+    values["ticket_types"] = type_ids(session)
+    return values
 
 
 def session_out(session: Session, timezone: str, booked: int, organiser: bool = False) -> dict[str, object]:

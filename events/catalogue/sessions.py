@@ -9,11 +9,14 @@ Booking a place follows the rule that never oversells (DESIGN rule 4): inside th
 transaction, which has already written the event's row, each session row is written (its
 `lock_version`) in id order before anything is counted, so two bookings for the same session queue up
 on PostgreSQL and SQLite alike. A booking counts while its ticket is valid and its order is paid, or
-pending with a hold that has not lapsed.
+pending with a hold that has not lapsed. A session limited to some ticket types (`Session.ticket_types`)
+is booked only with a ticket of one of them: `open_to` is that rule, and `book_sessions`, the one way
+every booking path goes, applies it.
 
     DomainError
     ├── Invalid
-    │   └── UnknownSession          422  invalid           (not a session of the ticket's event)
+    │   ├── UnknownSession          422  invalid           (not a session of the ticket's event)
+    │   └── SessionNotIncluded      422  invalid           (limited to other ticket types)
     └── Conflict
         ├── SessionFull             409  session_full
         ├── SessionOverlap          409  session_overlap
@@ -36,7 +39,7 @@ from tortoise.transactions import in_transaction
 from events import clock, texts
 from events.accounts.models import User
 from events.audit import services as audit
-from events.catalogue.models import Event, EventStatus, Session, SessionStatus
+from events.catalogue.models import Event, EventStatus, Session, SessionStatus, TicketType
 from events.catalogue.session_schemas import (
     SESSION_TEXTS,
     SessionInput,
@@ -44,6 +47,7 @@ from events.catalogue.session_schemas import (
     SessionWindow,
     session_out,
     session_values,
+    type_ids,
 )
 from events.errors import N_, Conflict, EventNotEditable, Invalid, NotFound
 from events.i18n import gettext, ngettext
@@ -57,6 +61,16 @@ class UnknownSession(Invalid):
     def __init__(self, session_id: int) -> None:
         super().__init__({"sessions": gettext(N_("This session is not part of the event."))})
         self.details["session"] = session_id
+
+
+class SessionNotIncluded(Invalid):
+    """`field` names where the form shows it: `tickets.{n}.sessions` for the n-th ticket of an order."""
+
+    def __init__(self, session: Session, field: str = "sessions") -> None:
+        message = gettext(N_("The session “{title}” is not included with this ticket."))
+        super().__init__({field: message.format(title=session.i18n.title)})
+        self.details["session"] = session.id
+        self.session = session
 
 
 class SessionFull(Conflict):
@@ -118,7 +132,9 @@ async def booked_counts(session_ids: Iterable[int]) -> dict[int, int]:
 
 async def event_sessions(event: Event) -> list[Session]:
     """Every session of the event, cancelled ones included, in time order."""
-    return await Session.filter(event_id=event.id).order_by("starts_at", "id")
+    return (
+        await Session.filter(event_id=event.id).order_by("starts_at", "id").prefetch_related("ticket_types")
+    )
 
 
 async def sessions_with_counts(event: Event) -> list[tuple[Session, int]]:
@@ -132,7 +148,19 @@ async def event_session(event: Event, session_id: int) -> Session:
     session = await Session.get_or_none(id=session_id, event_id=event.id)
     if session is None:
         raise NotFound()
+    await _fetch_types(session)
     return session
+
+
+async def _fetch_types(session: Session) -> None:
+    """(Re)read the session's ticket types, after a change too."""
+    await Session.fetch_for_list([session], "ticket_types")
+
+
+def open_to(session: Session, ticket_type_id: int) -> bool:
+    """Whether a ticket of this type may book the session (its types fetched): the one rule."""
+    allowed = type_ids(session)
+    return not allowed or ticket_type_id in allowed
 
 
 def session_json(event: Event, session: Session, booked: int, organiser: bool = True) -> dict[str, object]:
@@ -177,6 +205,22 @@ def validate_session(event: Event, data: object) -> SessionInput:
         raise Invalid(field_errors(exc)) from None
 
 
+async def _event_types(event: Event, ids: list[int]) -> list[TicketType]:
+    """The event's ticket types with these ids; an id of no type of this event is refused."""
+    wanted = set(ids)
+    types = await TicketType.filter(event_id=event.id, id__in=wanted).order_by("id") if wanted else []
+    if len(types) != len(wanted):
+        raise Invalid({"ticket_types": gettext(N_("Choose ticket types of this event."))})
+    return list(types)
+
+
+async def _set_types(session: Session, types: list[TicketType]) -> None:
+    await session.ticket_types.clear()
+    if types:
+        await session.ticket_types.add(*types)
+    await _fetch_types(session)
+
+
 def _snapshot(session: Session) -> dict[str, object]:
     values = session_values(session)
     values["starts_at"] = session.starts_at.isoformat()
@@ -194,8 +238,10 @@ def _editable(event: Event) -> None:
 async def create_session(user: User, event: Event, data: object) -> Session:
     _editable(event)
     values = validate_session(event, data)
+    types = await _event_types(event, values.ticket_types)
     async with in_transaction():
-        session = await Session.create(event_id=event.id, **values.model_dump())
+        session = await Session.create(event_id=event.id, **values.model_dump(exclude={"ticket_types"}))
+        await _set_types(session, types)
         await audit.record(
             user, user.organisation_id, "session.created", "session", session.id, after=_snapshot(session)
         )
@@ -232,14 +278,19 @@ async def update_session(user: User, event: Event, session: Session, patch: Sess
     """Change some fields; cancelling this way tells the attendees, as `cancel_session` does."""
     _editable(event)
     changes = texts.expand(patch.model_dump(exclude_unset=True), SESSION_TEXTS)
+    await _fetch_types(session)
     values = validate_session(event, {**session_values(session), **changes})
+    types = await _event_types(event, values.ticket_types)
     async with in_transaction():
         await _lock(session)
+        await _fetch_types(session)
         before = _snapshot(session)
         await _check_capacity(session, values.capacity)
-        for name, value in values.model_dump().items():
+        for name, value in values.model_dump(exclude={"ticket_types"}).items():
             setattr(session, name, value)
         await session.save()
+        if [t.id for t in types] != type_ids(session):
+            await _set_types(session, types)
         action = _action(SessionStatus(str(before["status"])), session.status)
         if action == "session.cancelled":
             await notify_session_cancelled(session, await _attendees(session))
@@ -320,7 +371,7 @@ async def _lock_sessions(event_id: int, session_ids: list[int]) -> list[Session]
         )
         if not written:
             raise UnknownSession(session_id)
-    return await Session.filter(id__in=session_ids).order_by("id")
+    return await Session.filter(id__in=session_ids).order_by("id").prefetch_related("ticket_types")
 
 
 async def _check_places(sessions: Sequence[Session]) -> None:
@@ -337,8 +388,9 @@ async def book_sessions(ticket: Ticket, session_ids: Iterable[int]) -> list[Sess
 
     The caller has already written the event's row (DESIGN rule 4: the order transaction does so
     first). Sessions already booked by this ticket are kept as they are. Raises UnknownSession,
-    SessionCancelled, SessionOverlap (with each other or with the ticket's other bookings) or
-    SessionFull, and then the caller's transaction should roll back.
+    SessionNotIncluded (limited to other ticket types), SessionCancelled, SessionOverlap (with each
+    other or with the ticket's other bookings) or SessionFull, and then the caller's transaction
+    should roll back.
     """
     wanted = sorted(set(session_ids))
     if not wanted:
@@ -349,6 +401,8 @@ async def book_sessions(ticket: Ticket, session_ids: Iterable[int]) -> list[Sess
     for session in sessions:
         if session.status != SessionStatus.SCHEDULED:
             raise SessionCancelled(session)
+        if not open_to(session, ticket.ticket_type_id):
+            raise SessionNotIncluded(session)
     held = await Session.filter(bookings__ticket_id=ticket.id, status=SessionStatus.SCHEDULED)
     held_ids = {s.id for s in held}
     new = [s for s in sessions if s.id not in held_ids]

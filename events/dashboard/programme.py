@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events.accounts.models import User
-from events.catalogue import sessions
+from events.catalogue import offers, sessions
 from events.catalogue.models import Event, Session
 from events.catalogue.session_schemas import SessionPatch, session_values
 from events.dashboard.context import organiser_and_event
@@ -32,7 +32,12 @@ _FORM_FIELDS = (
 
 
 def _session_form(form: FormData) -> dict[str, object]:
-    return forms.fields(form, _FORM_FIELDS)
+    """The typed fields; no ticket type ticked means every type (the boxes always say which)."""
+    return {**forms.fields(form, _FORM_FIELDS), "ticket_types": forms.ids(form, "ticket_types")}
+
+
+def _shown(form: FormData) -> dict[str, object]:
+    return forms.posted(form, groups=["ticket_types"])
 
 
 async def _programme_page(request: Request, user: User, event: Event, state: FormState) -> Response:
@@ -41,6 +46,7 @@ async def _programme_page(request: Request, user: User, event: Event, state: For
         "event": event,
         "current": "programme",
         "rows": await sessions.sessions_with_counts(event),
+        "types": await offers.ticket_types(event),
     }
     return forms.show(request, "dashboard/programme.html", context, state)
 
@@ -58,6 +64,7 @@ async def create_session(request: Request) -> Response:
         read=_session_form,
         save=lambda values: sessions.create_session(user, event, values),
         page=lambda state: _programme_page(request, user, event, state),
+        shown=_shown,
         done=lambda _: request.url_for("dashboard_programme", slug=event.slug),
     )
 
@@ -70,7 +77,7 @@ async def _event_session(request: Request) -> tuple[User, Event, Session]:
 async def _session_page(
     request: Request, user: User, event: Event, session: Session, state: FormState
 ) -> Response:
-    context = {"user": user, "event": event, "session": session}
+    context = {"user": user, "event": event, "session": session, "types": await offers.ticket_types(event)}
     return forms.show(request, "dashboard/programme_session.html", context, state)
 
 
@@ -87,6 +94,7 @@ async def update_session(request: Request) -> Response:
         read=_session_form,
         save=lambda patch: sessions.update_session(user, event, session, patch),
         page=lambda state: _session_page(request, user, event, session, state),
+        shown=_shown,
         done=lambda _: request.url_for("dashboard_programme", slug=event.slug),
     )
 

@@ -40,12 +40,18 @@ def _chosen(form: FormData) -> dict[str, object]:
 
 
 async def book(request: Request) -> Response:
+    """A session refused (another event's, or not included with this ticket) is said beside the
+    ticket's workshop boxes, on the order page shown again."""
+    from events.ticketing.routes import show_order_page  # the order page's module lists these routes
+
     order, ticket = await _ticket(request)
     return await forms.form_cycle(
         request,
         schema=Chosen,
         read=_chosen,
         save=lambda chosen: sessions.book_later(ticket, chosen.sessions),
+        page=lambda state: show_order_page(request, order, state),
+        shown=lambda form: {"ticket": ticket.id},
         done=lambda _: _back(request, order, "booked"),
     )
 

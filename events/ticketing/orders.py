@@ -25,7 +25,7 @@ from events.accounts import members
 from events.accounts.branding import brand
 from events.accounts.models import Member
 from events.catalogue.models import Event, EventStatus, PromoCode, Question, TicketType
-from events.catalogue.sessions import book_sessions
+from events.catalogue.sessions import SessionNotIncluded, book_sessions
 from events.errors import (
     N_,
     DomainError,
@@ -538,9 +538,12 @@ async def _commit(
         for ticket in tickets:
             ticket.order = order
         if any(booked for booked in bookings):
-            for ticket, session_ids in zip(tickets, bookings, strict=True):
+            for index, (ticket, session_ids) in enumerate(zip(tickets, bookings, strict=True)):
                 await ticket.save()
-                await book_sessions(ticket, session_ids)
+                try:
+                    await book_sessions(ticket, session_ids)
+                except SessionNotIncluded as error:
+                    raise SessionNotIncluded(error.session, f"tickets.{index}.sessions") from None
         else:
             await Ticket.bulk_create(tickets)
         if mail is not None:

@@ -50,6 +50,16 @@ async def _workshops(event: Event) -> list[tuple[Session, int]]:
     ]
 
 
+def _workshops_for(
+    workshops: list[tuple[Session, int]], type_ids: set[int]
+) -> dict[int, list[tuple[Session, int]]]:
+    """For each ticket type, the workshops a ticket of that type may book (`sessions.open_to`)."""
+    return {
+        type_id: [(s, places) for s, places in workshops if sessions.open_to(s, type_id)]
+        for type_id in type_ids
+    }
+
+
 async def _register_page(
     request: Request, event: Event, quantities: dict[int, int], state: FormState
 ) -> Response:
@@ -61,6 +71,7 @@ async def _register_page(
     left = await availability(event, types)
     by_id = {t.id: t for t in types}
     slots = [by_id[type_id] for type_id, n in quantities.items() if type_id in by_id for _ in range(n)]
+    workshops = await _workshops(event)
     context = {
         "event": event,
         "types": types,
@@ -69,7 +80,7 @@ async def _register_page(
         "quantities": quantities,
         "slots": slots,
         "questions": await offers.questions(event),
-        "workshops": await _workshops(event),
+        "workshops": _workshops_for(workshops, {t.id for t in slots}),
         "values": values,
         "errors": errors,
         "problem": state.problem,
@@ -145,13 +156,13 @@ async def _order_context(order: Order) -> dict[str, object]:
         "tickets": tickets,
         "certificates": {int(ticket_id): str(code) for ticket_id, code in certified},
         "booked": booked,
-        "workshops": await _workshops(event),
+        "workshops": _workshops_for(await _workshops(event), {t.ticket_type_id for t in tickets}),
         "partnering_links": await partnering_links(event, tickets),
         **attendees.page_context(order, event),
     }
 
 
-async def _order_page(request: Request, order: Order, state: FormState) -> Response:
+async def show_order_page(request: Request, order: Order, state: FormState) -> Response:
     context = await _order_context(order)
     context["payment"] = await payments.payment_view(order)
     context["brand"] = await brand((await Event.get(id=order.event_id)).organisation_id)
@@ -161,7 +172,7 @@ async def _order_page(request: Request, order: Order, state: FormState) -> Respo
 async def order_page(request: Request) -> Response:
     order = await lifecycle.buyer_order(request.path_params["code"], request.path_params["secret"])
     order = await payments.reconcile_on_return(order)  # a lost webhook loses no sale
-    return await _order_page(request, order, FormState())
+    return await show_order_page(request, order, FormState())
 
 
 async def cancel_order(request: Request) -> Response:
@@ -176,7 +187,7 @@ async def cancel_order(request: Request) -> Response:
         schema=Confirmed,
         read=lambda form: {"confirm": forms.checked(form, "confirm")},
         save=save,
-        page=lambda state: _order_page(request, order, state),
+        page=lambda state: show_order_page(request, order, state),
         done=lambda _: request.url_for("order_page", code=order.code, secret=order.secret),
         notice="cancelled",
     )

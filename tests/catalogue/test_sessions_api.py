@@ -47,6 +47,7 @@ async def test_organiser_adds_lists_and_changes_sessions(client: httpx.AsyncClie
         "starts_at": "2031-07-10T14:00:00+02:00",
         "ends_at": "2031-07-10T15:30:00+02:00",
         "status": "scheduled",
+        "ticket_types": [],
         "booked": 0,
         "available": 20,
         "translations": {
@@ -215,3 +216,7 @@ async def test_openapi_describes_the_session_endpoints(client: httpx.AsyncClient
     assert {"get", "post"} <= set(document["paths"]["/api/v1/events/{slug}/sessions"])
     assert {"get", "patch"} <= set(document["paths"]["/api/v1/events/{slug}/sessions/{id}"])
     assert "SessionInput" in document["components"]["schemas"]
+    schemas = document["components"]["schemas"]
+    assert {"ticket_types"} <= set(schemas["SessionInput"]["properties"]) & set(
+        schemas["SessionOut"]["properties"]
+    )
