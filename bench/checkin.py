@@ -127,6 +127,7 @@ async def _load(per_level: int, warm_up: int) -> tuple[str, str, list[list[str]]
     from events.checkin.tokens import create_door_token
     from events.ticketing import secrets as ticket_secrets
     from events.ticketing.models import Ticket
+    import main  # noqa: F401  (the route table, for the links in the orders' e-mails)
     from events.ticketing.orders import place_order
     from settings import tortoise_config
 
