@@ -121,13 +121,13 @@ async def _load(per_level: int, warm_up: int) -> tuple[str, str, list[list[str]]
     """One event, one paid order holding every badge, a door token; the secrets, one list per level."""
     from tortoise import Tortoise
 
+    import main  # noqa: F401  (the route table, for the links in the orders' e-mails)
     from events.accounts.services import create_organiser
     from events.catalogue import offers
     from events.catalogue import services as catalogue
     from events.checkin.tokens import create_door_token
     from events.ticketing import secrets as ticket_secrets
     from events.ticketing.models import Ticket
-    import main  # noqa: F401  (the route table, for the links in the orders' e-mails)
     from events.ticketing.orders import place_order
     from settings import tortoise_config
 
