@@ -24,8 +24,6 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 
-import facturx  # type: ignore[import-untyped]
-
 from events.i18n import gettext, use_locale
 from events.invoicing.models import Invoice, InvoiceKind, InvoiceLine
 from events.invoicing.services import FRANCHISE, FRANCHISE_MENTION, INVOICE_LOCALE, INVOICE_ZONE, rate_totals
@@ -275,6 +273,8 @@ def cii_xml(invoice: Invoice, credited: Invoice | None = None) -> bytes:
 
 def embed(pdf: bytes, xml: bytes, *, english: bool = False) -> bytes:
     """The PDF made a Factur-X PDF/A-3: the XML (checked against the XSD) attached as `factur-x.xml`."""
+    import facturx  # type: ignore[import-untyped]  # 17 MB: loaded with the first invoice a process prints
+
     result: bytes = facturx.generate_from_binary(
         pdf, xml, flavor="factur-x", level="en16931", check_xsd=True, lang="en-GB" if english else "fr-FR"
     )

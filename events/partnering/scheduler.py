@@ -25,10 +25,10 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
+if TYPE_CHECKING:  # OR-Tools weighs about 55 MB: an app process loads it the first time it schedules
+    from ortools.sat.python import cp_model
 
 NO_COMMON_SLOT = "no_common_slot"
 MAX_MEETINGS = "max_meetings"
@@ -195,6 +195,8 @@ def _greedy(problem: Problem, requests: list[Request]) -> list[tuple[Request, in
 def _build(
     problem: Problem, requests: list[Request], state: _State
 ) -> tuple[cp_model.CpModel, dict[tuple[int, int], cp_model.IntVar]]:
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     choice: dict[tuple[int, int], cp_model.IntVar] = {}
     for request in requests:
@@ -239,6 +241,8 @@ def _limits(
 
 
 def _solver(seconds: float, workers: int) -> cp_model.CpSolver:
+    from ortools.sat.python import cp_model
+
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = workers
@@ -294,6 +298,8 @@ def _relaxation(
 
     Solved with PDLP, OR-Tools' first-order LP method: at a thousand participants (about 65,000 variables)
     it reaches the optimum in about 1.5 s where the simplex (GLOP) needs over 10 s on this kind of machine."""
+    from ortools.linear_solver import pywraplp
+
     solver = pywraplp.Solver.CreateSolver("PDLP")
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
     candidates = _candidates(requests, state)
@@ -386,6 +392,8 @@ def _improve(
     workers: int,
 ) -> tuple[list[tuple[int, int]], bool]:
     """CP-SAT from the best start so far, for more meetings; never returns fewer than it was given."""
+    from ortools.sat.python import cp_model
+
     model, choice = _build(problem, requests, state)
     chosen = set(picked)
     for key, var in choice.items():
@@ -410,6 +418,8 @@ def _pack(
     workers: int,
 ) -> list[tuple[int, int]]:
     """Phase two: the same number of meetings, in as few runs per person as the time allows."""
+    from ortools.sat.python import cp_model
+
     model, choice = _build(problem, requests, state)
     model.add(sum(choice.values()) >= len(picked))
     chosen = set(picked)
