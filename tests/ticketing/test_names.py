@@ -130,7 +130,11 @@ async def test_badges_are_printed_by_surname(
     answer = await client.get(f"/dashboard/events/{event.slug}/badges.pdf", params={"format": "single"})
     assert answer.status_code == 200
     by_secret = {t.secret: t.attendee_last_name for t in await Ticket.filter(event_id=event.id)}
-    printed = [by_secret[secret] for page in qr_texts(answer.content) for secret in page]
+    # Only the badges' own codes: the decoder may also read a stray pattern elsewhere on the page.
+    printed = [
+        by_secret[secret] for page in qr_texts(answer.content) for secret in page if secret in by_secret
+    ]
+    assert len(printed) == len(people)
     assert printed == ["Abadie", "Lefèvre", "Martin"]
 
 
