@@ -153,6 +153,7 @@ async def _order_context(order: Order) -> dict[str, object]:
     return {
         "order": order,
         "event": event,
+        "brand": await brand(event.organisation_id),
         "tickets": tickets,
         "certificates": {int(ticket_id): str(code) for ticket_id, code in certified},
         "booked": booked,
@@ -165,7 +166,6 @@ async def _order_context(order: Order) -> dict[str, object]:
 async def show_order_page(request: Request, order: Order, state: FormState) -> Response:
     context = await _order_context(order)
     context["payment"] = await payments.payment_view(order)
-    context["brand"] = await brand((await Event.get(id=order.event_id)).organisation_id)
     return forms.show(request, "ticketing/order.html", context, state)
 
 
