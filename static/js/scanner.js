@@ -332,6 +332,7 @@
       var codes = await detector.detect(video);
       return codes.length ? codes[0].rawValue : null;
     }
+    if (!reader && window.ZXingBrowser) { reader = new window.ZXingBrowser.BrowserQRCodeReader(); }
     if (!reader) { return null; }
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
@@ -343,9 +344,15 @@
     }
   }
 
+  var frames = 0;
+
   async function watch() {
     if (!stream) { return; }
+    /* A paused video keeps showing one old frame (perhaps one with no badge in it): play it again. */
+    if (video.paused) { video.play().catch(function () { /* tried again on the next frame */ }); }
     if (video.readyState >= 2 && video.videoWidth) {
+      frames += 1;
+      root.dataset.frames = String(frames);
       var text = null;
       try { text = await decodeFrame(); } catch (error) { text = null; }
       var now = Date.now();

@@ -8,6 +8,7 @@ by Chromium, like a badge shown, taken away and shown again.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,7 @@ def test_camera_scan_turns_green_then_amber_on_the_second_scan(
     expect(page.locator("#scanner")).to_have_attribute("data-ready", "true")
     page.get_by_role("button", name="Start the camera").click()
     expect(page.locator("#scanner")).to_have_attribute("data-camera", "zxing")  # no BarcodeDetector on Linux
+    expect(page.locator("#scanner")).to_have_attribute("data-frames", re.compile(r"^[1-9]"))  # the camera is read
     _answer(page, "ok")
     result = page.locator("#scan-result")
     expect(result).to_have_class("scan-result scan-ok")
