@@ -127,7 +127,8 @@ def test_camera_scan_turns_green_then_amber_on_the_second_scan(
     expect(page.locator("#scanner")).to_have_attribute("data-ready", "true")
     page.get_by_role("button", name="Start the camera").click()
     expect(page.locator("#scanner")).to_have_attribute("data-camera", "zxing")  # no BarcodeDetector on Linux
-    expect(page.locator("#scanner")).to_have_attribute("data-frames", re.compile(r"^[1-9]"))  # the camera is read
+    # the camera's frames are being read
+    expect(page.locator("#scanner")).to_have_attribute("data-frames", re.compile(r"^[1-9]"))
     _answer(page, "ok")
     result = page.locator("#scan-result")
     expect(result).to_have_class("scan-result scan-ok")
