@@ -332,6 +332,7 @@
       var codes = await detector.detect(video);
       return codes.length ? codes[0].rawValue : null;
     }
+    /* Made on first use, so a ZXing that loads after the camera starts is still used. */
     if (!reader && window.ZXingBrowser) { reader = new window.ZXingBrowser.BrowserQRCodeReader(); }
     if (!reader) { return null; }
     canvas.width = video.videoWidth;
@@ -373,7 +374,6 @@
         if (formats.indexOf("qr_code") >= 0) { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); }
       } catch (error) { detector = null; }
     }
-    if (!detector && window.ZXingBrowser) { reader = new window.ZXingBrowser.BrowserQRCodeReader(); }
   }
 
   function stopCamera() {
