@@ -4,7 +4,8 @@ Every such cache is a hint that may lag by at most its `ttl` in another process 
 another process needs lives here), and is forgotten wholesale when it grows past `max_entries`, which
 bounds memory without bookkeeping. `clear_all()` empties every cache of the process at once: tests call
 it between tests; other caches with a `clear()` (the public page cache, the calendar feeds) join with
-`track`.
+`track`. Caches made with a `topic` are also emptied together by `forget(topic)`, which the services
+that change that topic call, so that this process never serves what it has just changed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class Clearable(Protocol):
 
 
 _caches: weakref.WeakSet[Clearable] = weakref.WeakSet()
+_topics: dict[str, weakref.WeakSet[Clearable]] = {}
 
 
 def track(cache: C) -> C:
@@ -37,14 +39,22 @@ def clear_all() -> None:
         cache.clear()
 
 
+def forget(topic: str) -> None:
+    """Empty every cache made with this `topic`."""
+    for cache in list(_topics.get(topic, ())):
+        cache.clear()
+
+
 class TtlCache(Generic[K, V]):
     """Values kept `ttl` seconds (monotonic clock: a cache needs no injectable time)."""
 
-    def __init__(self, ttl: float, max_entries: int = 10_000) -> None:
+    def __init__(self, ttl: float, max_entries: int = 10_000, topic: str = "") -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self._entries: dict[K, tuple[float, V]] = {}
         track(self)
+        if topic:
+            _topics.setdefault(topic, weakref.WeakSet()).add(self)
 
     def get(self, key: K) -> V | None:
         found = self._entries.get(key)

@@ -19,12 +19,18 @@ import re
 from PIL import Image, UnidentifiedImageError
 from tortoise.transactions import in_transaction
 
+from events import cache
 from events.accounts.models import Organisation, OrganisationLogo, Role, User
 from events.audit import services as audit
+from events.cache import TtlCache
 from events.errors import N_, Forbidden, Invalid, NotFound
 from events.i18n import gettext
 from events.web import links
 from events.web.pagecache import public_pages
+
+ORGANISATION = "organisation"
+"""The cache topic of what messages and pages show of an organisation (its look here, its sender in
+`mail.sender`): `cache.forget(ORGANISATION)` wherever its name, legal identity, owner or look change."""
 
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 600
@@ -110,6 +116,7 @@ async def set_branding(user: User, colour: str, logo: bytes | None) -> Organisat
             user, organisation.id, "organisation.branding", "organisation", organisation.id, before, after
         )
     public_pages.clear()  # the event pages show the new look at once
+    cache.forget(ORGANISATION)
     return organisation
 
 
@@ -132,9 +139,19 @@ async def logo_image(organisation_id: int) -> tuple[bytes, str] | None:
     return (bytes(found.content), found.media_type) if found is not None else None
 
 
+_looks: TtlCache[int, tuple[dict[str, str] | None]] = TtlCache(ttl=5, topic=ORGANISATION)
+
+
 async def brand(organisation_id: int) -> dict[str, str] | None:
     """What a public page or an e-mail shows of the organisation's look: its colour, logo and name
-    (None when it has set neither, so Colloque's own look stays)."""
+    (None when it has set neither, so Colloque's own look stays); kept a few seconds."""
+    known = _looks.get(organisation_id)
+    if known is None:
+        known = _looks.put(organisation_id, (await _read_brand(organisation_id),))
+    return known[0]
+
+
+async def _read_brand(organisation_id: int) -> dict[str, str] | None:
     organisation = await Organisation.get_or_none(id=organisation_id)
     if organisation is None:
         return None

@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from events import clock
+from events import cache, clock
 from events.accounts import passwords
+from events.accounts.branding import ORGANISATION
 from events.accounts.models import ApiToken, Invitation, PasswordReset, Role, User
 from events.audit.models import AuditEntry
 from events.errors import N_, Conflict
@@ -75,6 +76,7 @@ async def _anonymise(member: User) -> None:
     member.is_active = False
     member.session_epoch += 1  # signed out everywhere
     await member.save(update_fields=["email", "name", "password_hash", "is_active", "session_epoch"])
+    cache.forget(ORGANISATION)  # an erased owner's address leaves the messages' footer at once
     await ApiToken.filter(user_id=member.id, revoked_at__isnull=True).update(revoked_at=clock.now())
     await PasswordReset.filter(user_id=member.id, used_at__isnull=True).update(used_at=clock.now())
 

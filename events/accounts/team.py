@@ -14,8 +14,9 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tortoise.transactions import in_transaction
 
-from events import clock
+from events import cache, clock
 from events.accounts import passwords
+from events.accounts.branding import ORGANISATION
 from events.accounts.models import Invitation, Role, User
 from events.accounts.services import normalise_email, validate_new_account
 from events.audit import services as audit
@@ -213,4 +214,5 @@ async def update_member(user: User, member: User, data: object) -> User:
         await audit.record(
             user, user.organisation_id, "member.updated", "member", member.id, before=before, after=after
         )
+    cache.forget(ORGANISATION)  # the owner whose address the messages give may have changed
     return member

@@ -20,8 +20,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from tortoise.transactions import in_transaction
 
-from events import identifiers
+from events import cache, identifiers
 from events.accounts import branding
+from events.accounts.branding import ORGANISATION
 from events.accounts.models import Organisation, Role, User
 from events.audit import services as audit
 from events.errors import N_, Forbidden, Invalid, SellerIncomplete
@@ -220,4 +221,5 @@ async def update_legal_details(user: User, data: object) -> Organisation:
         )  # fmt: skip
     if any(before[name] != after[name] for name in LOOK):
         public_pages.clear()  # the event pages show the new look at once
+    cache.forget(ORGANISATION)
     return organisation

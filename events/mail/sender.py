@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from events.accounts.branding import ORGANISATION
 from events.accounts.models import Organisation, Role, User
+from events.cache import TtlCache
 
 
 @dataclass(frozen=True)
@@ -28,14 +30,26 @@ def _address(organisation: Organisation) -> str:
     return ", ".join(part for part in (street, town) if part)
 
 
+_senders: TtlCache[int, Sender] = TtlCache(ttl=5, topic=ORGANISATION)
+
+
 async def sender_of(organisation_id: int | None) -> Sender | None:
     """The organisation's name and contact for the mail layout; None for a message of no organisation.
 
     The contact address is the first active owner's, as on the privacy notice: an organisation has no
-    separate public address, and its owner is the person who answers for it.
+    separate public address, and its owner is the person who answers for it. Every confirmation asks
+    this, so it is kept a few seconds.
     """
     if organisation_id is None:
         return None
+    known = _senders.get(organisation_id)
+    if known is None:
+        found = await _read_sender(organisation_id)
+        known = _senders.put(organisation_id, found) if found is not None else None
+    return known
+
+
+async def _read_sender(organisation_id: int) -> Sender | None:
     organisation = await Organisation.get_or_none(id=organisation_id)
     if organisation is None:
         return None

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from events import clock
 from events.accounts.models import User
 from events.audit import services as audit
+from events.cache import TtlCache
 from events.catalogue.models import Event, EventStatus
 from events.errors import (
     N_,
@@ -54,6 +55,18 @@ def live_participant_filter(now: datetime) -> Q:
 
 
 # ------------------------------------------------------------------ set-up
+
+
+_switched_on: TtlCache[int, bool] = TtlCache(ttl=5)
+
+
+async def partnering_on(event_id: int) -> bool:
+    """Whether the event has partnering on: what every new order's answer asks. A hint of a few
+    seconds in another process; this one forgets it as soon as the event is configured."""
+    known = _switched_on.get(event_id)
+    if known is None:
+        known = _switched_on.put(event_id, await PartneringSetup.exists(event_id=event_id, enabled=True))
+    return known
 
 
 async def setup_of(event: Event) -> PartneringSetup | None:
@@ -174,6 +187,7 @@ async def configure(user: User, event: Event, data: object) -> PartneringSetup:
             user, event.organisation_id, "partnering.configured", "event", event.id,
             before=before, after=_audit_view(setup),
         )  # fmt: skip
+    _switched_on.clear()
     return setup
 
 

@@ -26,45 +26,47 @@ def notice_version(event: Event) -> str:
     return f"{NOTICE_VERSION}.{extra}"
 
 
-async def record_order_consents(order: Order, event: Event) -> None:
-    """One row per optional consent of a new order, given or refused, with the notice version."""
+def order_consent_rows(order: Order, event: Event) -> list[ConsentRecord]:
+    """One row per optional consent of a new order (saved, so it has its id), given or refused, with
+    the notice version."""
     choices = order.consents or {}
     version = notice_version(event)
-    await ConsentRecord.bulk_create(
-        [
-            ConsentRecord(
-                organisation_id=event.organisation_id,
-                event_id=event.id,
-                order_id=order.id,
-                email=order.buyer_email,
-                purpose=purpose,
-                granted=bool(choices.get(purpose)),
-                notice_version=version,
-                created_at=clock.now(),
-            )
-            for purpose in OPTIONAL
-        ]
-    )
+    return [
+        ConsentRecord(
+            organisation_id=event.organisation_id,
+            event_id=event.id,
+            order_id=order.id,
+            email=order.buyer_email,
+            purpose=purpose,
+            granted=bool(choices.get(purpose)),
+            notice_version=version,
+            created_at=clock.now(),
+        )
+        for purpose in OPTIONAL
+    ]
 
 
-async def record_door_consents(order: Order, event: Event, tickets: list[Ticket]) -> None:
+def door_consent_rows(order: Order, event: Event, tickets: list[Ticket]) -> list[ConsentRecord]:
     """One row per attendee asked whether the door may see their "show at the door" answers."""
     version = notice_version(event)
-    await ConsentRecord.bulk_create(
-        [
-            ConsentRecord(
-                organisation_id=event.organisation_id,
-                event_id=event.id,
-                order_id=order.id,
-                email=ticket.attendee_email or order.buyer_email,
-                purpose=DOOR,
-                granted=ticket.door_consent,
-                notice_version=version,
-                created_at=clock.now(),
-            )
-            for ticket in tickets
-        ]
-    )
+    return [
+        ConsentRecord(
+            organisation_id=event.organisation_id,
+            event_id=event.id,
+            order_id=order.id,
+            email=ticket.attendee_email or order.buyer_email,
+            purpose=DOOR,
+            granted=ticket.door_consent,
+            notice_version=version,
+            created_at=clock.now(),
+        )
+        for ticket in tickets
+    ]
+
+
+async def record_consents(rows: list[ConsentRecord]) -> None:
+    if rows:
+        await ConsentRecord.bulk_create(rows)
 
 
 class ConsentData:

@@ -24,8 +24,8 @@ from events.web.api import answer, documented, json_body, query_model
 async def create_order(request: Request) -> Response:
     anonymous = await token_organiser(request) is None
     async with limits.order_rate(client_ip(request) if anonymous else None):
-        order = await orders.place_order(request.path_params["slug"], await json_body(request))
-    return answer(await lifecycle.order_json(order), status_code=201)
+        placed = await orders.place(request.path_params["slug"], await json_body(request))
+    return answer(await lifecycle.placed_json(placed), status_code=201)
 
 
 @documented("The buyer's view of an order", response=OrderOut, auth=False)

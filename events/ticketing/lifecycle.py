@@ -19,6 +19,7 @@ from events.i18n import gettext
 from events.invoicing import transfers
 from events.invoicing.models import Invoice
 from events.partnering.models import PartneringSetup
+from events.partnering.services import partnering_on
 from events.payments.models import Refund
 from events.ticketing import notices
 from events.ticketing.confirmation import after_paid
@@ -31,6 +32,7 @@ from events.ticketing.models import (
     TicketStatus,
 )
 from events.ticketing.order_schemas import order_out, pay_url
+from events.ticketing.orders import Placed
 from events.web.pagecache import public_pages
 
 
@@ -85,6 +87,16 @@ async def organiser_orders(event: Event, status: str | None = None, q: str | Non
 
 async def order_json(order: Order) -> dict[str, object]:
     return (await orders_json([order]))[0]
+
+
+async def placed_json(placed: Placed) -> dict[str, object]:
+    """The answer to a new order: built from what placing it holds when it was placed in a group
+    (nothing else of it exists yet), read back like any order otherwise."""
+    if not placed.fresh:
+        return await order_json(placed.order)
+    order, event = placed.order, placed.event
+    partnering = await partnering_on(event.id)
+    return order_out(order, event.slug, placed.tickets, {}, _payment_url(order), [], partnering)
 
 
 async def orders_json(orders: list[Order]) -> list[dict[str, object]]:

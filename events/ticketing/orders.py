@@ -12,7 +12,7 @@ import asyncio
 import secrets as random
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -41,7 +41,8 @@ from events.invoicing import transfers
 from events.invoicing.seller import require_complete as require_seller
 from events.mail.models import OutboxMessage
 from events.mail.sender import sender_of
-from events.privacy.consents import record_door_consents, record_order_consents
+from events.privacy.consents import door_consent_rows, order_consent_rows, record_consents
+from events.privacy.models import ConsentRecord
 from events.ticketing import limits, secrets
 from events.ticketing.answers import clean_answers
 from events.ticketing.availability import Usage, live_order_filter, on_sale, remaining, usage
@@ -286,7 +287,27 @@ async def _check_promo_uses(promo: PromoCode | None) -> None:
         raise PromoCodeExhausted()
 
 
+Compose = Callable[[Order], OutboxMessage | None]
+"""The order's confirmation e-mail, if it gets one now, made from the order as it is (its code)."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A new order with what its answer needs: `fresh` when it was placed in a group, so that nothing of
+    it exists but what is here (tickets with their ids, no invoice, refund, session or certificate)."""
+
+    order: Order
+    event: Event
+    tickets: list[Ticket]
+    fresh: bool
+
+
 async def place_order(slug: str, data: OrderIn | object) -> Order:
+    """Create an order and its tickets together, or nothing (see `place`)."""
+    return (await place(slug, data)).order
+
+
+async def place(slug: str, data: OrderIn | object) -> Placed:
     """Create an order and its tickets together, or nothing.
 
     A free order is paid at once; one with something to pay is pending and holds its places until
@@ -329,18 +350,25 @@ async def place_order(slug: str, data: OrderIn | object) -> Order:
     confirmed = order.status == OrderStatus.PAID or order.payment_method == PaymentMethod.INVOICE
     sender = await sender_of(event.organisation_id) if confirmed else None
     look = await brand(event.organisation_id) if confirmed else None
-    mail = confirmation(order, event, tickets, types, sender=sender, brand=look) if confirmed else None
-    bookings = [item.sessions for item in request.tickets]
 
+    def compose(order: Order) -> OutboxMessage | None:
+        return confirmation(order, event, tickets, types, sender=sender, brand=look) if confirmed else None
+
+    bookings = [item.sessions for item in request.tickets]
     on_invoice = order.payment_method == PaymentMethod.INVOICE
     if offer is None and not any(bookings) and not on_invoice:
-        placed = await _grouped(event, _Pending(wanted, promo, order, tickets, mail))
-    else:
-        placed = await _alone(event, wanted, offer, promo, order, tickets, mail, bookings)
-    await record_order_consents(placed, event)
-    if door_questions:
-        await record_door_consents(placed, event, tickets)
-    return placed
+        pending = _Pending(wanted, promo, order, tickets, compose, event, door_questions)
+        return Placed(await _grouped(event, pending), event, tickets, fresh=True)
+    placed = await _alone(event, wanted, offer, promo, order, tickets, compose, bookings)
+    await record_consents(_consent_rows(placed, event, tickets, door_questions))
+    return Placed(placed, event, tickets, fresh=False)
+
+
+def _consent_rows(
+    order: Order, event: Event, tickets: list[Ticket], door_questions: bool
+) -> list[ConsentRecord]:
+    rows = order_consent_rows(order, event)
+    return rows + door_consent_rows(order, event, tickets) if door_questions else rows
 
 
 async def _alone(
@@ -350,7 +378,7 @@ async def _alone(
     promo: PromoCode | None,
     order: Order,
     tickets: list[Ticket],
-    mail: OutboxMessage | None,
+    compose: Compose,
     bookings: list[list[int]],
     *,
     over_capacity: bool = False,
@@ -362,14 +390,23 @@ async def _alone(
         try:
             async with _queue(event):
                 return await _commit(
-                    event, wanted, offer, promo, order, tickets, mail, bookings,
+                    event, wanted, offer, promo, order, tickets, compose(order), bookings,
                     over_capacity=over_capacity, then=then,
                 )  # fmt: skip
         except IntegrityError:  # an order code drawn twice (about 1 in 10^11): draw again
             if attempt == 2:
                 raise
-            order.code = new_code()
+            _redraw(order, tickets)
     raise AssertionError("unreachable")
+
+
+def _redraw(order: Order, tickets: list[Ticket]) -> None:
+    """A new code for an order whose insert was rolled back, with the order and its tickets unsaved
+    again so that they are inserted anew (its e-mail, which shows the code, is composed again)."""
+    for instance in (order, *tickets):
+        instance.pk = None
+        instance._saved_in_db = False
+    order.code = new_code()
 
 
 _queues: dict[tuple[int, int], asyncio.Lock] = {}
@@ -396,8 +433,14 @@ class _Pending:
     promo: PromoCode | None
     order: Order
     tickets: list[Ticket]
-    mail: OutboxMessage | None
+    compose: Compose
+    event: Event
+    door_questions: bool
     outcome: Order | Exception | None = None
+    mail: OutboxMessage | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.mail = self.compose(self.order)
 
 
 _waiting: dict[tuple[int, int], list[_Pending]] = {}
@@ -433,7 +476,7 @@ async def _decide_group(event: Event, group: list[_Pending]) -> None:
         outcomes = await _commit_group(event, group)
     except IntegrityError:  # an order code drawn twice in the group: each order alone, with new codes
         for pending in group:
-            pending.order.code = new_code()
+            _redraw(pending.order, pending.tickets)
             try:
                 pending.outcome = await _commit(
                     event,
@@ -442,8 +485,12 @@ async def _decide_group(event: Event, group: list[_Pending]) -> None:
                     pending.promo,
                     pending.order,
                     pending.tickets,
-                    pending.mail,
+                    pending.compose(pending.order),
                     [],
+                )
+                await _read_ids(pending.tickets)
+                await record_consents(
+                    _consent_rows(pending.order, event, pending.tickets, pending.door_questions)
                 )
             except (DomainError, IntegrityError) as error:
                 pending.outcome = error
@@ -497,6 +544,7 @@ async def _take(
 
 
 async def _insert(accepted: list[_Pending]) -> None:
+    """The group's accepted orders, then their tickets, e-mails and consent rows, a statement each."""
     for pending in accepted:
         await pending.order.save()
         for ticket in pending.tickets:
@@ -504,6 +552,7 @@ async def _insert(accepted: list[_Pending]) -> None:
     tickets = [ticket for pending in accepted for ticket in pending.tickets]
     if tickets:
         await Ticket.bulk_create(tickets)
+        await _read_ids(tickets)
     mails = []
     for pending in accepted:
         if pending.mail is not None:
@@ -511,6 +560,21 @@ async def _insert(accepted: list[_Pending]) -> None:
             mails.append(pending.mail)
     if mails:
         await OutboxMessage.bulk_create(mails)
+    await record_consents(
+        [
+            row
+            for pending in accepted
+            for row in _consent_rows(pending.order, pending.event, pending.tickets, pending.door_questions)
+        ]
+    )
+
+
+async def _read_ids(tickets: list[Ticket]) -> None:
+    """The ids of tickets inserted together (a bulk insert does not return them), by their unique secret."""
+    order_ids = {ticket.order_id for ticket in tickets}
+    ids = dict(await Ticket.filter(order_id__in=order_ids).values_list("secret", "id"))
+    for ticket in tickets:
+        ticket.id = ids[ticket.secret]
 
 
 async def _commit(
@@ -607,9 +671,13 @@ async def place_for_organiser(
         await transfers.choose_payment(order, event, request, days=invoice_days)
     key = await secrets.event_key(event)
     tickets = _new_tickets(event, key, request, priced, [{} for _ in request.tickets], types)
-    mail = confirmation(order, event, tickets, types, sender=await sender_of(event.organisation_id))
+    sender = await sender_of(event.organisation_id)
+
+    def compose(order: Order) -> OutboxMessage | None:
+        return confirmation(order, event, tickets, types, sender=sender)
+
     return await _alone(
-        event, wanted, None, None, order, tickets, mail, [], over_capacity=over_capacity, then=then
+        event, wanted, None, None, order, tickets, compose, [], over_capacity=over_capacity, then=then
     )
 
 

@@ -12,6 +12,9 @@ from collections import Counter
 from events.catalogue.models import Event
 from events.catalogue.offers import create_promo_code
 from events.errors import DomainError, PromoCodeExhausted, SoldOut
+from events.privacy.consents import OPTIONAL
+from events.privacy.models import ConsentRecord
+from events.ticketing import orders
 from events.ticketing.models import Order, Ticket
 from events.ticketing.orders import place_order
 from tests.factories import make_event, make_organiser, make_ticket_type, order_body
@@ -47,3 +50,22 @@ async def test_a_large_order_refused_leaves_the_places_to_smaller_ones_behind_it
     assert outcomes[0] == SoldOut.code
     assert Counter(outcomes[1:]) == {"ok": 5, SoldOut.code: 2}
     assert await Ticket.filter(ticket_type_id=pass_.id).count() == 5
+
+
+async def test_an_order_code_drawn_twice_in_a_group_is_drawn_again_and_every_order_is_placed(
+    app: object, monkeypatch: object
+) -> None:
+    event = await make_event(await make_organiser(), published=True, capacity=None)
+    pass_ = await make_ticket_type(event, capacity=100)
+    real_new_code = orders.new_code
+    drawn = iter(["TWICE234", "TWICE234"])
+    monkeypatch.setattr(orders, "new_code", lambda: next(drawn, None) or real_new_code())  # type: ignore[attr-defined]
+    outcomes = await _at_once(
+        event,
+        [order_body(pass_.id, buyer={"name": f"B {n}", "email": f"b{n}@example.org"}) for n in range(4)],
+    )
+    assert outcomes == ["ok"] * 4
+    placed = await Order.filter(event_id=event.id).prefetch_related("tickets")
+    assert len({order.code for order in placed}) == 4
+    assert all(len(order.tickets) == 1 for order in placed)
+    assert await ConsentRecord.filter(event_id=event.id).count() == 4 * len(OPTIONAL)
