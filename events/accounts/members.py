@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from events import identifiers
 from events.accounts.models import Member, Role, User
 from events.audit import services as audit
+from events.cache import TtlCache
 from events.errors import N_, Forbidden, Invalid
 from events.i18n import gettext
 from events.validation import validate
@@ -81,6 +82,7 @@ async def _store(user: User, members: list[MemberIn]) -> list[Member]:
             user, user.organisation_id, "organisation.member_directory", "organisation", user.organisation_id,
             before={"members": before}, after={"members": len(members)},
         )  # fmt: skip
+    _directories.clear()
     return await Member.filter(organisation_id=user.organisation_id).order_by("name", "id")
 
 
@@ -113,17 +115,30 @@ async def import_csv(user: User, text: str) -> list[Member]:
     return await _store(user, good)
 
 
+_directories: TtlCache[int, list[Member]] = TtlCache(ttl=5)
+"""Each organisation's directory, which every order asks; forgotten here when it is stored, a hint of a
+few seconds in another process."""
+
+
+async def _directory(organisation_id: int) -> list[Member]:
+    known = _directories.get(organisation_id)
+    if known is None:
+        known = _directories.put(
+            organisation_id, await Member.filter(organisation_id=organisation_id).order_by("id")
+        )
+    return known
+
+
 async def match(organisation_id: int, email: str, siret: str) -> Member | None:
     """The member the buyer belongs to: by SIREN first (the stronger proof), then by e-mail domain."""
+    directory = await _directory(organisation_id)
     siren = siret[:9] if len(siret) == 14 else ""
-    if siren:
-        found = await Member.filter(organisation_id=organisation_id, siren=siren).first()
-        if found is not None:
-            return found
+    if found := next((member for member in directory if siren and member.siren == siren), None):
+        return found
     domain = email.rsplit("@", 1)[-1].lower() if "@" in email else ""
     if not domain:
         return None
-    for member in await Member.filter(organisation_id=organisation_id).order_by("id"):
+    for member in directory:
         if any(domain == d or domain.endswith(f".{d}") for d in member.domains):
             return member
     return None

@@ -24,6 +24,7 @@ from events import clock
 from events.accounts import members
 from events.accounts.branding import brand
 from events.accounts.models import Member
+from events.cache import TtlCache
 from events.catalogue.models import Event, EventStatus, PromoCode, Question, TicketType
 from events.catalogue.sessions import SessionNotIncluded, book_sessions
 from events.errors import (
@@ -58,6 +59,7 @@ from events.ticketing.models import (
 )
 from events.ticketing.order_schemas import OrderIn, TicketIn
 from events.validation import validate
+from events.web.pagecache import CATALOGUE
 from settings import settings
 
 # No 0/O, 1/I/L: a code read aloud on the phone or copied from paper stays unambiguous.
@@ -72,12 +74,43 @@ def new_code() -> str:
 
 
 async def event_on_sale(slug: str) -> Event:
-    event = await Event.get_or_none(slug=slug)
+    return _on_sale(await Event.get_or_none(slug=slug))
+
+
+def _on_sale(event: Event | None) -> Event:
     if event is None or event.status == EventStatus.DRAFT:
         raise NotFound()
     if event.status != EventStatus.PUBLISHED or event.ends_at <= clock.now():
         raise SalesClosed()
     return event
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """What an order is checked against before the lock: the event, its types and its questions."""
+
+    event: Event
+    types: dict[int, TicketType]
+    questions: list[Question]
+
+
+_offers: TtlCache[str, _Offer] = TtlCache(ttl=2, max_entries=1000, topic=CATALOGUE)
+"""Every order reads the same event, types and questions: a copy of two seconds, forgotten at once in
+this process by every change to them (as the public page is). Nothing decided here needs it exact:
+under the lock, the places and the event's status are read again (DESIGN rule 4); another process may
+check against the previous prices, rules or questions for two seconds after a change, as its event
+page shows them."""
+
+
+async def _offer(slug: str) -> _Offer:
+    known = _offers.get(slug)
+    if known is None:
+        event = _on_sale(await Event.get_or_none(slug=slug))
+        types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
+        questions = await Question.filter(event_id=event.id).order_by("position", "id")
+        known = _offers.put(slug, _Offer(event, types, questions))
+    _on_sale(known.event)
+    return known
 
 
 async def find_promo(event: Event, code: str | None) -> PromoCode | None:
@@ -314,12 +347,11 @@ async def place(slug: str, data: OrderIn | object) -> Placed:
     `expires_at`. Everything that needs no lock (validation, prices, signing, the e-mail) is done before
     the transaction, which then holds the event's lock for a handful of statements only.
     """
-    event = await event_on_sale(slug)
+    offer_of_event = await _offer(slug)
+    event, types, questions = offer_of_event.event, offer_of_event.types, offer_of_event.questions
     request = read_order(data)
     promo = await find_promo(event, request.promo_code)
     unlocked = await promo_type_ids(promo)
-    types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
-    questions = await Question.filter(event_id=event.id).order_by("position", "id")
     errors: dict[str, str] = {}
     answers = await _checked_answers(questions, request, errors)
     try:

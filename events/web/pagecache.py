@@ -20,7 +20,11 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
-from events.cache import track
+from events.cache import forget, track
+
+CATALOGUE = "catalogue"
+"""The cache topic of what the public pages show of an event (the event, its types and questions):
+every change that clears `public_pages` forgets it too."""
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 
@@ -78,6 +82,7 @@ class PageCache:
         self._generation += 1
         self._entries.clear()
         self._building.clear()
+        forget(CATALOGUE)
 
 
 def _log_failure(task: asyncio.Task[str]) -> None:
