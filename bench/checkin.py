@@ -48,6 +48,8 @@ STARTUP_TIMEOUT = 40.0
 
 LUA = r"""
 -- Each wrk thread walks its own slice of the badges: every scan is a first scan of a distinct badge.
+-- Nonces start with this run's own prefix: a nonce seen before gets its first answer back (API.md), so
+-- a run that reused an earlier run's nonces would measure remembered answers, not scans.
 local secrets = {}
 for line in io.lines("SECRETS_FILE") do secrets[#secrets + 1] = line end
 local threads, count = {}, 0
@@ -70,7 +72,7 @@ end
 function request()
   index = index + step
   local secret = secrets[(index % #secrets) + 1]
-  local body = '{"secret":"' .. secret .. '","nonce":"' .. id .. '-' .. index .. '"}'
+  local body = '{"secret":"' .. secret .. '","nonce":"RUN_PREFIX-' .. id .. '-' .. index .. '"}'
   return wrk.format(nil, nil, nil, body)
 end
 
@@ -117,8 +119,9 @@ def _environment(database_url: str) -> dict[str, str]:
     return env
 
 
-async def _load(per_level: int, warm_up: int) -> tuple[str, str, list[list[str]]]:
-    """One event, one paid order holding every badge, a door token; the secrets, one list per level."""
+async def _load(per_level: int, warm_up: int, levels: int = len(LEVELS)) -> tuple[str, str, list[list[str]]]:
+    """One event, one paid order holding every badge, a door token; the secrets, one list per level
+    and the warm-up's last."""
     from tortoise import Tortoise
 
     import main  # noqa: F401  (the route table, for the links in the orders' e-mails)
@@ -147,7 +150,7 @@ async def _load(per_level: int, warm_up: int) -> tuple[str, str, list[list[str]]
         }
         order = await place_order(event.slug, body)
         key = await ticket_secrets.event_key(event)
-        total = per_level * len(LEVELS) + warm_up
+        total = per_level * levels + warm_up
         made: list[str] = []
         while len(made) < total:
             batch = [ticket_secrets.issue(key) for _ in range(min(2000, total - len(made)))]
@@ -165,7 +168,7 @@ async def _load(per_level: int, warm_up: int) -> tuple[str, str, list[list[str]]
         _created, token = await create_door_token(user, event, {"name": "Bench door"})
     finally:
         await Tortoise.close_connections()
-    groups = [made[i * per_level : (i + 1) * per_level] for i in range(len(LEVELS))]
+    groups = [made[i * per_level : (i + 1) * per_level] for i in range(levels)]
     return event.slug, token, [*groups, made[-warm_up:]]
 
 
@@ -248,6 +251,7 @@ def run_wrk(url: str, token: str, badges: list[str], scanners: int, duration: fl
     secrets_file.write_text("\n".join(badges) + "\n")
     script = work / f"scan-{scanners}.lua"
     lua = LUA.replace("SECRETS_FILE", str(secrets_file)).replace("DOOR_TOKEN", token)
+    lua = lua.replace("RUN_PREFIX", secrets.token_hex(6))
     script.write_text(lua.replace("NTHREADS", str(threads)))
     seconds = f"-d{max(1, round(duration))}s"
     command = [
