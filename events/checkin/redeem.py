@@ -66,7 +66,7 @@ from events.checkin.schemas import ScanIn
 from events.checkin.services import scan_list, standing
 from events.checkin.tokens import Scanner
 from events.ticketing import secrets
-from events.ticketing.models import EventKey
+from events.ticketing.models import EventKey, OrderStatus, TicketStatus
 from events.validation import validate
 
 
@@ -210,6 +210,40 @@ _PG_EXIT_NONCE = (
 )
 
 
+# PostgreSQL, an entry at an ordinary list (no room) while it is open: the read and the write in one
+# statement. The badge is read as `_BADGE` reads it; the upsert is `_ENTER`'s, tried only when the badge
+# is worth an entry here and its nonce has no answer yet; the check-in row and the nonce's `ok` (built
+# as `ScanResult.wire()` builds it) follow from the upsert's row. The badge comes back with whether it
+# was admitted: when not, the scan is decided from it as `_decide` decides any scan.
+_PG_READ_ENTER = (
+    "WITH badge AS (" + _BADGE + "), "  # noqa: S608 — this module's constant statements only
+    "admitted AS (INSERT INTO list_ticket_state "
+    "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
+    "SELECT ?::int, badge.id, true, 1, ?::timestamptz, ?::timestamptz FROM badge "
+    "WHERE badge.remembered IS NULL AND badge.ticket_status = ANY(?::text[]) "
+    "AND badge.order_status = ANY(?::text[]) AND (?::bool OR badge.ticket_type_id = ANY(?::int[])) "
+    "ON CONFLICT (checkin_list_id, ticket_id) DO UPDATE "
+    "SET inside = true, entries = list_ticket_state.entries + 1, last_change_at = ?::timestamptz "
+    "WHERE (NOT ?::bool AND (list_ticket_state.inside = false OR ?::bool)) "
+    "OR (?::bool AND list_ticket_state.last_change_at < ?::timestamptz) "
+    "RETURNING ticket_id), "
+    "entry AS (INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) "
+    "SELECT ticket_id, ?::int, 'entry', ?::timestamptz, ?::text FROM admitted RETURNING 1)"
+    "{nonce} SELECT badge.*, (SELECT count(*) FROM admitted) AS admitted FROM badge"
+)
+_PG_READ_ENTER_NONCE = (
+    ", remembered AS (INSERT INTO scan_nonce (event_id, nonce, response, created_at) "
+    "SELECT ?::int, ?::text, jsonb_build_object('status', 'ok', 'ticket', jsonb_build_object("
+    "'id', badge.id, 'attendee_name', badge.attendee_name, 'organisation', badge.attendee_organisation, "
+    "'ticket_type', badge.type_name, 'ticket_type_id', badge.ticket_type_id, "
+    "'badge_colour', badge.badge_colour, 'order', badge.order_code), "
+    "'checked_in_at', ?::text, 'type', 'entry', 'list', ?::int), ?::timestamptz "
+    "FROM admitted, badge RETURNING 1)"
+)
+_VALID_TICKETS = [str(status) for status in TicketStatus if standing(status, OrderStatus.PAID) == "valid"]
+_PAID_ORDERS = [str(status) for status in OrderStatus if standing(TicketStatus.VALID, status) == "valid"]
+
+
 def _postgres(connection: BaseDBAsyncClient) -> bool:
     return connection.capabilities.dialect == "postgres"
 
@@ -267,14 +301,19 @@ def _stored(value: object) -> ScanResult | None:
     return ScanResult.from_wire(cast(ScanWire, decoded)) if isinstance(decoded, dict) else None
 
 
-async def _find(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> Badge | None:
+def _badge_values(door: _Door, scan: ScanIn) -> tuple[str, list[Any]]:
     column, value = ("secret", scan.secret) if scan.secret is not None else ("id", scan.ticket)
     room = door.room.session_id if door.room is not None else None
-    values = [door.checkin_list.id, scan.nonce, room, door.scanner.event.id, value]
+    return column, [door.checkin_list.id, scan.nonce, room, door.scanner.event.id, value]
+
+
+async def _find(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn) -> Badge | None:
+    column, values = _badge_values(door, scan)
     rows = await _rows(connection, _BADGE.format(column=column), values)
-    if not rows:
-        return None
-    row = rows[0]
+    return _badge(rows[0]) if rows else None
+
+
+def _badge(row: dict[str, Any]) -> Badge:
     shown = ScanTicket(
         id=int(row["id"]),
         attendee_name=str(row["attendee_name"]),
@@ -426,6 +465,33 @@ async def _enter(
     return await _decided(connection, door, scan, answer)
 
 
+def _in_one_statement(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, now: datetime) -> bool:
+    """An entry that `_read_and_enter` can decide: PostgreSQL, no room, the list open now."""
+    checkin_list = door.checkin_list
+    open_now = not (checkin_list.valid_from and now < checkin_list.valid_from) and not (
+        checkin_list.valid_until and now >= checkin_list.valid_until
+    )
+    return scan.type == CheckinType.ENTRY.value and door.room is None and open_now and _postgres(connection)
+
+
+async def _read_and_enter(
+    connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, now: datetime
+) -> tuple[Badge | None, bool]:
+    """The badge, and whether this one statement admitted it (`_PG_READ_ENTER`)."""
+    checkin_list = door.checkin_list
+    column, values = _badge_values(door, scan)
+    admit = [checkin_list.id, now, now, _VALID_TICKETS, _PAID_ORDERS, checkin_list.all_ticket_types,
+             sorted(door.admitted), now, checkin_list.once_per_day, checkin_list.allow_multiple_entries,
+             checkin_list.once_per_day, door.day_start(now)]  # fmt: skip
+    entry = [checkin_list.id, now, door.scanner.device[:120]]
+    nonce = [door.scanner.event.id, scan.nonce, now.isoformat(), checkin_list.id, now] if scan.nonce else []
+    text = _PG_READ_ENTER.replace("{nonce}", _PG_READ_ENTER_NONCE if nonce else "")
+    rows = await _rows(connection, text.format(column=column), [*values, *admit, *entry, *nonce])
+    if not rows:
+        return None, False
+    return _badge(rows[0]), bool(rows[0]["admitted"])
+
+
 async def _decide(
     connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
 ) -> ScanResult:
@@ -463,13 +529,19 @@ async def redeem(scanner: Scanner, data: object, at: datetime | None = None) -> 
     if not await _genuine(scanner.event, scan):
         return await _invalid(door, scan)
     connection = connections.get("default")
-    badge = await _find(connection, door, scan)
-    if badge is None:
-        return await _invalid(door, scan)
-    if badge.remembered is not None:
-        return badge.remembered
+    now = (at or clock.now()).astimezone(UTC)
     try:
-        return await _decide(connection, door, scan, badge, (at or clock.now()).astimezone(UTC))
+        if _in_one_statement(connection, door, scan, now):
+            badge, admitted = await _read_and_enter(connection, door, scan, now)
+            if admitted and badge is not None:
+                return door.answer(ScanStatus.OK, scan, badge, now)
+        else:
+            badge = await _find(connection, door, scan)
+        if badge is None:
+            return await _invalid(door, scan)
+        if badge.remembered is not None:
+            return badge.remembered
+        return await _decide(connection, door, scan, badge, now)
     except IntegrityError:  # a retry with the same nonce was quicker: its answer is the answer
         first = await _remembered(scanner.event, scan.nonce)
         if first is None:
