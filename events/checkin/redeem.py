@@ -40,6 +40,7 @@ hopeless.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -64,10 +65,13 @@ from events.checkin.models import (
 )
 from events.checkin.schemas import ScanIn
 from events.checkin.services import scan_list, standing
+from events.checkin.together import Together
 from events.checkin.tokens import Scanner
 from events.ticketing import secrets
 from events.ticketing.models import EventKey, OrderStatus, TicketStatus
 from events.validation import validate
+
+logger = logging.getLogger(__name__)
 
 
 class ScanStatus(StrEnum):
@@ -239,6 +243,44 @@ _PG_READ_ENTER_NONCE = (
     "'badge_colour', badge.badge_colour, 'order', badge.order_code), "
     "'checked_in_at', ?::text, 'type', 'entry', 'list', ?::int), ?::timestamptz "
     "FROM admitted, badge RETURNING 1)"
+)
+# The same for badges queued behind one another at one list (`together.py`): one row of `input` per scan,
+# distinct badges and nonces (the batch's rule), the upsert in ticket id order so that two processes'
+# batches lock the badges they share in the same order.
+_PG_READ_ENTER_MANY = (
+    "WITH input AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) AS i(secret, nonce, device)), "
+    "badge AS (SELECT t.id, t.status AS ticket_status, t.attendee_name, t.attendee_organisation, "
+    "t.ticket_type_id, tt.name AS type_name, tt.badge_colour, o.status AS order_status, "
+    "o.code AS order_code, s.inside, s.last_change_at, n.response AS remembered, NULL::int AS booking, "
+    "i.secret AS scanned, i.nonce AS scan_nonce, i.device "
+    "FROM input i JOIN ticket t ON t.event_id = ?::int AND t.secret = i.secret "
+    'JOIN "order" o ON o.id = t.order_id '
+    "JOIN ticket_type tt ON tt.id = t.ticket_type_id "
+    "LEFT JOIN list_ticket_state s ON s.checkin_list_id = ?::int AND s.ticket_id = t.id "
+    "LEFT JOIN scan_nonce n ON n.event_id = t.event_id AND n.nonce = i.nonce), "
+    "admitted AS (INSERT INTO list_ticket_state "
+    "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
+    "SELECT ?::int, badge.id, true, 1, ?::timestamptz, ?::timestamptz FROM badge "
+    "WHERE badge.remembered IS NULL AND badge.ticket_status = ANY(?::text[]) "
+    "AND badge.order_status = ANY(?::text[]) AND (?::bool OR badge.ticket_type_id = ANY(?::int[])) "
+    "ORDER BY badge.id "
+    "ON CONFLICT (checkin_list_id, ticket_id) DO UPDATE "
+    "SET inside = true, entries = list_ticket_state.entries + 1, last_change_at = ?::timestamptz "
+    "WHERE (NOT ?::bool AND (list_ticket_state.inside = false OR ?::bool)) "
+    "OR (?::bool AND list_ticket_state.last_change_at < ?::timestamptz) "
+    "RETURNING ticket_id), "
+    "entry AS (INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) "
+    "SELECT badge.id, ?::int, 'entry', ?::timestamptz, badge.device "
+    "FROM admitted JOIN badge ON badge.id = admitted.ticket_id RETURNING 1), "
+    "remembered AS (INSERT INTO scan_nonce (event_id, nonce, response, created_at) "
+    "SELECT ?::int, badge.scan_nonce, jsonb_build_object('status', 'ok', 'ticket', jsonb_build_object("
+    "'id', badge.id, 'attendee_name', badge.attendee_name, 'organisation', badge.attendee_organisation, "
+    "'ticket_type', badge.type_name, 'ticket_type_id', badge.ticket_type_id, "
+    "'badge_colour', badge.badge_colour, 'order', badge.order_code), "
+    "'checked_in_at', ?::text, 'type', 'entry', 'list', ?::int), ?::timestamptz "
+    "FROM admitted JOIN badge ON badge.id = admitted.ticket_id WHERE badge.scan_nonce IS NOT NULL "
+    "RETURNING 1) "
+    "SELECT badge.*, badge.id IN (SELECT ticket_id FROM admitted) AS admitted FROM badge"
 )
 _VALID_TICKETS = [str(status) for status in TicketStatus if standing(status, OrderStatus.PAID) == "valid"]
 _PAID_ORDERS = [str(status) for status in OrderStatus if standing(TicketStatus.VALID, status) == "valid"]
@@ -492,6 +534,57 @@ async def _read_and_enter(
     return _badge(rows[0]), bool(rows[0]["admitted"])
 
 
+_Entered = tuple[Badge | None, bool, datetime]
+"""The badge (None: no ticket has this secret), whether it was admitted, and when it was decided."""
+
+
+def _fits(batch: list[tuple[_Door, ScanIn]], item: tuple[_Door, ScanIn]) -> bool:
+    """Another badge, with another nonce (or none), than every scan of the batch."""
+    _door, scan = item
+    return all(
+        scan.secret != other.secret and (scan.nonce is None or scan.nonce != other.nonce)
+        for _, other in batch
+    )
+
+
+async def _enter_many(items: list[tuple[_Door, ScanIn]]) -> list[_Entered | BaseException]:
+    """Entries queued at one list, in one statement; alone, or when that statement fails, one by one."""
+    connection = connections.get("default")
+    now = clock.now().astimezone(UTC)
+    if len(items) > 1:
+        try:
+            return await _read_and_enter_many(connection, items, now)
+        except Exception as error:  # decided one by one below, each with its own error if any
+            logger.info("entries decided one by one: %s", type(error).__name__)
+    results: list[_Entered | BaseException] = []
+    for door, scan in items:
+        try:
+            results.append((*await _read_and_enter(connection, door, scan, now), now))
+        except Exception as error:  # this scan's caller gets it
+            results.append(error)
+    return results
+
+
+async def _read_and_enter_many(
+    connection: BaseDBAsyncClient, items: list[tuple[_Door, ScanIn]], now: datetime
+) -> list[_Entered | BaseException]:
+    door = items[0][0]
+    checkin_list = door.checkin_list
+    scans = [scan for _, scan in items]
+    values = [[scan.secret for scan in scans], [scan.nonce for scan in scans],
+              [each.scanner.device[:120] for each, _ in items], door.scanner.event.id, checkin_list.id,
+              checkin_list.id, now, now, _VALID_TICKETS, _PAID_ORDERS, checkin_list.all_ticket_types,
+              sorted(door.admitted), now, checkin_list.once_per_day, checkin_list.allow_multiple_entries,
+              checkin_list.once_per_day, door.day_start(now), checkin_list.id, now,
+              door.scanner.event.id, now.isoformat(), checkin_list.id, now]  # fmt: skip
+    rows = {row["scanned"]: row for row in await _rows(connection, _PG_READ_ENTER_MANY, values)}
+    found = [rows.get(scan.secret) for scan in scans]
+    return [(_badge(row), bool(row["admitted"]), now) if row else (None, False, now) for row in found]
+
+
+_together: Together[tuple[_Door, ScanIn], _Entered] = Together(_enter_many, _fits)
+
+
 async def _decide(
     connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, badge: Badge, now: datetime
 ) -> ScanResult:
@@ -532,7 +625,11 @@ async def redeem(scanner: Scanner, data: object, at: datetime | None = None) -> 
     now = (at or clock.now()).astimezone(UTC)
     try:
         if _in_one_statement(connection, door, scan, now):
-            badge, admitted = await _read_and_enter(connection, door, scan, now)
+            if at is None and scan.secret is not None:  # a live scan: with those queued at this list
+                key = (scanner.event.id, checkin_list.id)
+                badge, admitted, now = await _together.call(key, (door, scan))
+            else:
+                badge, admitted = await _read_and_enter(connection, door, scan, now)
             if admitted and badge is not None:
                 return door.answer(ScanStatus.OK, scan, badge, now)
         else:
