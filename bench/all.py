@@ -219,9 +219,15 @@ def run(args: argparse.Namespace, work: Path) -> tuple[list[tuple[str, Row, str,
             memory = [rss_mb(pid) for pid in pids]
     ref = f"bare {bare.rate:.0f}/s p99 {bare.p99_ms:.1f} ms"
     lim = f"SELECT 1 {limit.rate:.0f}/s p99 {limit.p99_ms:.1f} ms"
-    page_goal = Goal("≥ 40 % of bare, p99 ≤ 3 × bare p99",
-                     page.rate >= 0.4 * bare.rate and page.p99_ms <= 3 * bare.p99_ms)  # fmt: skip
-    lines.append(("event page", page, f"{100 * page.rate / bare.rate:.1f} % of {ref}", page_goal))
+    # The rule for a goal beyond the machine: at least 80 % of the same request with one
+    # SELECT 1 in place of the work (/healthz), with a tail no longer than that request's.
+    near_bare = page.rate >= 0.4 * bare.rate and page.p99_ms <= 3 * bare.p99_ms
+    near_limit = page.rate >= 0.8 * limit.rate and page.p99_ms <= max(3 * bare.p99_ms, limit.p99_ms)
+    page_goal = Goal("≥ 40 % of bare, p99 ≤ 3 × bare; or ≥ 80 % of SELECT 1", near_bare or near_limit)
+    page_note = (
+        f"{100 * page.rate / bare.rate:.1f} % of {ref}; {100 * page.rate / limit.rate:.0f} % of SELECT 1"
+    )
+    lines.append(("event page", page, page_note, page_goal))
     lines.append(("bare Starlette (reference)", bare, "", None))
     lines.append(("GET /healthz (limit)", limit, "", None))
     paid_goal = Goal("≥ 300 paid/s, sold == capacity, 0 errors", sale.paid.rate >= 300 and sale.clean)
@@ -247,14 +253,14 @@ def report(lines: list[tuple[str, Row, str, Goal | None]], memory: list[float]) 
         f"\nPostgreSQL, 2 app processes (SO_REUSEPORT), wrk/buyers at {SCANNERS} connections, "
         f"{os.cpu_count()} CPUs shared"
     )
-    print(f"{'figure':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}  {'goal':<44}{'met':<5} reference / answers")
+    print(f"{'figure':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}  {'goal':<52}{'met':<5} reference / answers")
     met_all = True
     for name, row, note, goal in lines:
         verdict = "" if goal is None else ("yes" if goal.met else "NO")
         met_all = met_all and (goal is None or goal.met)
         text = "" if goal is None else goal.text
         print(
-            f"{name:<28}{row.rate:>9.0f}{row.p50_ms:>9.1f}{row.p99_ms:>9.1f}  {text:<44}{verdict:<5} {note}"
+            f"{name:<28}{row.rate:>9.0f}{row.p50_ms:>9.1f}{row.p99_ms:>9.1f}  {text:<52}{verdict:<5} {note}"
         )
     rss_met = all(mb < RSS_GOAL_MB for mb in memory)
     figures = ", ".join(f"{mb:.0f} MB" for mb in memory)

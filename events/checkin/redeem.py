@@ -252,12 +252,17 @@ _PG_READ_ENTER_MANY = (
     "badge AS (SELECT t.id, t.status AS ticket_status, t.attendee_name, t.attendee_organisation, "
     "t.ticket_type_id, tt.name AS type_name, tt.badge_colour, o.status AS order_status, "
     "o.code AS order_code, s.inside, s.last_change_at, n.response AS remembered, NULL::int AS booking, "
-    "i.secret AS scanned, i.nonce AS scan_nonce, i.device "
-    "FROM input i JOIN ticket t ON t.event_id = ?::int AND t.secret = i.secret "
-    'JOIN "order" o ON o.id = t.order_id '
-    "JOIN ticket_type tt ON tt.id = t.ticket_type_id "
-    "LEFT JOIN list_ticket_state s ON s.checkin_list_id = ?::int AND s.ticket_id = t.id "
-    "LEFT JOIN scan_nonce n ON n.event_id = t.event_id AND n.nonce = i.nonce), "
+    "i.secret AS scanned, i.nonce AS scan_nonce, i.device FROM input i "
+    # Each row by its own index (LIMIT 1 keeps each lookup a lookup): joined, the planner may scan every
+    # ticket of the event, or every state and nonce, for a handful of badges.
+    "JOIN LATERAL (SELECT * FROM ticket WHERE event_id = ?::int AND secret = i.secret LIMIT 1) t ON true "
+    'JOIN LATERAL (SELECT status, code FROM "order" WHERE id = t.order_id LIMIT 1) o ON true '
+    "JOIN LATERAL (SELECT name, badge_colour FROM ticket_type WHERE id = t.ticket_type_id LIMIT 1) tt "
+    "ON true "
+    "LEFT JOIN LATERAL (SELECT inside, last_change_at FROM list_ticket_state "
+    "WHERE checkin_list_id = ?::int AND ticket_id = t.id LIMIT 1) s ON true "
+    "LEFT JOIN LATERAL (SELECT response FROM scan_nonce WHERE event_id = t.event_id AND nonce = i.nonce "
+    "LIMIT 1) n ON true), "
     "admitted AS (INSERT INTO list_ticket_state "
     "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
     "SELECT ?::int, badge.id, true, 1, ?::timestamptz, ?::timestamptz FROM badge "

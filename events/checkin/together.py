@@ -21,13 +21,15 @@ R = TypeVar("R")
 @dataclass(eq=False)
 class _Slot(Generic[T, R]):
     item: T
-    done: bool = False
-    result: R | None = None
-    error: BaseException | None = None
+    answer: asyncio.Future[R]
 
 
 class Together(Generic[T, R]):
-    """`await together.call(key, item)`: `run(items)` answers a batch, one result (or exception) per item."""
+    """`await together.call(key, item)`: `run(items)` answers a batch, one result (or exception) per item.
+
+    One task per key (and event loop) runs the batches one after the other while calls wait; a caller
+    only awaits its own answer, so a batch's callers are all woken as soon as it is decided.
+    """
 
     def __init__(
         self,
@@ -39,28 +41,31 @@ class Together(Generic[T, R]):
         self.fits = fits
         self.most = most
         self._waiting: dict[tuple[int, Hashable], list[_Slot[T, R]]] = {}
-        self._locks: dict[tuple[int, Hashable], asyncio.Lock] = {}
+        self._running: dict[tuple[int, Hashable], asyncio.Task[None]] = {}
 
     async def call(self, key: Hashable, item: T) -> R:
-        where = (id(asyncio.get_running_loop()), key)
-        slot: _Slot[T, R] = _Slot(item)
+        loop = asyncio.get_running_loop()
+        where = (id(loop), key)
+        slot: _Slot[T, R] = _Slot(item, loop.create_future())
         self._waiting.setdefault(where, []).append(slot)
-        lock = self._locks.setdefault(where, asyncio.Lock())
-        async with lock:
-            if not slot.done:
-                batch = self._take(where, slot)
-                # Shielded: a caller who hangs up must not leave the others of its batch undecided.
-                await asyncio.shield(self._answer(batch))
-        if slot.error is not None:
-            raise slot.error
-        return slot.result  # type: ignore[return-value]
+        if where not in self._running:
+            self._running[where] = loop.create_task(self._drain(where))
+        # Shielded: a caller who hangs up leaves its scan to be decided with the others.
+        return await asyncio.shield(slot.answer)
 
-    def _take(self, where: tuple[int, Hashable], first: _Slot[T, R]) -> list[_Slot[T, R]]:
-        """This caller's item first, then those waiting that fit, in arrival order; the rest wait on."""
+    async def _drain(self, where: tuple[int, Hashable]) -> None:
+        try:
+            while self._waiting.get(where):
+                await self._answer(self._take(where))
+        finally:
+            del self._running[where]
+            self._waiting.pop(where, None)
+
+    def _take(self, where: tuple[int, Hashable]) -> list[_Slot[T, R]]:
+        """The first waiting item, then those that fit with it, in arrival order; the rest wait on."""
+        first, *others = self._waiting[where]
         batch, rest = [first], []
-        for slot in self._waiting[where]:
-            if slot is first:
-                continue
+        for slot in others:
             if len(batch) < self.most and self.fits([s.item for s in batch], slot.item):
                 batch.append(slot)
             else:
@@ -74,8 +79,9 @@ class Together(Generic[T, R]):
         except Exception as error:  # the batch failed as a whole: each of its callers gets the error
             results = [error] * len(batch)
         for slot, result in zip(batch, results, strict=True):
-            slot.done = True
+            if slot.answer.done():
+                continue
             if isinstance(result, BaseException):
-                slot.error = result
+                slot.answer.set_exception(result)
             else:
-                slot.result = result
+                slot.answer.set_result(result)
