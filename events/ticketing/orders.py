@@ -577,8 +577,8 @@ async def _take(
 
 async def _insert(accepted: list[_Pending]) -> None:
     """The group's accepted orders, then their tickets, e-mails and consent rows, a statement each."""
+    await _insert_orders([pending.order for pending in accepted])
     for pending in accepted:
-        await pending.order.save()
         for ticket in pending.tickets:
             ticket.order = pending.order
     tickets = [ticket for pending in accepted for ticket in pending.tickets]
@@ -599,6 +599,19 @@ async def _insert(accepted: list[_Pending]) -> None:
             for row in _consent_rows(pending.order, pending.event, pending.tickets, pending.door_questions)
         ]
     )
+
+
+async def _insert_orders(placed: list[Order]) -> None:
+    """The group's orders in one statement, then their ids by their unique codes (one query)."""
+    if len(placed) == 1:
+        await placed[0].save()
+        return
+    if placed:
+        await Order.bulk_create(placed)
+        ids = dict(await Order.filter(code__in=[order.code for order in placed]).values_list("code", "id"))
+        for order in placed:
+            order.id = ids[order.code]
+            order._saved_in_db = True
 
 
 async def _read_ids(tickets: list[Ticket]) -> None:
