@@ -84,6 +84,9 @@ async def openapi(request: Request) -> Response:
 
 
 API_ROUTES: list[BaseRoute] = [
+    # The door's routes first: routes are tried in order, and a scan is the API's most frequent call
+    # (thousands a minute at opening). No earlier route matches their paths: nothing else changes.
+    *checkin_api.routes,
     *accounts_routes.api_routes,
     *team_api.routes,
     *audit_api.routes,
@@ -94,7 +97,6 @@ API_ROUTES: list[BaseRoute] = [
     *ticketing_api.routes,
     *roster_api.routes,
     *payments_api.routes,
-    *checkin_api.routes,
     *invoicing_api.routes,
     *members_api.routes,
     *certificates_api.routes,

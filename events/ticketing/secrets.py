@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import secrets
 import struct
@@ -98,11 +99,16 @@ def verify(secret: str, public_key: str) -> bool:
         return False
     raw = _unb64(secret)
     try:
-        verifier = Ed25519PublicKey.from_public_bytes(_unb64(public_key))
-        verifier.verify(raw[_PAYLOAD.size :], raw[: _PAYLOAD.size])
+        _verifier(public_key).verify(raw[_PAYLOAD.size :], raw[: _PAYLOAD.size])
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+@functools.lru_cache(maxsize=256)
+def _verifier(public_key: str) -> Ed25519PublicKey:
+    """The key object of an event's public key, made once (every scan of the event verifies with it)."""
+    return Ed25519PublicKey.from_public_bytes(_unb64(public_key))
 
 
 def pack_key(secret: str) -> str:
