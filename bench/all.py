@@ -253,14 +253,14 @@ def report(lines: list[tuple[str, Row, str, Goal | None]], memory: list[float]) 
         f"\nPostgreSQL, 2 app processes (SO_REUSEPORT), wrk/buyers at {SCANNERS} connections, "
         f"{os.cpu_count()} CPUs shared"
     )
-    print(f"{'figure':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}  {'goal':<52}{'met':<5} reference / answers")
+    print(f"{'figure':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}  {'goal':<56}{'met':<5} reference / answers")
     met_all = True
     for name, row, note, goal in lines:
         verdict = "" if goal is None else ("yes" if goal.met else "NO")
         met_all = met_all and (goal is None or goal.met)
         text = "" if goal is None else goal.text
         print(
-            f"{name:<28}{row.rate:>9.0f}{row.p50_ms:>9.1f}{row.p99_ms:>9.1f}  {text:<52}{verdict:<5} {note}"
+            f"{name:<28}{row.rate:>9.0f}{row.p50_ms:>9.1f}{row.p99_ms:>9.1f}  {text:<56}{verdict:<5} {note}"
         )
     rss_met = all(mb < RSS_GOAL_MB for mb in memory)
     figures = ", ".join(f"{mb:.0f} MB" for mb in memory)
