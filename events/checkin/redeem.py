@@ -24,11 +24,13 @@ came back is the decision. The check-in row, the state and the nonce's stored an
 together, so a scanner retrying with the same nonce gets the first answer back (its insert meets the first
 one's row, and the whole write is undone).
 
-This is the hottest path of the door (thousands of scans a minute at 8:30), so a decided scan is two
-round trips on PostgreSQL: one query reads the badge with its state on this list and any answer already
-given to the nonce; one statement writes the entry (a data-modifying CTE: upsert, check-in row and the
-nonce's answer, atomic as one statement). SQLite has no data-modifying CTE: there the same statements run
-in one transaction. A forged secret costs no query at all: the signature is checked first.
+This is the hottest path of the door (thousands of scans a minute at 8:30). On PostgreSQL an entry at an
+open list without a room is one statement (`_PG_READ_ENTER`): it reads the badge with its state on this
+list and any answer already given to the nonce, and writes the entry (upsert, check-in row and the nonce's
+answer, atomic as one statement) when the badge is worth one; entries queued at one list behind a
+statement in flight go together in the next (`_PG_READ_ENTER_MANY`, `together.py`). Any other scan is two
+round trips: that read (`_BADGE`), then the write. SQLite has no data-modifying CTE: there the same
+statements run in one transaction. A forged secret costs no query at all: the signature is checked first.
 
 Invalid scans are counted per scanner: after `INVALID_LIMIT` in `INVALID_WINDOW` the next invalid one is
 refused with `Throttled`, so the door cannot be used to guess secrets. They are counted in this process and
