@@ -148,7 +148,7 @@ async def brand(organisation_id: int) -> dict[str, str] | None:
     known = _looks.get(organisation_id)
     if known is None:
         known = _looks.put(organisation_id, (await _read_brand(organisation_id),))
-    return known[0]
+    return dict(known[0]) if known[0] is not None else None  # a copy: the cached one stays as read
 
 
 async def _read_brand(organisation_id: int) -> dict[str, str] | None:
