@@ -634,10 +634,10 @@ async def redeem(scanner: Scanner, data: object, at: datetime | None = None) -> 
         if _in_one_statement(connection, door, scan, now):
             if at is None and scan.secret is not None:  # a live scan: with those queued at this list
                 key = (scanner.event.id, checkin_list.id)
-                badge, admitted, now = await _together.call(key, (door, scan))
+                badge, entered, now = await _together.call(key, (door, scan))
             else:
-                badge, admitted = await _read_and_enter(connection, door, scan, now)
-            if admitted and badge is not None:
+                badge, entered = await _read_and_enter(connection, door, scan, now)
+            if entered and badge is not None:
                 return door.answer(ScanStatus.OK, scan, badge, now)
         else:
             badge = await _find(connection, door, scan)
