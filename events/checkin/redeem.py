@@ -216,41 +216,54 @@ _PG_EXIT_NONCE = (
 )
 
 
+# The upsert of an entry from the `badge` row(s) read in the same statement: only a badge worth an entry
+# here, whose nonce has no answer yet (`{order}`: the rows' order, for a batch).
+_ADMIT = (
+    "admitted AS (INSERT INTO list_ticket_state "
+    "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
+    "SELECT ?::int, badge.id, true, 1, ?::timestamptz, ?::timestamptz FROM badge "
+    "WHERE badge.remembered IS NULL AND badge.ticket_status = ANY(?::text[]) "
+    "AND badge.order_status = ANY(?::text[]) AND (?::bool OR badge.ticket_type_id = ANY(?::int[])) "
+    "{order}ON CONFLICT (checkin_list_id, ticket_id) DO UPDATE "
+    "SET inside = true, entries = list_ticket_state.entries + 1, last_change_at = ?::timestamptz "
+    "WHERE (NOT ?::bool AND (list_ticket_state.inside = false OR ?::bool)) "
+    "OR (?::bool AND list_ticket_state.last_change_at < ?::timestamptz) "
+    "RETURNING ticket_id), "
+)
+# The nonce's `ok` answer for a badge row, as `ScanResult.wire()` writes it.
+_OK_ANSWER = (
+    "jsonb_build_object('status', 'ok', 'ticket', jsonb_build_object("
+    "'id', badge.id, 'attendee_name', badge.attendee_name, 'organisation', badge.attendee_organisation, "
+    "'ticket_type', badge.type_name, 'ticket_type_id', badge.ticket_type_id, "
+    "'badge_colour', badge.badge_colour, 'order', badge.order_code), "
+    "'checked_in_at', ?::text, 'type', 'entry', 'list', ?::int)"
+)
+
 # PostgreSQL, an entry at an ordinary list (no room) while it is open: the read and the write in one
 # statement. The badge is read as `_BADGE` reads it; the upsert is `_ENTER`'s, tried only when the badge
 # is worth an entry here and its nonce has no answer yet; the check-in row and the nonce's `ok` (built
 # as `ScanResult.wire()` builds it) follow from the upsert's row. The badge comes back with whether it
 # was admitted: when not, the scan is decided from it as `_decide` decides any scan.
 _PG_READ_ENTER = (
-    "WITH badge AS (" + _BADGE + "), "  # noqa: S608 — this module's constant statements only
-    "admitted AS (INSERT INTO list_ticket_state "
-    "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
-    "SELECT ?::int, badge.id, true, 1, ?::timestamptz, ?::timestamptz FROM badge "
-    "WHERE badge.remembered IS NULL AND badge.ticket_status = ANY(?::text[]) "
-    "AND badge.order_status = ANY(?::text[]) AND (?::bool OR badge.ticket_type_id = ANY(?::int[])) "
-    "ON CONFLICT (checkin_list_id, ticket_id) DO UPDATE "
-    "SET inside = true, entries = list_ticket_state.entries + 1, last_change_at = ?::timestamptz "
-    "WHERE (NOT ?::bool AND (list_ticket_state.inside = false OR ?::bool)) "
-    "OR (?::bool AND list_ticket_state.last_change_at < ?::timestamptz) "
-    "RETURNING ticket_id), "
-    "entry AS (INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) "
+    "WITH badge AS ("  # noqa: S608 — this module's constant statements only
+    + _BADGE
+    + "), "
+    + _ADMIT.replace("{order}", "")
+    + "entry AS (INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) "
     "SELECT ticket_id, ?::int, 'entry', ?::timestamptz, ?::text FROM admitted RETURNING 1)"
     "{nonce} SELECT badge.*, (SELECT count(*) FROM admitted) AS admitted FROM badge"
 )
 _PG_READ_ENTER_NONCE = (
     ", remembered AS (INSERT INTO scan_nonce (event_id, nonce, response, created_at) "
-    "SELECT ?::int, ?::text, jsonb_build_object('status', 'ok', 'ticket', jsonb_build_object("
-    "'id', badge.id, 'attendee_name', badge.attendee_name, 'organisation', badge.attendee_organisation, "
-    "'ticket_type', badge.type_name, 'ticket_type_id', badge.ticket_type_id, "
-    "'badge_colour', badge.badge_colour, 'order', badge.order_code), "
-    "'checked_in_at', ?::text, 'type', 'entry', 'list', ?::int), ?::timestamptz "
+    "SELECT ?::int, ?::text, " + _OK_ANSWER + ", ?::timestamptz "
     "FROM admitted, badge RETURNING 1)"
 )
 # The same for badges queued behind one another at one list (`together.py`): one row of `input` per scan,
 # distinct badges and nonces (the batch's rule), the upsert in ticket id order so that two processes'
 # batches lock the badges they share in the same order.
 _PG_READ_ENTER_MANY = (
-    "WITH input AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) AS i(secret, nonce, device)), "
+    "WITH input AS ("  # noqa: S608 — this module's constant statements only
+    "SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) AS i(secret, nonce, device)), "
     "badge AS (SELECT t.id, t.status AS ticket_status, t.attendee_name, t.attendee_organisation, "
     "t.ticket_type_id, tt.name AS type_name, tt.badge_colour, o.status AS order_status, "
     "o.code AS order_code, s.inside, s.last_change_at, n.response AS remembered, NULL::int AS booking, "
@@ -265,26 +278,12 @@ _PG_READ_ENTER_MANY = (
     "WHERE checkin_list_id = ?::int AND ticket_id = t.id LIMIT 1) s ON true "
     "LEFT JOIN LATERAL (SELECT response FROM scan_nonce WHERE event_id = t.event_id AND nonce = i.nonce "
     "LIMIT 1) n ON true), "
-    "admitted AS (INSERT INTO list_ticket_state "
-    "(checkin_list_id, ticket_id, inside, entries, first_entry_at, last_change_at) "
-    "SELECT ?::int, badge.id, true, 1, ?::timestamptz, ?::timestamptz FROM badge "
-    "WHERE badge.remembered IS NULL AND badge.ticket_status = ANY(?::text[]) "
-    "AND badge.order_status = ANY(?::text[]) AND (?::bool OR badge.ticket_type_id = ANY(?::int[])) "
-    "ORDER BY badge.id "
-    "ON CONFLICT (checkin_list_id, ticket_id) DO UPDATE "
-    "SET inside = true, entries = list_ticket_state.entries + 1, last_change_at = ?::timestamptz "
-    "WHERE (NOT ?::bool AND (list_ticket_state.inside = false OR ?::bool)) "
-    "OR (?::bool AND list_ticket_state.last_change_at < ?::timestamptz) "
-    "RETURNING ticket_id), "
-    "entry AS (INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) "
+    + _ADMIT.replace("{order}", "ORDER BY badge.id ")
+    + "entry AS (INSERT INTO checkin (ticket_id, checkin_list_id, type, created_at, device) "
     "SELECT badge.id, ?::int, 'entry', ?::timestamptz, badge.device "
     "FROM admitted JOIN badge ON badge.id = admitted.ticket_id RETURNING 1), "
     "remembered AS (INSERT INTO scan_nonce (event_id, nonce, response, created_at) "
-    "SELECT ?::int, badge.scan_nonce, jsonb_build_object('status', 'ok', 'ticket', jsonb_build_object("
-    "'id', badge.id, 'attendee_name', badge.attendee_name, 'organisation', badge.attendee_organisation, "
-    "'ticket_type', badge.type_name, 'ticket_type_id', badge.ticket_type_id, "
-    "'badge_colour', badge.badge_colour, 'order', badge.order_code), "
-    "'checked_in_at', ?::text, 'type', 'entry', 'list', ?::int), ?::timestamptz "
+    "SELECT ?::int, badge.scan_nonce, " + _OK_ANSWER + ", ?::timestamptz "
     "FROM admitted JOIN badge ON badge.id = admitted.ticket_id WHERE badge.scan_nonce IS NOT NULL "
     "RETURNING 1) "
     "SELECT badge.*, badge.id IN (SELECT ticket_id FROM admitted) AS admitted FROM badge"
