@@ -115,26 +115,33 @@ def camera_context(camera_browser: Browser, live_server: str) -> Iterator[Browse
     context.close()
 
 
-def _answer(page: Page, status: str) -> None:
-    expect(page.locator("body")).to_have_attribute("data-last-status", status, timeout=20_000)
+def _answer(page: Page, status: str, console: list[str] | None = None) -> None:
+    try:
+        expect(page.locator("body")).to_have_attribute("data-last-status", status, timeout=20_000)
+    except AssertionError as error:  # say which stage stopped: frames read, scans in flight, the console
+        stages = page.locator("#scanner").evaluate("(root) => JSON.stringify(root.dataset)")
+        raise AssertionError(f"{error}\nscanner: {stages}\nconsole: {console or []}") from None
 
 
 def test_camera_scan_turns_green_then_amber_on_the_second_scan(
     camera_context: BrowserContext, door: Door
 ) -> None:
     page = camera_context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("requestfailed", lambda request: console.append(f"request failed: {request.url}"))
     page.goto(door.scanner)
     expect(page.locator("#scanner")).to_have_attribute("data-ready", "true")
     page.get_by_role("button", name="Start the camera").click()
     expect(page.locator("#scanner")).to_have_attribute("data-camera", "zxing")  # no BarcodeDetector on Linux
     # the camera's frames are being read
     expect(page.locator("#scanner")).to_have_attribute("data-frames", re.compile(r"^[1-9]"))
-    _answer(page, "ok")
+    _answer(page, "ok", console)
     result = page.locator("#scan-result")
     expect(result).to_have_class("scan-result scan-ok")
     expect(page.locator("#scan-result-name")).to_have_text(door.attendee)
     expect(page.locator("#scan-result-detail")).to_have_text("Inserm · Pass congrès")
-    _answer(page, "already_redeemed")
+    _answer(page, "already_redeemed", console)
     expect(result).to_have_class("scan-result scan-warn")
     expect(page.locator("#scan-result-title")).to_contain_text("Already checked in at")
     expect(page.locator("#last-scans li")).to_have_count(2)
