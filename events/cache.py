@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, Protocol, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -67,6 +67,14 @@ class TtlCache(Generic[K, V]):
             self._entries.clear()
         self._entries[key] = (time.monotonic() + self.ttl, value)
         return value
+
+    async def fetch(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
+        """The value kept for `key`, or else `load()`'s, kept unless None (nothing found is asked again)."""
+        known = self.get(key)
+        if known is None:
+            found = await load()
+            known = self.put(key, found) if found is not None else None
+        return known
 
     def clear(self) -> None:
         self._entries.clear()

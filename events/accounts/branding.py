@@ -145,10 +145,14 @@ _looks: TtlCache[int, tuple[dict[str, str] | None]] = TtlCache(ttl=5, topic=ORGA
 async def brand(organisation_id: int) -> dict[str, str] | None:
     """What a public page or an e-mail shows of the organisation's look: its colour, logo and name
     (None when it has set neither, so Colloque's own look stays); kept a few seconds."""
-    known = _looks.get(organisation_id)
-    if known is None:
-        known = _looks.put(organisation_id, (await _read_brand(organisation_id),))
-    return dict(known[0]) if known[0] is not None else None  # a copy: the cached one stays as read
+    known = await _looks.fetch(organisation_id, lambda: _wrapped_brand(organisation_id))
+    look = known[0] if known else None
+    return dict(look) if look is not None else None  # a copy: the cached one stays as read
+
+
+async def _wrapped_brand(organisation_id: int) -> tuple[dict[str, str] | None]:
+    """The look in a tuple, so that "no look" (None) is kept too."""
+    return (await _read_brand(organisation_id),)
 
 
 async def _read_brand(organisation_id: int) -> dict[str, str] | None:

@@ -121,12 +121,10 @@ few seconds in another process."""
 
 
 async def _directory(organisation_id: int) -> list[Member]:
-    known = _directories.get(organisation_id)
-    if known is None:
-        known = _directories.put(
-            organisation_id, await Member.filter(organisation_id=organisation_id).order_by("id")
-        )
-    return known
+    found = await _directories.fetch(
+        organisation_id, lambda: Member.filter(organisation_id=organisation_id).order_by("id")
+    )
+    return found or []
 
 
 async def match(organisation_id: int, email: str, siret: str) -> Member | None:

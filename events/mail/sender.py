@@ -42,11 +42,7 @@ async def sender_of(organisation_id: int | None) -> Sender | None:
     """
     if organisation_id is None:
         return None
-    known = _senders.get(organisation_id)
-    if known is None:
-        found = await _read_sender(organisation_id)
-        known = _senders.put(organisation_id, found) if found is not None else None
-    return known
+    return await _senders.fetch(organisation_id, lambda: _read_sender(organisation_id))
 
 
 async def _read_sender(organisation_id: int) -> Sender | None:

@@ -63,10 +63,9 @@ _switched_on: TtlCache[int, bool] = TtlCache(ttl=5)
 async def partnering_on(event_id: int) -> bool:
     """Whether the event has partnering on: what every new order's answer asks. A hint of a few
     seconds in another process; this one forgets it as soon as the event is configured."""
-    known = _switched_on.get(event_id)
-    if known is None:
-        known = _switched_on.put(event_id, await PartneringSetup.exists(event_id=event_id, enabled=True))
-    return known
+    return bool(
+        await _switched_on.fetch(event_id, lambda: PartneringSetup.exists(event_id=event_id, enabled=True))
+    )
 
 
 async def setup_of(event: Event) -> PartneringSetup | None:

@@ -103,14 +103,17 @@ page shows them."""
 
 
 async def _offer(slug: str) -> _Offer:
-    known = _offers.get(slug)
-    if known is None:
-        event = _on_sale(await Event.get_or_none(slug=slug))
-        types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
-        questions = await Question.filter(event_id=event.id).order_by("position", "id")
-        known = _offers.put(slug, _Offer(event, types, questions))
+    known = await _offers.fetch(slug, lambda: _read_offer(slug))
+    assert known is not None  # `_read_offer` raises rather than find nothing
     _on_sale(known.event)
     return known
+
+
+async def _read_offer(slug: str) -> _Offer:
+    event = _on_sale(await Event.get_or_none(slug=slug))
+    types = {t.id: t for t in await TicketType.filter(event_id=event.id)}
+    questions = await Question.filter(event_id=event.id).order_by("position", "id")
+    return _Offer(event, types, questions)
 
 
 async def find_promo(event: Event, code: str | None) -> PromoCode | None:
