@@ -522,15 +522,21 @@ def _in_one_statement(connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, 
     return scan.type == CheckinType.ENTRY.value and door.room is None and open_now and _postgres(connection)
 
 
+def _admit_values(door: _Door, now: datetime) -> list[object]:
+    """The values of `_ADMIT`'s placeholders, in order."""
+    checkin_list = door.checkin_list
+    return [checkin_list.id, now, now, _VALID_TICKETS, _PAID_ORDERS, checkin_list.all_ticket_types,
+            sorted(door.admitted), now, checkin_list.once_per_day, checkin_list.allow_multiple_entries,
+            checkin_list.once_per_day, door.day_start(now)]  # fmt: skip
+
+
 async def _read_and_enter(
     connection: BaseDBAsyncClient, door: _Door, scan: ScanIn, now: datetime
 ) -> tuple[Badge | None, bool]:
     """The badge, and whether this one statement admitted it (`_PG_READ_ENTER`)."""
     checkin_list = door.checkin_list
     column, values = _badge_values(door, scan)
-    admit = [checkin_list.id, now, now, _VALID_TICKETS, _PAID_ORDERS, checkin_list.all_ticket_types,
-             sorted(door.admitted), now, checkin_list.once_per_day, checkin_list.allow_multiple_entries,
-             checkin_list.once_per_day, door.day_start(now)]  # fmt: skip
+    admit = _admit_values(door, now)
     entry = [checkin_list.id, now, door.scanner.device[:120]]
     nonce = [door.scanner.event.id, scan.nonce, now.isoformat(), checkin_list.id, now] if scan.nonce else []
     text = _PG_READ_ENTER.replace("{nonce}", _PG_READ_ENTER_NONCE if nonce else "")
@@ -579,9 +585,7 @@ async def _read_and_enter_many(
     scans = [scan for _, scan in items]
     values = [[scan.secret for scan in scans], [scan.nonce for scan in scans],
               [each.scanner.device[:120] for each, _ in items], door.scanner.event.id, checkin_list.id,
-              checkin_list.id, now, now, _VALID_TICKETS, _PAID_ORDERS, checkin_list.all_ticket_types,
-              sorted(door.admitted), now, checkin_list.once_per_day, checkin_list.allow_multiple_entries,
-              checkin_list.once_per_day, door.day_start(now), checkin_list.id, now,
+              *_admit_values(door, now), checkin_list.id, now,
               door.scanner.event.id, now.isoformat(), checkin_list.id, now]  # fmt: skip
     rows = {row["scanned"]: row for row in await _rows(connection, _PG_READ_ENTER_MANY, values)}
     found = [rows.get(scan.secret) for scan in scans]
